@@ -1,0 +1,150 @@
+"""The shape of a scenario file, checked field by field.
+
+A scenario is data, not code: a workshop leader writes one in YAML. This model is the one
+place that says what a valid scenario is; the loader turns its errors into plain sentences.
+"""
+
+import re
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from game.engine.roles import Role
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+# A threshold as written in a file: "2/3", "3/4", "1/2" or "1" (everyone).
+_FRACTION = re.compile(r"\s*\d+(/\d+)?\s*")
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    """A text in both languages of the game: Dutch first, English second."""
+
+    nl: Line
+    en: Line
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Secret(_Frozen):
+    """Information only the current holders of a role may see."""
+
+    id: Slug
+    text: Text
+    # Whether the summary may show it after the game, at the debrief.
+    revealed_at_debrief: bool = False
+
+
+class RoleCard(_Frozen):
+    """Who you are in a role, and what drives you."""
+
+    title: Text
+    who: Text
+    values: Text
+    wants: Text
+    fears: Text
+    secrets: tuple[Secret, ...] = Field(min_length=1)
+
+
+class RoundSpec(_Frozen):
+    """One of the four rounds: its lens, its question and what a card holds."""
+
+    lens: Text
+    question: Text
+    card_prompt: Text
+    minutes: int = Field(ge=1, le=120)
+
+
+class DecisionOption(_Frozen):
+    """A fixed option players score in round 4 before the proposal is drafted."""
+
+    id: Slug
+    title: Text
+    description: Text
+
+
+class Scenario(_Frozen):
+    """A whole fictional case (casus) for one game."""
+
+    id: Slug
+    title: Text
+    summary: Text
+    situation: Text
+    roles: dict[Role, RoleCard]
+    rounds: tuple[RoundSpec, RoundSpec, RoundSpec, RoundSpec]
+    options: tuple[DecisionOption, ...] = ()
+    # The share of each home-role group that must be (mostly) in favour; an exact fraction.
+    threshold: Fraction = Fraction(2, 3)
+    debrief_questions: tuple[Text, ...] = Field(min_length=1)
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _parse_threshold(cls, value: object) -> object:
+        # "2/3" in a file must stay exactly two thirds. A float (0.67) or a decimal string
+        # ("0.67") would silently become 67/100, and YAML reads `yes` as a bool, which is an int.
+        if isinstance(value, (bool, float)):
+            raise ValueError("write the threshold as a fraction in quotes, for example '2/3'")
+        if isinstance(value, str) and not _FRACTION.fullmatch(value):
+            raise ValueError("write the threshold as a fraction in quotes, for example '2/3'")
+        return value
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold_in_range(cls, value: Fraction) -> Fraction:
+        if not (0 < value <= 1):
+            raise ValueError("the threshold must be more than 0 and at most 1, for example '2/3'")
+        return value
+
+    # The checks below raise errors on the field they are about, with `at` in the context naming
+    # the place below that field, so the loader can point a workshop leader at the exact line.
+    @field_validator("roles")
+    @classmethod
+    def _roles_complete(cls, roles: dict[Role, RoleCard]) -> dict[Role, RoleCard]:
+        missing = [role.value for role in Role if role not in roles]
+        if missing:
+            raise PydanticCustomError(
+                "missing_role",
+                "the role card for {roles} is missing; every scenario needs inwoner, raadslid "
+                "and ambtenaar",
+                {"roles": " and ".join(missing), "at": missing[0] if len(missing) == 1 else ""},
+            )
+        seen: dict[str, str] = {}
+        for role, card in roles.items():
+            for index, secret in enumerate(card.secrets):
+                where = f"{role.value}.secrets[{index}].id"
+                if secret.id in seen:
+                    raise PydanticCustomError(
+                        "duplicate_secret_id",
+                        "the secret id '{id}' is used twice (also at roles.{first}); "
+                        "every secret needs its own id",
+                        {"id": secret.id, "first": seen[secret.id], "at": where},
+                    )
+                seen[secret.id] = where
+        return roles
+
+    @field_validator("options")
+    @classmethod
+    def _options_unique(cls, options: tuple[DecisionOption, ...]) -> tuple[DecisionOption, ...]:
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            if option.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_option_id",
+                    "the option id '{id}' is used twice; every decision option needs its own id",
+                    {"id": option.id, "at": f"[{index}].id"},
+                )
+            seen.add(option.id)
+        return options
+
+    def secrets_of(self, role: Role) -> tuple[Secret, ...]:
+        return self.roles[role].secrets
