@@ -1,0 +1,1 @@
+"""The pure rules engine of Rolwissel: no Flask, no database, no eventlet, no clock."""

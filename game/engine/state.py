@@ -1,0 +1,220 @@
+"""The state of one room as frozen data. `apply` returns new states; nothing mutates one."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from game.engine.roles import Role
+from game.scenarios.schema import Scenario
+
+FACILITATOR = "facilitator"  # the actor id of the room's facilitator
+
+# Limits that keep a room small enough to hold in memory and to show on a phone.
+MAX_PLAYERS = 60
+MAX_NAME = 40
+MAX_CARD = 280
+MAX_CARDS_PER_ROUND = 20
+MAX_REFLECTION = 1000
+MAX_PROPOSAL = 1500
+MAX_CONDITIONS = 12
+MAX_REASON = 500
+MIN_TIMER_S = 10
+MAX_TIMER_S = 60 * 60
+MAX_TIMER_TOTAL_S = 2 * 60 * 60
+
+
+class Phase(StrEnum):
+    LOBBY = "lobby"
+    PLAY = "play"  # players post cards and react
+    REFLECTION = "reflection"  # each player writes a private reflection
+    SCORING = "scoring"  # round 4, only with fixed options: players score them
+    DECISION = "decision"  # round 4: proposal and consent votes
+    CLOSED = "closed"
+
+
+class ReactionKind(StrEnum):
+    SUPPORT = "support"
+    QUESTION = "question"
+    CONCERN = "concern"
+
+
+class VoteChoice(StrEnum):
+    EENS = "eens"
+    EENS_MET_BEDENKINGEN = "eens_met_bedenkingen"
+    BEZWAAR = "bezwaar"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Player:
+    id: str
+    name: str
+    home_role: Role
+    joined_at: int
+    joined_round: int
+    # The role in rounds 1, 2 and 3; None where the player has no role (not yet placed).
+    rotation: tuple[Role | None, Role | None, Role | None] = (None, None, None)
+    active: bool = True
+    left_reason: str | None = None  # "left" or "removed"
+
+    def role_in(self, round_number: int) -> Role | None:
+        """The role this player holds in a round: rotated in 1-3, the home role in 4."""
+        if 1 <= round_number <= 3:
+            return self.rotation[round_number - 1]
+        if round_number == 4:
+            return self.home_role
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Card:
+    id: str
+    round: int
+    author_id: str
+    role: Role  # the role the author held when writing it
+    text: str
+    created_at: int
+    edited_at: int | None = None
+    withdrawn: bool = False
+    hidden: bool = False
+    highlighted: bool = False
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reaction:
+    card_id: str
+    player_id: str
+    kind: ReactionKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reflection:
+    player_id: str
+    round: int
+    text: str
+    shared: bool
+    saved_at: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timer:
+    """A countdown stored so that the remaining time can be computed after a restart."""
+
+    started_at: int
+    duration_ms: int
+    paused_remaining_ms: int | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.paused_remaining_ms is None
+
+    def remaining_ms(self, now: int) -> int:
+        if self.paused_remaining_ms is not None:
+            return self.paused_remaining_ms
+        return max(0, self.started_at + self.duration_ms - now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    id: str
+    text: str
+    source_card_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalDraft:
+    text: str = ""
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalVersion:
+    number: int
+    text: str
+    conditions: tuple[Condition, ...]
+    created_at: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vote:
+    player_id: str
+    choice: VoteChoice
+    reason: str = ""
+    needed: str = ""  # what would be needed to agree
+    at: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ballot:
+    number: int
+    proposal_version: int
+    opened_at: int
+    closed_at: int | None = None
+    tally_shown: bool = False
+    votes: tuple[Vote, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Score:
+    player_id: str
+    option_id: str
+    score: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    show_author_names: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoomState:
+    room_id: str
+    scenario: Scenario
+    created_at: int
+    version: int = 0  # the sequence number of the last event folded into this state
+    phase: Phase = Phase.LOBBY
+    round: int = 0
+    paused: bool = False
+    timer: Timer | None = None
+    # Set when pausing the game stopped a running timer, so resuming restarts it.
+    timer_paused_by_game: bool = False
+    players: tuple[Player, ...] = ()
+    cards: tuple[Card, ...] = ()
+    card_counter: int = 0
+    reactions: tuple[Reaction, ...] = ()
+    reflections: tuple[Reflection, ...] = ()
+    scores: tuple[Score, ...] = ()
+    draft: ProposalDraft = field(default_factory=ProposalDraft)
+    condition_counter: int = 0
+    versions: tuple[ProposalVersion, ...] = ()
+    ballots: tuple[Ballot, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    closed_at: int | None = None
+
+    # Lookups. Rooms are small (at most MAX_PLAYERS seats, a few hundred cards), so a
+    # linear scan is cheaper to keep right than an index that must follow every change.
+    def player(self, player_id: str) -> Player | None:
+        return next((p for p in self.players if p.id == player_id), None)
+
+    def active_players(self) -> tuple[Player, ...]:
+        return tuple(p for p in self.players if p.active)
+
+    def card(self, card_id: str) -> Card | None:
+        return next((c for c in self.cards if c.id == card_id), None)
+
+    def live_cards(self) -> tuple[Card, ...]:
+        """Cards that were not withdrawn by their author."""
+        return tuple(c for c in self.cards if not c.withdrawn)
+
+    def current_ballot(self) -> Ballot | None:
+        return self.ballots[-1] if self.ballots else None
+
+    def role_of(self, player_id: str) -> Role | None:
+        """The role a player holds right now (None in the lobby or without a seat)."""
+        player = self.player(player_id)
+        if player is None or not player.active:
+            return None
+        return player.role_in(self.round)

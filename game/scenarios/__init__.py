@@ -1,0 +1,1 @@
+"""Scenarios: data files under scenarios/, validated by one schema."""
