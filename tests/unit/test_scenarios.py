@@ -186,6 +186,17 @@ def test_scenario_round_trips_through_json() -> None:
     assert again.threshold == Fraction(2, 3)
 
 
+def test_example_in_the_guide_is_a_valid_scenario(tmp_path: Path) -> None:
+    """The annotated example in docs/scenarios.md passes the same check as a real file."""
+    guide = (default_folder().parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", guide, re.DOTALL)
+    assert example is not None
+    path = tmp_path / "bankje-op-het-plein.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    assert check_paths([path]) == []
+    assert load_scenario(path).id == "bankje-op-het-plein"
+
+
 # --- broken files -----------------------------------------------------------------------------
 
 
