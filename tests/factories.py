@@ -1,7 +1,5 @@
 """Small builders for tests: a scenario with distinctive secrets, and a started room."""
 
-from fractions import Fraction
-
 from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
