@@ -8,7 +8,14 @@ import re
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from game.engine.roles import Role
@@ -145,6 +152,33 @@ class Scenario(_Frozen):
                 )
             seen.add(option.id)
         return options
+
+    @model_validator(mode="after")
+    def _secrets_stay_secret(self) -> "Scenario":
+        # A secret that also stands in a text everyone sees would leak by construction.
+        public = [text.get(lang) for text in self._public_texts() for lang in LANGUAGES]
+        for role, card in self.roles.items():
+            for index, secret in enumerate(card.secrets):
+                for lang in LANGUAGES:
+                    words = secret.text.get(lang)
+                    if any(words in other for other in public):
+                        raise PydanticCustomError(
+                            "secret_in_public_text",
+                            "this secret also appears word for word in a text everyone sees; "
+                            "rewrite one of them",
+                            {"at": f"roles.{role.value}.secrets[{index}].text.{lang}"},
+                        )
+        return self
+
+    def _public_texts(self) -> list[Text]:
+        texts = [self.title, self.summary, self.situation, *self.debrief_questions]
+        for card in self.roles.values():
+            texts += [card.title, card.who, card.values, card.wants, card.fears]
+        for spec in self.rounds:
+            texts += [spec.lens, spec.question, spec.card_prompt]
+        for option in self.options:
+            texts += [option.title, option.description]
+        return texts
 
     def secrets_of(self, role: Role) -> tuple[Secret, ...]:
         return self.roles[role].secrets

@@ -432,3 +432,14 @@ def test_cli_check_fails_on_a_missing_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(scenarios_group, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
     assert "nope.yaml: there is no such file" in result.output
+
+
+def test_secret_repeated_in_public_text_is_refused(tmp_path: Path) -> None:
+    """A secret that also stands in a public text is refused, naming the secret's field."""
+    data = _valid()
+    secret = data["roles"]["ambtenaar"]["secrets"][0]["text"]["nl"]
+    data["situation"]["nl"] += " " + secret
+    problems = _problems(_write(tmp_path, "lek.yaml", data))
+    assert len(problems) == 1
+    assert "roles.ambtenaar.secrets[0].text.nl" in problems[0]
+    assert "everyone sees" in problems[0]
