@@ -1,0 +1,129 @@
+"""Settings: defaults, then `instance/config.py`, then the environment, then explicit overrides.
+
+Every setting has a default that works on the embedded set-up (SQLite in the instance
+folder, one process). An operator changes one with an environment variable named
+`ROLWISSEL_<NAME>` or with a line `NAME = value` in `instance/config.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from game.scenarios.loader import default_folder
+
+ENV_PREFIX = "ROLWISSEL_"
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The settings that hold when nobody changes anything."""
+    return {
+        # SQLite in the instance folder: nothing to install, survives a restart.
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "rolwissel.sqlite3"),
+        # Flask-SocketIO's message queue (for example redis://127.0.0.1:6379/0). Needed only
+        # when several server processes share rooms; None keeps everything in this process.
+        "MESSAGE_QUEUE": None,
+        # 'threading' works everywhere (tests, scripts); `rolwissel serve` sets 'eventlet'.
+        "ASYNC_MODE": "threading",
+        # Actions that arrive within this many milliseconds share one database transaction.
+        "WRITE_WINDOW_MS": 5,
+        # eventlet's max_size: simultaneous connections; a websocket holds one for its life.
+        "MAX_CONNECTIONS": 1024,
+        # Write a snapshot of a room every this many events, so a rebuild stays short.
+        "SNAPSHOT_EVERY": 100,
+        "SCENARIOS_DIR": str(default_folder()),
+        "SECRET_KEY": None,  # read from or made once in the instance folder when unset
+        # Failed join attempts (an unknown code) allowed per client address.
+        "JOIN_FAIL_LIMIT": "10 per minute",
+        # Rooms one client address may create (each "new game" with N tables counts once).
+        "ROOM_CREATE_LIMIT": "60 per hour",
+        # The address people type or scan, when the server sits behind a proxy that changes
+        # it (for example https://rolwissel.example.nl); None uses the request's own host.
+        "PUBLIC_URL": None,
+        # Flask-Limiter's storage; memory:// is right for one process, redis:// for several.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # The largest message a browser may send on the socket, in bytes of JSON.
+        "MAX_MESSAGE_BYTES": 8 * 1024,
+        # How many rooms one "Nieuw spel" request may create (tables in one event).
+        "MAX_TABLES": 12,
+    }
+
+
+def _as_int(value: str) -> int:
+    return int(value)
+
+
+def _as_optional(value: str) -> str | None:
+    return value or None
+
+
+# The settings that may come from the environment, with how to read each one.
+ENVIRONMENT: dict[str, Callable[[str], Any]] = {
+    "DATABASE_URL": str,
+    "MESSAGE_QUEUE": _as_optional,
+    "ASYNC_MODE": str,
+    "WRITE_WINDOW_MS": _as_int,
+    "MAX_CONNECTIONS": _as_int,
+    "SNAPSHOT_EVERY": _as_int,
+    "SCENARIOS_DIR": str,
+    "SECRET_KEY": str,
+    "JOIN_FAIL_LIMIT": str,
+    "ROOM_CREATE_LIMIT": str,
+    "PUBLIC_URL": _as_optional,
+    "RATELIMIT_STORAGE_URI": str,
+    "MAX_MESSAGE_BYTES": _as_int,
+}
+
+ASYNC_MODES = ("threading", "eventlet")
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings given as `ROLWISSEL_<NAME>` variables, converted to their types."""
+    found: dict[str, Any] = {}
+    for name, convert in ENVIRONMENT.items():
+        raw = environ.get(ENV_PREFIX + name)
+        if raw is not None:
+            try:
+                found[name] = convert(raw)
+            except ValueError as error:
+                raise ValueError(f"{ENV_PREFIX}{name}={raw!r} is not valid: {error}") from None
+    return found
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill `app.config` in order: defaults, instance config, environment, overrides."""
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment(os.environ))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["ASYNC_MODE"] not in ASYNC_MODES:
+        raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def instance_secret(instance: Path) -> str:
+    """The secret key kept in the instance folder, made once on first start."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # Written to a private temporary file and linked into place: the link fails when another
+    # process got there first, so every process ends up with the same key, never half a file.
+    temporary = instance / f".secret_key.{os.getpid()}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        temporary.unlink()
+    return key

@@ -1,0 +1,1 @@
+"""Durable storage: the tables, the database engine and the room event log."""

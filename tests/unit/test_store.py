@@ -1,0 +1,134 @@
+"""The store: schema, SQLite settings, the event log, snapshots and idempotency keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from factories import T0, make_scenario
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from game.engine import actions as A
+from game.engine import codec, replay, rules
+from game.engine.roles import Role
+from game.engine.state import FACILITATOR
+from game.store import log
+from game.store.db import Database, make_engine, upgrade
+from game.store.models import Base, Room, RoomEvent
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = Database.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    upgrade(database.engine)
+    with database.sessions.begin() as session:
+        session.execute(
+            insert(Room),
+            [{"id": "r1", "code": "ABCDEFGH", "scenario_id": "s", "created_at": T0,
+              "facilitator_token_hash": "0" * 64, "status": "active", "event_id": None}],
+        )  # fmt: skip
+    return database
+
+
+def entry(seq: int, kind: str = "thing_happened") -> log.Entry:
+    return log.Entry(seq=seq, type=kind, payload={"type": kind, "n": seq}, at=T0 + seq)
+
+
+def test_migrations_build_exactly_the_models(db: Database) -> None:
+    """The first migration creates the tables, keys and indexes the models declare."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_every_sqlite_connection_is_wal_and_full_sync(db: Database) -> None:
+    """Each pooled connection gets WAL, synchronous=FULL and a busy timeout."""
+    for _ in range(3):
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_in_memory_sqlite_is_refused() -> None:
+    """A pooled :memory: database would give every connection its own empty database."""
+    with pytest.raises(ValueError, match="file"):
+        make_engine("sqlite:///:memory:")
+
+
+def test_append_then_read_after_returns_the_later_events_in_order(db: Database) -> None:
+    """read_after(seq) gives exactly the events after seq, oldest first."""
+    with db.sessions.begin() as session:
+        log.append(session, "r1", [entry(1), entry(2), entry(3)])
+    with db.sessions.begin() as session:
+        log.append(session, "r1", [entry(4)])
+    with db.sessions() as session:
+        assert [e.seq for e in log.read_after(session, "r1", 2)] == [3, 4]
+        assert [e.seq for e in log.read_after(session, "r1")] == [1, 2, 3, 4]
+        assert log.read_after(session, "r1", 2)[0].payload == {"type": "thing_happened", "n": 3}
+        assert log.last_seq(session, "r1") == 4
+        assert log.last_seq(session, "nope") == 0
+
+
+def test_a_taken_seq_is_refused_and_the_whole_transaction_rolls_back(db: Database) -> None:
+    """UNIQUE(room_id, seq): a second writer of seq 2 fails and writes nothing at all."""
+    with db.sessions.begin() as session:
+        log.append(session, "r1", [entry(1), entry(2)])
+    with pytest.raises(IntegrityError), db.sessions.begin() as session:
+        log.remember_keys(session, "r1", [("p1", "k1", 3)])
+        log.append(session, "r1", [entry(2), entry(3)])
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(RoomEvent)) == 2
+        assert log.known_keys(session, "r1") == {}
+
+
+def test_keys_are_remembered_per_sender(db: Database) -> None:
+    """The same key from two senders are two keys; each keeps its version."""
+    with db.sessions.begin() as session:
+        log.remember_keys(session, "r1", [("p1", "k", 5), ("p2", "k", 6)])
+    with db.sessions() as session:
+        assert log.known_keys(session, "r1") == {("p1", "k"): 5, ("p2", "k"): 6}
+
+
+def test_snapshot_plus_later_events_rebuilds_the_same_state_as_the_full_log(db: Database) -> None:
+    """Folding the events after a snapshot onto it equals folding the whole log."""
+    created = rules.create_room("r1", make_scenario(), T0)
+    state, events = created.state, list(created.events)
+    actions: list[A.AnyAction] = [
+        A.Join(actor=f"p{n}", at=T0 + n, player_id=f"p{n}", name=f"Speler {n}",
+               home_role=list(Role)[n % 3])
+        for n in range(1, 7)
+    ]  # fmt: skip
+    actions += [A.Start(actor=FACILITATOR, at=T0 + 50)]
+    actions += [A.PostCard(actor=f"p{n}", at=T0 + 60 + n, text=f"kaart {n}") for n in range(1, 7)]
+    snapshot_at = 0
+    with db.sessions.begin() as session:
+        for number, action in enumerate(actions):
+            result = rules.apply(state, action)
+            assert isinstance(result, rules.Accepted), result
+            state = result.state
+            events += result.events
+            if number == 4:
+                snapshot_at = state.version
+                log.save_snapshot(session, "r1", snapshot_at, codec.state_to_json(state))
+        log.append(
+            session,
+            "r1",
+            [
+                log.Entry(seq, e.type, codec.event_to_json(e), e.at)
+                for seq, e in enumerate(events, start=1)
+            ],
+        )
+    with db.sessions() as session:
+        found = log.latest_snapshot(session, "r1")
+        assert found is not None
+        seq, saved = found
+        later = [codec.event_from_json(e.payload) for e in log.read_after(session, "r1", seq)]
+        everything = [codec.event_from_json(e.payload) for e in log.read_after(session, "r1")]
+    assert seq == snapshot_at and later
+    rebuilt = replay.fold(later, start=codec.state_from_json(saved))
+    assert rebuilt == replay.fold(everything) == state
+    assert rebuilt.version == len(events)
