@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from factories import T0, make_scenario
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from factories import T0, make_scenario
 from game.engine import actions as A
 from game.engine import codec, replay, rules
 from game.engine.roles import Role

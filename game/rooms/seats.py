@@ -1,0 +1,69 @@
+"""Join codes, seat tokens and ids: how people get into a room and back into their seat.
+
+Seat lifecycle (tested in tests/integration/test_sockets.py):
+
+* join     `POST /api/join` with the room code: the engine's Join action adds the player, and
+           a seat row links a new random token (its hash) to the player id; the browser keeps
+           the token per room.
+* drop     the connection goes away (reload, tunnel, server restart): the seat stays, only
+           presence goes offline. Nothing is written to the log.
+* return   the browser connects with the same token and is in the same seat again; on a second
+           device the newest connection takes the seat over and the older one is told so.
+* leave    the engine's Leave action (or the facilitator's RemovePlayer) frees the seat; the
+           token no longer lets anyone in, because the player is no longer active.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+# Crockford-like: digits and capitals without 0/O, 1/I/L and U, so a code read aloud or from a
+# projector cannot be mistyped into another valid one. 30 symbols, 8 of them: 30**8 ≈ 2**39.3.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+# Room and player ids are never typed by people; 12 random bytes are 96 bits, unguessable.
+ID_BYTES = 12
+# Seat and facilitator tokens: 32 random bytes, 256 bits, only their sha256 is stored.
+TOKEN_BYTES = 32
+
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
+def new_code() -> str:
+    """A fresh join code in its stored form: 8 symbols, no dash."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """The code as people see it, in two groups of four: `K7MW-4QX9`."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_code(typed: str) -> str | None:
+    """The stored form of a code as someone typed it, or None when it cannot be one.
+
+    Case does not matter and dashes or spaces may be left out or added.
+    """
+    if not isinstance(typed, str) or len(typed) > 32:
+        return None
+    code = _SEPARATORS.sub("", typed).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def new_token() -> str:
+    """A seat or facilitator token: 43 URL-safe characters, 256 bits."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """What the database keeps of a token: a leaked table lets nobody into a seat."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    """A room, player or event id: random and URL-safe (16 characters, 96 bits)."""
+    return secrets.token_urlsafe(ID_BYTES)

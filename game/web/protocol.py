@@ -1,0 +1,375 @@
+"""The socket protocol, defined once: what a browser may send, what the server sends back.
+
+`docs/protocol.md` is generated from this module (`rolwissel protocol-doc`), and a test fails
+when the two differ, so the document cannot drift from the code.
+
+Every message from a browser passes `check_action` (or the model of its event) before it
+reaches the engine: a JSON object, at most `MAX_MESSAGE_BYTES` of JSON, a known action type,
+an idempotency key. The engine then checks the game rules (lengths, phases, permissions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from game.engine import codec
+
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+Lang = Literal["nl", "en"]
+
+# The largest message a browser may send, in bytes of compact JSON (the setting
+# MAX_MESSAGE_BYTES may lower or raise it; this is the default).
+MAX_MESSAGE_BYTES = 8 * 1024
+MAX_KEY = 64
+
+
+class ServerCode(StrEnum):
+    """Codes the server itself gives, next to the engine's ErrorCode (game rules)."""
+
+    # The message is not a JSON object.
+    NOT_AN_OBJECT = "not_an_object"
+    # The message is larger than the server accepts.
+    MESSAGE_TOO_BIG = "message_too_big"
+    # The action type is not one a browser may send.
+    UNKNOWN_ACTION = "unknown_action"
+    # An action without an idempotency key.
+    MISSING_KEY = "missing_key"
+    # A field of the message envelope has the wrong type or length.
+    BAD_FIELD = "bad_field"
+    # The connection's auth object is missing or malformed.
+    BAD_AUTH = "bad_auth"
+    # No room with this id (or it was removed).
+    UNKNOWN_ROOM = "unknown_room"
+    # The token is not a seat or facilitator token of this room (or the seat was left).
+    BAD_TOKEN = "bad_token"
+    # The big screen only watches; it cannot send actions.
+    SCREEN_CANNOT_ACT = "screen_cannot_act"
+    # No room has this join code.
+    UNKNOWN_CODE = "unknown_code"
+    # Too many failed join attempts from this address; wait and try again.
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # No scenario with this id.
+    UNKNOWN_SCENARIO = "unknown_scenario"
+    # An HTTP request body that is not what the endpoint expects.
+    BAD_REQUEST = "bad_request"
+    # A home role that is not inwoner, raadslid or ambtenaar.
+    BAD_ROLE = "bad_role"
+    # Notice: the same seat token connected from another device; this one is logged out.
+    SEAT_TAKEN_OVER = "seat_taken_over"
+    # Notice and refusal: the server is restarting; reconnect in a moment.
+    SERVER_RESTARTING = "server_restarting"
+    # Something unexpected failed on the server; nothing was changed.
+    SERVER_ERROR = "server_error"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+Key = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEY)]
+RoomId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Seq = Annotated[int, Field(ge=0)]
+
+
+# Client -> server
+
+
+class ConnectAuth(_Strict):
+    """The Socket.IO `auth` object of every connection.
+
+    `token` is the seat token (participant) or the facilitator token; null opens the room's
+    big screen, which sees only what everyone may see. `last_seq` is the last `version` the
+    browser saw (0 for none).
+    """
+
+    room: RoomId
+    token: Token | None = None
+    last_seq: Seq = 0
+    lang: Lang = "nl"
+
+
+class ActionMessage(BaseModel):
+    """Event `action`: an intention, acknowledged with `Ack` or `Refusal`.
+
+    The action's own fields (for example `text` for `post_card`) sit next to `type`; see the
+    list of action types below. `key` is made by the client, unique per intention: the same
+    key sent again (after a reconnect) is acknowledged again but applied once.
+    `expected_version`, when given, must equal the room's version, or the action is refused
+    with `stale_version` (steering buttons send it so a double click moves on only once).
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+    type: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    key: Key
+    expected_version: Seq | None = None
+
+
+class SetLang(_Strict):
+    """Event `set_lang`: from now on, sentences for this connection come in `lang`."""
+
+    lang: Lang
+
+
+class Resync(_Strict):
+    """Event `resync`: send me the current state again (after a gap or a hidden tab)."""
+
+    last_seq: Seq = 0
+
+
+# Server -> client
+
+
+class Ack(_Strict):
+    """Reply to `action` when it was applied (or had been applied before, with this key)."""
+
+    ok: Literal[True] = True
+    version: int
+
+
+class Refusal(_Strict):
+    """Reply to `action`, `set_lang` or `resync` that changed nothing.
+
+    `code` is stable (game/engine/errors.py or ServerCode); `message` is the sentence in the
+    connection's language, to show as plain text.
+    """
+
+    ok: Literal[False] = False
+    code: str
+    message: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class StateMessage(_Strict):
+    """Event `state`: the room as this viewer may see it, after every change.
+
+    `view` comes from game/engine/views.py (`view_for`). `now` is the server's clock in
+    milliseconds, so a browser can show a timer's remaining time with its own clock's offset.
+    `presence` (facilitator only) says which players have a live connection: connection
+    state, not game state, so it is never written to the log.
+    """
+
+    version: int
+    now: int
+    view: dict[str, Any]
+    presence: dict[str, bool] | None = None
+
+
+class PresenceMessage(_Strict):
+    """Event `presence` (facilitator only): a player came online or went offline."""
+
+    presence: dict[str, bool]
+
+
+class Notice(_Strict):
+    """Event `notice`: something about the connection itself.
+
+    `seat_taken_over`: this seat is now used on another device; stop reconnecting.
+    `server_restarting`: the server stops in a moment; reconnect (Socket.IO does it by itself).
+    """
+
+    code: str
+    message: str
+
+
+class ConnectError(_Strict):
+    """What a refused connection carries: Socket.IO's `message` and `data.code`."""
+
+    message: str
+    data: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ProtocolError(Exception):
+    """A message that fails the checks before the engine: a code and what was wrong."""
+
+    code: ServerCode
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def json_size(payload: Any) -> int:
+    """The size of a payload as compact JSON in UTF-8, the way it travelled."""
+    return len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def check_action(payload: Any, max_bytes: int = MAX_MESSAGE_BYTES) -> ActionMessage:
+    """Check the envelope of an `action` message; raise ProtocolError with the first problem."""
+    if not isinstance(payload, dict):
+        raise ProtocolError(ServerCode.NOT_AN_OBJECT)
+    size = json_size(payload)
+    if size > max_bytes:
+        raise ProtocolError(ServerCode.MESSAGE_TOO_BIG, {"max": max_bytes, "size": size})
+    if payload.get("key") is None:
+        raise ProtocolError(ServerCode.MISSING_KEY)
+    kind = payload.get("type")
+    if not isinstance(kind, str) or kind not in action_types():
+        raise ProtocolError(ServerCode.UNKNOWN_ACTION)
+    try:
+        return ActionMessage.model_validate(payload)
+    except ValidationError as error:
+        raise ProtocolError(ServerCode.BAD_FIELD, {"fields": _fields(error)}) from None
+
+
+def check(model: type[_Strict], payload: Any, max_bytes: int = MAX_MESSAGE_BYTES) -> Any:
+    """Check a small message against its model; raise ProtocolError on a bad one."""
+    if not isinstance(payload, dict):
+        raise ProtocolError(ServerCode.NOT_AN_OBJECT)
+    if json_size(payload) > max_bytes:
+        raise ProtocolError(ServerCode.MESSAGE_TOO_BIG, {"max": max_bytes})
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise ProtocolError(ServerCode.BAD_FIELD, {"fields": _fields(error)}) from None
+
+
+def action_fields(message: ActionMessage) -> dict[str, Any]:
+    """The fields the engine's codec reads: everything but the envelope's key."""
+    fields = {"type": message.type, **(message.model_extra or {})}
+    if message.expected_version is not None:
+        fields["expected_version"] = message.expected_version
+    return fields
+
+
+def _fields(error: ValidationError) -> list[str]:
+    # Only where the problem is, never the value: it may be text someone typed.
+    return sorted({".".join(str(p) for p in e["loc"]) or "(message)" for e in error.errors()})
+
+
+_ACTION_TYPES: frozenset[str] | None = None
+
+
+def action_types() -> frozenset[str]:
+    """The action types a browser may send (the engine's, minus server-made ones)."""
+    global _ACTION_TYPES
+    if _ACTION_TYPES is None:
+        _ACTION_TYPES = frozenset(codec.action_types())
+    return _ACTION_TYPES
+
+
+# The events of the protocol, in the order the documentation lists them.
+CLIENT_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("connect", ConnectAuth, "refused with ConnectError, or followed by `state`"),
+    ("action", ActionMessage, "acknowledged with Ack or Refusal; then `state` to every viewer"),
+    ("set_lang", SetLang, "acknowledged with {ok: true} or Refusal"),
+    ("resync", Resync, "acknowledged with {ok: true}; followed by `state` to this connection"),
+)
+SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("state", StateMessage, "after connect, resync, and every committed change"),
+    ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
+    ("notice", Notice, "seat_taken_over (then disconnected) or server_restarting"),
+)
+REPLIES: tuple[type[BaseModel], ...] = (Ack, Refusal, ConnectError)
+
+
+def render_doc() -> str:
+    """docs/protocol.md, generated from the models above, the engine's actions and codes."""
+    from game.engine.errors import ErrorCode
+    from game.web.messages import SENTENCES
+
+    lines = [
+        "# The socket protocol",
+        "",
+        "<!-- Generated by `rolwissel protocol-doc` from game/web/protocol.py; do not edit. -->",
+        "",
+        _clean(__doc__ or ""),
+        "",
+        "Transport: Socket.IO (python-socketio 5, JavaScript client 4) on the default",
+        "namespace. Connect with `io({auth: {...}})`; the fields are below.",
+        "",
+        "## Client to server",
+        "",
+    ]
+    for name, model, follows in CLIENT_EVENTS:
+        lines += _model_section(f"`{name}`", model, follows)
+    lines += ["## Server to client", ""]
+    for name, model, follows in SERVER_EVENTS:
+        lines += _model_section(f"`{name}`", model, follows)
+    lines += ["## Replies", ""]
+    for model in REPLIES:
+        lines += _model_section(model.__name__, model, "")
+    lines += [
+        "## Action types",
+        "",
+        "Each action is sent as `action` with these fields next to `type`, `key` and the",
+        "optional `expected_version`. The engine checks the game rules.",
+        "",
+        "| type | fields |",
+        "| --- | --- |",
+    ]
+    schema = codec.action_schema()
+    for type_name in sorted(action_types()):
+        lines.append(f"| `{type_name}` | {_action_fields(schema, type_name)} |")
+    lines += [
+        "",
+        "## Codes",
+        "",
+        "Every refusal and notice carries one of these codes and its sentence.",
+        "",
+        "| code | nl | en |",
+        "| --- | --- | --- |",
+    ]
+    for code in [*ErrorCode, *ServerCode]:
+        sentences = SENTENCES[code]
+        lines.append(f"| `{code.value}` | {sentences['nl']} | {sentences['en']} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    return "\n".join(line.strip() for line in text.strip().splitlines())
+
+
+def _model_section(title: str, model: type[BaseModel], follows: str) -> list[str]:
+    lines = [f"### {title}", "", _clean(model.__doc__ or "")]
+    if follows:
+        lines += ["", f"What follows: {follows}."]
+    lines += ["", "| field | type | required |", "| --- | --- | --- |"]
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    for name, spec in schema.get("properties", {}).items():
+        lines.append(f"| `{name}` | {_type(spec)} | {'yes' if name in required else 'no'} |")
+    return [*lines, ""]
+
+
+def _type(spec: dict[str, Any]) -> str:
+    if "const" in spec:
+        return f"`{json.dumps(spec['const'])}`"
+    if "enum" in spec:
+        return " or ".join(f"`{json.dumps(v)}`" for v in spec["enum"])
+    if "anyOf" in spec:
+        return " or ".join(_type(s) for s in spec["anyOf"])
+    if "$ref" in spec:
+        return spec["$ref"].rsplit("/", 1)[-1]
+    kind = spec.get("type", "any")
+    limits = [
+        f"{label} {spec[key]}"
+        for key, label in (
+            ("minLength", "min length"),
+            ("maxLength", "max length"),
+            ("minimum", "≥"),
+            ("maximum", "≤"),
+        )
+        if key in spec
+    ]
+    return kind + (f" ({', '.join(limits)})" if limits else "")
+
+
+def _action_fields(schema: dict[str, Any], type_name: str) -> str:
+    for definition in schema.get("$defs", {}).values():
+        properties = definition.get("properties", {})
+        if properties.get("type", {}).get("const") != type_name:
+            continue
+        required = set(definition.get("required", ()))
+        shown = [
+            f"`{name}`{'' if name in required else '?'}: {_type(spec)}"
+            for name, spec in properties.items()
+            if name not in ("type", "actor", "at", "expected_version")
+        ]
+        return "; ".join(shown) or "none"
+    return "none"
