@@ -31,12 +31,17 @@ def action_from_message(payload: Any, actor: str, at: int) -> AnyAction:
     """Check a browser's message strictly and make it an action by `actor` at time `at`."""
     if not isinstance(payload, dict):
         raise BadMessage(["the message is not an object"])
-    if payload.get("type") in SERVER_ONLY:
-        raise BadMessage([f"type: {payload['type']} cannot be sent over the socket"])
+    kind = payload.get("type")
+    if isinstance(kind, str) and kind in SERVER_ONLY:
+        raise BadMessage([f"type: {kind} cannot be sent over the socket"])
     fields = {k: v for k, v in payload.items() if k not in ("key", "actor", "at")}
     try:
+        raw = json.dumps({**fields, "actor": actor, "at": at}, allow_nan=False)
+    except (TypeError, ValueError):  # bytes, NaN and the like: not plain JSON
+        raise BadMessage(["the message is not plain JSON"]) from None
+    try:
         # JSON mode in strict mode: no "5" for 5, no 1 for true, enums by their value.
-        return _ACTIONS.validate_json(json.dumps({**fields, "actor": actor, "at": at}), strict=True)
+        return _ACTIONS.validate_json(raw, strict=True)
     except ValidationError as error:
         raise BadMessage(
             [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]

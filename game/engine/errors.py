@@ -85,5 +85,5 @@ class ErrorCode(StrEnum):
     REASON_TOO_LONG = "reason_too_long"
     # The setting does not exist.
     UNKNOWN_SETTING = "unknown_setting"
-    # Roles can only be rebalanced in rounds 1-3.
+    # The roles are already spread as evenly as a rebalance can make them.
     NOTHING_TO_REBALANCE = "nothing_to_rebalance"

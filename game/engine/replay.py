@@ -107,7 +107,8 @@ def _(event: E.HomeRoleChanged, state: RoomState) -> RoomState:
 
 @_change.register
 def _(event: E.GameStarted, state: RoomState) -> RoomState:
-    return replace(_with_rotations(state, event.rotations), round=1, phase=Phase.PLAY)
+    started = _with_rotations(state, event.rotations)
+    return replace(started, round=1, phase=Phase.PLAY, timer=None, timer_paused_by_game=False)
 
 
 @_change.register

@@ -455,8 +455,9 @@ def _(action: A.DraftProposal, state: RoomState) -> Decided:
     conditions = []
     for given in action.conditions:
         condition = _condition(state, given, counter + 1)
-        # An unchanged condition keeps its id, so versions can be compared line by line.
-        earlier = kept.get((condition.text, condition.source_card_id))
+        # An unchanged condition keeps its id, so versions can be compared line by line;
+        # popped, so a condition given twice gets a new id the second time.
+        earlier = kept.pop((condition.text, condition.source_card_id), None)
         if earlier is not None:
             conditions.append(earlier)
         else:
