@@ -1,0 +1,582 @@
+"""The group-commit writer: the only code that writes to the database, one batch at a time.
+
+Actions that arrive within the write window (WRITE_WINDOW_MS) are applied in order to each
+room's cached state and their events committed in ONE transaction; only then are the senders
+acknowledged and the viewers told. One fsync per batch instead of one per action is what makes
+`synchronous=FULL` affordable.
+
+The cache holds each room's current state and can always be rebuilt from the database (the
+newest snapshot, then the events after it). When another process wrote to a room first, the
+append hits UNIQUE(room_id, seq): the writer reloads that room from the log and re-applies.
+
+Under eventlet the blocking database work runs in a real thread (`eventlet.tpool`), so the hub
+keeps answering pings while SQLite syncs; in threading mode it is called directly. Which one
+is chosen by `Runtime.for_mode`, the one place that knows about the async mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from game.engine import codec, replay, rules
+from game.engine.actions import AnyAction
+from game.engine.state import FACILITATOR, Phase, RoomState
+from game.store import log
+from game.store.db import Database
+from game.store.models import Room, Seat
+from game.web.protocol import ServerCode
+
+logger = logging.getLogger("rolwissel.writer")
+action_log = logging.getLogger("rolwissel.actions")
+
+MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
+MAX_ATTEMPTS = 3  # re-applies after a conflict with another process before giving up
+WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
+
+
+# The async mode, in one place
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """How to start a task, wait, queue and run blocking work, for one async mode."""
+
+    mode: str
+    spawn: Callable[..., Any]
+    sleep: Callable[[float], Any]
+    blocking: Callable[..., Any]  # blocking(fn, *args) -> fn(*args), off the hub if needed
+    make_queue: Callable[[], Any]
+    make_event: Callable[[], Any]
+
+    @classmethod
+    def for_mode(cls, mode: str) -> Runtime:
+        """eventlet: green tasks, blocking work in a real thread. threading: plain threads."""
+        if mode == "eventlet":
+            import eventlet
+            import eventlet.queue
+            import eventlet.tpool
+
+            # threading.Event is green here: `rolwissel serve` monkey-patched before imports.
+            return cls(
+                mode=mode,
+                spawn=eventlet.spawn,
+                sleep=eventlet.sleep,
+                blocking=eventlet.tpool.execute,
+                make_queue=eventlet.queue.LightQueue,
+                make_event=threading.Event,
+            )
+        return cls(
+            mode="threading",
+            spawn=_spawn_thread,
+            sleep=time.sleep,
+            blocking=_call,
+            make_queue=queue.Queue,
+            make_event=threading.Event,
+        )
+
+
+def _spawn_thread(fn: Callable[..., Any], *args: Any) -> threading.Thread:
+    thread = threading.Thread(target=fn, args=args, daemon=True, name="rolwissel-writer")
+    thread.start()
+    return thread
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+# Fault injection for the crash test
+
+
+CRASH_POINTS = (
+    "before_commit",
+    "after_commit_before_ack",
+    "after_ack_before_broadcast",
+    "mid_broadcast",
+)
+
+
+class CrashPoints:
+    """A test hook: ROLWISSEL_CRASH_AT=<point>:<nth> kills this process with SIGKILL the nth
+    time the write path reaches <point>. Unset (always, outside tests) it does nothing."""
+
+    def __init__(self, spec: str | None) -> None:
+        self.targets: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        for part in (spec or "").split(","):
+            if not part.strip():
+                continue
+            point, _, nth = part.strip().partition(":")
+            if point not in CRASH_POINTS:
+                raise ValueError(f"ROLWISSEL_CRASH_AT: unknown point {point!r}")
+            self.targets[point] = int(nth or "1")
+
+    @classmethod
+    def from_environment(cls) -> CrashPoints:
+        return cls(os.environ.get("ROLWISSEL_CRASH_AT"))
+
+    def reach(self, point: str) -> None:
+        """Count one arrival at `point`; die here when it is the chosen one."""
+        if point not in self.targets:
+            return
+        self.counts[point] = self.counts.get(point, 0) + 1
+        if self.counts[point] == self.targets[point]:
+            logger.warning("crash_at point=%s nth=%d", point, self.counts[point])
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+# What a sender hands in and gets back
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The action is in the log; `version` is the room's version right after it."""
+
+    version: int
+    duplicate: bool = False  # the key was seen before: acknowledged again, not applied again
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing changed; `code` says why."""
+
+    code: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+Outcome = Applied | Refused
+
+
+@dataclass(frozen=True)
+class NewSeat:
+    """A seat row to write together with the Join that creates the player."""
+
+    player_id: str
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class NewRoom:
+    """A room row and its first events, written in the same transaction."""
+
+    room_id: str
+    code: str
+    scenario_id: str
+    facilitator_token_hash: str
+    event_id: str | None
+    created: rules.Accepted
+    at: int
+
+
+@dataclass
+class Job:
+    """One unit of work for the writer: an action for a room, or new rooms."""
+
+    room_id: str
+    action: AnyAction | None = None
+    actor: str = ""
+    key: str | None = None
+    seat: NewSeat | None = None
+    new_rooms: tuple[NewRoom, ...] = ()
+    arrived: float = field(default_factory=time.perf_counter)
+    outcome: Outcome | None = None
+    done: Any = None
+
+
+_STOP = object()
+
+
+# The cache
+
+
+@dataclass
+class RoomCache:
+    """A room's current state and the keys already applied; rebuildable from the database."""
+
+    state: RoomState
+    keys: dict[tuple[str, str], int]
+    snapshot_seq: int
+
+
+@dataclass
+class _Working:
+    """A room during one batch: changes wait here until the commit succeeds."""
+
+    base: RoomCache
+    state: RoomState
+    snapshot_seq: int
+    entries: list[log.Entry] = field(default_factory=list)
+    new_keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    seats: list[NewSeat] = field(default_factory=list)
+    new_room: NewRoom | None = None
+    snapshot: tuple[int, dict[str, Any]] | None = None
+
+    def key_version(self, actor: str, key: str) -> int | None:
+        found = self.new_keys.get((actor, key))
+        return found if found is not None else self.base.keys.get((actor, key))
+
+
+class RoomWriter:
+    """The one writer of every room in this process."""
+
+    def __init__(
+        self,
+        db: Database,
+        runtime: Runtime,
+        *,
+        reader: Database | None = None,
+        window_ms: float = 5,
+        snapshot_every: int = 100,
+        crash: CrashPoints | None = None,
+        on_commit: Callable[[list[RoomState]], None] | None = None,
+    ) -> None:
+        # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
+        # by callers on the hub: green locks must never be shared between OS threads.
+        self.db = db
+        self.reader = reader or db
+        self.runtime = runtime
+        # SQLite is C code that eventlet cannot green: its work goes to a real thread.
+        # psycopg with PSYCOPG_WAIT_FUNC=wait_select is cooperative already.
+        self._offload = runtime.blocking if db.is_sqlite else _call
+        self.window_s = max(0.0, window_ms) / 1000
+        self.snapshot_every = max(1, snapshot_every)
+        self.crash = crash or CrashPoints(None)
+        self.on_commit = on_commit
+        self.rooms: dict[str, RoomCache] = {}
+        self._lock = threading.Lock()
+        self._queue = runtime.make_queue()
+        self._accepting = True
+        self._stopped = runtime.make_event()
+        self._started = False
+
+    # Sending work in
+
+    def start(self) -> None:
+        """Start the batch loop (once)."""
+        if not self._started:
+            self._started = True
+            self.runtime.spawn(self._loop)
+
+    def submit(self, job: Job) -> Outcome:
+        """Hand in a job and wait until it is committed (or refused)."""
+        if not self._accepting:
+            return Refused(ServerCode.SERVER_RESTARTING)
+        self.start()
+        job.done = self.runtime.make_event()
+        self._queue.put(job)
+        if not job.done.wait(WAIT_S):
+            logger.error("writer_timeout room=%s", job.room_id)
+            return Refused(ServerCode.SERVER_ERROR)
+        assert job.outcome is not None
+        return job.outcome
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Refuse new work, finish the batch in hand, and return when the loop has ended."""
+        self._accepting = False
+        if not self._started:
+            return True
+        self._queue.put(_STOP)
+        return bool(self._stopped.wait(timeout))
+
+    # Reading the cache
+
+    def state(self, room_id: str) -> RoomState | None:
+        """The room's current state, loaded from the database on first use."""
+        cached = self.rooms.get(room_id)
+        if cached is not None:
+            return cached.state
+        loaded = self.load(room_id, self.reader)
+        if loaded is None:
+            return None
+        return self._remember(room_id, loaded).state
+
+    def refresh(self, room_id: str) -> RoomState | None:
+        """Catch up with events another process wrote; a cheap check when nothing did."""
+        cached = self.rooms.get(room_id)
+        if cached is None:
+            return self.state(room_id)
+        with self.reader.sessions() as session:
+            newest = log.last_seq(session, room_id)
+        if newest > cached.state.version:
+            loaded = self.load(room_id, self.reader)
+            if loaded is not None:
+                return self._remember(room_id, loaded).state
+        return cached.state
+
+    def load(self, room_id: str, db: Database | None = None) -> RoomCache | None:
+        """Rebuild a room from the database: its newest snapshot, then the events after it."""
+        with (db or self.reader).sessions() as session:
+            snapshot = log.latest_snapshot(session, room_id)
+            start = None
+            snapshot_seq = 0
+            if snapshot is not None:
+                snapshot_seq, state_json = snapshot
+                start = codec.state_from_json(state_json)
+            entries = log.read_after(session, room_id, snapshot_seq)
+            if start is None and not entries:
+                return None
+            events = [codec.event_from_json(e.payload) for e in entries]
+            state = replay.fold(events, start=start)
+            keys = log.known_keys(session, room_id)
+        return RoomCache(state=state, keys=keys, snapshot_seq=snapshot_seq)
+
+    def _remember(self, room_id: str, loaded: RoomCache) -> RoomCache:
+        # A slower reader must never put back an older state than the writer published.
+        with self._lock:
+            cached = self.rooms.get(room_id)
+            if cached is None or loaded.state.version > cached.state.version:
+                self.rooms[room_id] = loaded
+                return loaded
+            return cached
+
+    # The batch loop
+
+    def _loop(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is _STOP:
+                break
+            batch: list[Job] = [first]
+            deadline = time.monotonic() + self.window_s
+            while len(batch) < MAX_BATCH:
+                remaining = deadline - time.monotonic()
+                try:
+                    if remaining > 0:
+                        item = self._queue.get(timeout=remaining)
+                    else:
+                        item = self._queue.get_nowait()
+                except queue.Empty:  # eventlet's queues raise the same class
+                    break
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+            try:
+                self._process(batch)
+            except Exception:  # never let one bad batch end the loop
+                logger.exception("writer_batch_failed size=%d", len(batch))
+                for job in batch:
+                    if job.outcome is None:
+                        self._finish(job, Refused(ServerCode.SERVER_ERROR))
+        self._refuse_rest()
+        self._stopped.set()
+
+    def _refuse_rest(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not _STOP:
+                self._finish(item, Refused(ServerCode.SERVER_RESTARTING))
+
+    def _process(self, batch: list[Job]) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            working, outcomes = self._apply_all(batch)
+            changed = [w for w in working.values() if w.entries]
+            try:
+                if changed:
+                    self.crash.reach("before_commit")
+                    self._offload(self._write, changed)
+                break
+            except IntegrityError:
+                # Another process took a seq first: our cache is behind. Reload and redo.
+                logger.warning("writer_conflict rooms=%d attempt=%d", len(changed), attempt)
+                for room in changed:
+                    self.rooms.pop(room.state.room_id, None)
+                if attempt == MAX_ATTEMPTS:
+                    raise
+            except Exception:
+                for room in changed:
+                    self.rooms.pop(room.state.room_id, None)
+                raise
+        with self._lock:
+            for room in changed:
+                base = room.base
+                base.state = room.state
+                base.keys.update(room.new_keys)
+                base.snapshot_seq = room.snapshot_seq
+                self.rooms[room.state.room_id] = base
+        if changed:
+            self.crash.reach("after_commit_before_ack")
+        for job, outcome in outcomes:
+            self._finish(job, outcome)
+            self._log(job, outcome)
+        # Let the senders' handlers run and send their acknowledgements first.
+        self.runtime.sleep(0)
+        if changed:
+            self.crash.reach("after_ack_before_broadcast")
+            if self.on_commit is not None:
+                self.on_commit([room.state for room in changed])
+
+    def _apply_all(self, batch: list[Job]) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
+        working: dict[str, _Working] = {}
+        outcomes: list[tuple[Job, Outcome]] = []
+        for job in batch:
+            outcomes.append((job, self._apply_one(job, working)))
+        return working, outcomes
+
+    def _apply_one(self, job: Job, working: dict[str, _Working]) -> Outcome:
+        if job.new_rooms:
+            for new in job.new_rooms:
+                state = new.created.state
+                base = RoomCache(state=state, keys={}, snapshot_seq=0)
+                room = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
+                room.entries = _entries(1, new.created.events)
+                working[new.room_id] = room
+            return Applied(version=1)
+        room = working.get(job.room_id) or self._working(job.room_id)
+        if room is None:
+            return Refused(ServerCode.UNKNOWN_ROOM)
+        working[job.room_id] = room
+        if job.key is not None:
+            seen = room.key_version(job.actor, job.key)
+            if seen is not None:
+                return Applied(version=seen, duplicate=True)
+        assert job.action is not None
+        result = rules.apply(room.state, job.action)
+        if isinstance(result, rules.Rejected):
+            return Refused(result.code, dict(result.detail))
+        first = room.state.version + 1
+        room.entries.extend(_entries(first, result.events))
+        room.state = result.state
+        if job.key is not None:
+            room.new_keys[(job.actor, job.key)] = room.state.version
+        if job.seat is not None:
+            room.seats.append(job.seat)
+        if room.state.version - room.snapshot_seq >= self.snapshot_every:
+            room.snapshot = (room.state.version, codec.state_to_json(room.state))
+            room.snapshot_seq = room.state.version
+        return Applied(version=room.state.version)
+
+    def _working(self, room_id: str) -> _Working | None:
+        base = self.rooms.get(room_id)
+        if base is None:
+            loaded = self._offload(self.load, room_id, self.db)
+            if loaded is None:
+                return None
+            base = self._remember(room_id, loaded)
+        return _Working(base=base, state=base.state, snapshot_seq=base.snapshot_seq)
+
+    def _write(self, rooms: list[_Working]) -> None:
+        """One transaction for the whole batch. Runs in a real thread under eventlet."""
+        with self.db.sessions() as session, session.begin():
+            for room in rooms:
+                new = room.new_room
+                if new is not None:
+                    row = {
+                        "id": new.room_id,
+                        "code": new.code,
+                        "scenario_id": new.scenario_id,
+                        "facilitator_token_hash": new.facilitator_token_hash,
+                        "created_at": new.at,
+                        "status": "active",
+                        "event_id": new.event_id,
+                    }
+                    session.execute(insert(Room), [row])
+            for room in rooms:
+                room_id = room.state.room_id
+                log.append(session, room_id, room.entries)
+                if room.seats:
+                    at = room.entries[-1].at
+                    rows = [
+                        {
+                            "player_id": seat.player_id,
+                            "room_id": room_id,
+                            "token_hash": seat.token_hash,
+                            "created_at": at,
+                        }
+                        for seat in room.seats
+                    ]
+                    session.execute(insert(Seat), rows)
+                log.remember_keys(
+                    session, room_id, ((a, k, v) for (a, k), v in room.new_keys.items())
+                )
+                if room.snapshot is not None:
+                    log.save_snapshot(session, room_id, *room.snapshot)
+                if room.state.phase == Phase.CLOSED:
+                    session.execute(update(Room).where(Room.id == room_id).values(status="closed"))
+
+    def _finish(self, job: Job, outcome: Outcome) -> None:
+        job.outcome = outcome
+        if job.done is not None:
+            job.done.set()
+
+    def _log(self, job: Job, outcome: Outcome) -> None:
+        if job.new_rooms:
+            for new in job.new_rooms:
+                log_action(
+                    room=new.room_id,
+                    seq=1,
+                    actor=FACILITATOR,
+                    kind="create_room",
+                    ms=_ms(job),
+                    outcome="ok",
+                )
+            return
+        log_action(
+            room=job.room_id,
+            seq=outcome.version if isinstance(outcome, Applied) else None,
+            actor=job.actor,
+            kind=job.action.type if job.action is not None else "-",
+            ms=_ms(job),
+            outcome=_outcome_code(outcome),
+        )
+
+
+def _entries(first_seq: int, events: Iterable[Any]) -> list[log.Entry]:
+    entries = []
+    for offset, event in enumerate(events):
+        payload = codec.event_to_json(event)
+        entries.append(
+            log.Entry(seq=first_seq + offset, type=event.type, payload=payload, at=event.at)
+        )
+    return entries
+
+
+def _ms(job: Job) -> float:
+    return (time.perf_counter() - job.arrived) * 1000
+
+
+def _outcome_code(outcome: Outcome) -> str:
+    if isinstance(outcome, Applied):
+        return "duplicate" if outcome.duplicate else "ok"
+    return str(outcome.code)
+
+
+def actor_role(actor: str | None) -> str:
+    """The kind of sender for the log: never who it is, never what they typed."""
+    if actor is None:
+        return "screen"
+    return "facilitator" if actor == FACILITATOR else "participant"
+
+
+def log_action(
+    *, room: str, seq: int | None, actor: str | None, kind: str, ms: float, outcome: str
+) -> None:
+    """The one log line per action: room, seq, actor's role, type, time taken, outcome."""
+    action_log.info(
+        "action room=%s seq=%s actor_role=%s type=%s ms=%.1f outcome=%s",
+        room,
+        seq if seq is not None else "-",
+        actor_role(actor),
+        kind,
+        ms,
+        outcome,
+    )

@@ -1,0 +1,238 @@
+"""The group-commit writer: one transaction per batch, keys applied once, nothing half done."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, func, select
+
+from factories import T0, make_scenario
+from game.engine import actions as A
+from game.engine import codec, replay, rules
+from game.engine.errors import ErrorCode
+from game.engine.roles import Role
+from game.engine.state import FACILITATOR, RoomState
+from game.rooms.writer import (
+    Applied,
+    CrashPoints,
+    Job,
+    NewRoom,
+    Refused,
+    RoomWriter,
+    Runtime,
+)
+from game.store import log
+from game.store.db import Database, upgrade
+from game.store.models import ActionKey, RoomEvent, Snapshot
+from game.web.protocol import ServerCode
+
+ROOM = "room-1"
+
+
+class Counted:
+    """A database whose commits are counted by SQLAlchemy itself."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = Database.open(f"sqlite:///{path}")
+        upgrade(self.db.engine)
+        self.commits = 0
+        event.listen(self.db.engine, "commit", self._count)
+
+    def _count(self, _connection: object) -> None:
+        self.commits += 1
+
+    def count(self, model: type) -> int:
+        with self.db.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Counted]:
+    counted = Counted(tmp_path / "writer.sqlite3")
+    yield counted
+    counted.db.close()
+
+
+def make_writer(store: Counted, **kwargs: object) -> RoomWriter:
+    settings: dict[str, object] = {"window_ms": 1, "snapshot_every": 100}
+    settings.update(kwargs)
+    return RoomWriter(store.db, Runtime.for_mode("threading"), **settings)  # type: ignore[arg-type]
+
+
+def create_room(writer: RoomWriter) -> None:
+    created = rules.create_room(ROOM, make_scenario(), T0)
+    new = NewRoom(ROOM, "ABCDEFGH", "testcasus", "0" * 64, None, created, T0)
+    assert writer.submit(Job(room_id=ROOM, new_rooms=(new,))) == Applied(version=1)
+
+
+def join(writer: RoomWriter, n: int, key: str | None = None) -> object:
+    action = A.Join(actor=f"p{n}", at=T0 + n, player_id=f"p{n}", name=f"Speler {n}",
+                    home_role=list(Role)[n % 3])  # fmt: skip
+    return writer.submit(Job(room_id=ROOM, action=action, actor=f"p{n}", key=key))
+
+
+def folded(store: Counted) -> RoomState:
+    with store.db.sessions() as session:
+        entries = log.read_after(session, ROOM)
+    return replay.fold([codec.event_from_json(e.payload) for e in entries])
+
+
+@pytest.fixture
+def writer(store: Counted) -> Iterator[RoomWriter]:
+    room_writer = make_writer(store)
+    create_room(room_writer)
+    yield room_writer
+    room_writer.stop()
+
+
+def test_actions_arriving_within_the_window_share_one_transaction(store: Counted) -> None:
+    """Eight joins sent at once, with a 200 ms window: one commit, eight acknowledgements."""
+    room_writer = make_writer(store, window_ms=200)
+    create_room(room_writer)
+    before = store.commits
+    start = threading.Barrier(8)
+    outcomes: dict[int, object] = {}
+
+    def send(n: int) -> None:
+        start.wait()
+        outcomes[n] = join(room_writer, n, key=f"k{n}")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(1, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    room_writer.stop()
+    assert store.commits - before == 1
+    versions = sorted(o.version for o in outcomes.values() if isinstance(o, Applied))
+    assert versions == list(range(2, 10))
+    assert store.count(RoomEvent) == 9 and store.count(ActionKey) == 8
+
+
+def test_a_repeated_key_is_acknowledged_again_but_applied_once(writer: RoomWriter,
+                                                              store: Counted) -> None:  # fmt: skip
+    """The same key twice: the same version back, one event in the log."""
+    first = join(writer, 1, key="same")
+    events = store.count(RoomEvent)
+    again = join(writer, 1, key="same")
+    assert first == Applied(version=2)
+    assert again == Applied(version=2, duplicate=True)
+    assert store.count(RoomEvent) == events
+    assert writer.state(ROOM).version == 2  # type: ignore[union-attr]
+
+
+def test_keys_are_durable_across_a_restart(store: Counted) -> None:
+    """A new writer (a restarted server) still knows the key from the database."""
+    first = make_writer(store)
+    create_room(first)
+    assert join(first, 1, key="k") == Applied(version=2)
+    first.stop()
+    second = make_writer(store)
+    assert join(second, 1, key="k") == Applied(version=2, duplicate=True)
+    assert store.count(RoomEvent) == 2
+    second.stop()
+
+
+def test_a_rejected_action_changes_nothing_and_writes_nothing(writer: RoomWriter,
+                                                              store: Counted) -> None:  # fmt: skip
+    """A participant trying to start the game: refused, no commit, same state, same log."""
+    join(writer, 1)
+    state = writer.state(ROOM)
+    commits, events = store.commits, store.count(RoomEvent)
+    outcome = writer.submit(
+        Job(room_id=ROOM, action=A.Start(actor="p1", at=T0 + 9), actor="p1", key="s")
+    )
+    assert outcome == Refused(ErrorCode.NOT_FACILITATOR)
+    assert store.commits == commits and store.count(RoomEvent) == events
+    assert store.count(ActionKey) == 0
+    assert writer.state(ROOM) is state
+
+
+def test_a_stale_expected_version_is_refused(writer: RoomWriter) -> None:
+    """Two clicks on "start" made against version 2: the second one is refused."""
+    join(writer, 1)
+    start = A.Start(actor=FACILITATOR, at=T0 + 9, expected_version=2)
+    assert writer.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR, key="a")) == (
+        Applied(version=3)
+    )
+    again = A.NextPhase(actor=FACILITATOR, at=T0 + 10, expected_version=2)
+    outcome = writer.submit(Job(room_id=ROOM, action=again, actor=FACILITATOR, key="b"))
+    assert isinstance(outcome, Refused) and outcome.code == ErrorCode.STALE_VERSION
+
+
+def test_an_unknown_room_is_refused(writer: RoomWriter) -> None:
+    """Actions for a room that is not in the database get unknown_room."""
+    outcome = writer.submit(
+        Job(room_id="nope", action=A.Leave(actor="p1", at=T0), actor="p1", key="k")
+    )
+    assert outcome == Refused(ServerCode.UNKNOWN_ROOM)
+
+
+def test_the_cache_always_equals_the_folded_log(writer: RoomWriter, store: Counted) -> None:
+    """After accepted and refused actions, the cached state is the fold of what was written."""
+    for n in range(1, 5):
+        join(writer, n)
+    join(writer, 1)  # refused: already joined
+    writer.submit(Job(room_id=ROOM, action=A.Start(actor=FACILITATOR, at=T0 + 50),
+                      actor=FACILITATOR))  # fmt: skip
+    assert writer.state(ROOM) == folded(store)
+
+
+def test_another_process_writing_first_makes_the_writer_reload_and_reapply(
+    store: Counted,
+) -> None:
+    """Two writers on one database (two processes): the stale one hits UNIQUE(room_id, seq),
+    reloads the room from the log and applies its action after the other one's."""
+    one = make_writer(store)
+    create_room(one)
+    two = make_writer(store)
+    assert two.state(ROOM) is not None  # both have the room cached at version 1
+    assert join(one, 1) == Applied(version=2)
+    assert join(two, 2) == Applied(version=3)  # conflict on seq 2, then re-applied as 3
+    assert join(one, 3) == Applied(version=4)
+    state = folded(store)
+    assert [p.id for p in state.players] == ["p1", "p2", "p3"]
+    assert one.state(ROOM) == state
+    one.stop()
+    two.stop()
+
+
+def test_snapshots_every_n_events_and_a_rebuild_from_them_equals_the_full_fold(
+    store: Counted,
+) -> None:
+    """With SNAPSHOT_EVERY=3, snapshots appear as the log grows; loading uses the newest
+    and gives the same state as folding everything."""
+    room_writer = make_writer(store, snapshot_every=3)
+    create_room(room_writer)
+    for n in range(1, 9):
+        join(room_writer, n)
+    room_writer.stop()
+    with store.db.sessions() as session:
+        seqs = session.scalars(select(Snapshot.seq).order_by(Snapshot.seq)).all()
+    assert seqs == [3, 6, 9]
+    fresh = make_writer(store)
+    loaded = fresh.load(ROOM)
+    assert loaded is not None and loaded.snapshot_seq == 9
+    assert loaded.state == folded(store)
+
+
+def test_after_stop_new_work_is_refused_with_server_restarting(writer: RoomWriter) -> None:
+    """SIGTERM stops the writer: what comes in afterwards is refused, not lost half-way."""
+    assert writer.stop()
+    outcome = join(writer, 1)
+    assert outcome == Refused(ServerCode.SERVER_RESTARTING)
+
+
+def test_crash_points_are_named_and_off_unless_asked_for() -> None:
+    """ROLWISSEL_CRASH_AT names a known point and an occurrence; unset it does nothing."""
+    assert CrashPoints(None).targets == {}
+    CrashPoints(None).reach("before_commit")  # no crash
+    assert CrashPoints("mid_broadcast:3,before_commit").targets == {
+        "mid_broadcast": 3,
+        "before_commit": 1,
+    }
+    with pytest.raises(ValueError, match="unknown point"):
+        CrashPoints("somewhere:1")
