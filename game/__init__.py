@@ -1,0 +1,149 @@
+"""Rolwissel: a multiplayer web game for training local democracy.
+
+`create_app` is the app factory. Flask and everything that imports it are imported inside
+the functions, not here: `rolwissel serve` must run `eventlet.monkey_patch()` before Flask is
+imported, and the console script imports this package first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    from game.engine.state import RoomState
+    from game.rooms.broadcast import Broadcaster
+    from game.rooms.service import RoomService
+    from game.rooms.writer import RoomWriter
+    from game.scenarios.schema import Scenario
+    from game.store.db import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Rolwissel:
+    """What the app holds for the edges: `app.extensions["rolwissel"]`."""
+
+    service: RoomService
+    broadcaster: Broadcaster
+    socketio: SocketIO
+    reader: Database
+    writer: RoomWriter
+    writer_db: Database
+    scenarios: Mapping[str, Scenario]
+    shared: bool  # a message queue: other processes hold sockets of the same rooms
+    max_message_bytes: int
+
+    def refresh_or_state(self, room_id: str) -> RoomState | None:
+        """The room's state; with other processes writing too, caught up first."""
+        return self.service.refresh(room_id) if self.shared else self.service.state(room_id)
+
+    def lang_of(self, sid: str) -> str:
+        connection = self.broadcaster.connections.get(sid)
+        return connection.lang if connection else "nl"
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Finish the batch in hand, then close the databases (tests, shutdown)."""
+        self.writer.stop(timeout)
+        self.writer_db.close()
+        if self.reader is not self.writer_db:
+            self.reader.close()
+
+
+def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """A Flask app with its instance folder and settings, and nothing else yet."""
+    from flask import Flask
+
+    from game import config
+
+    instance = os.environ.get("ROLWISSEL_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance),
+        instance_relative_config=True,
+        static_folder=None,  # the pages blueprint serves static/
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load(app, test_config)
+    # Bodies larger than this are refused before any route reads them.
+    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    return app
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The Rolwissel app: settings, scenarios, database, rooms, HTTP and socket handlers.
+
+    `test_config` wins over every other source of settings (tests and `rolwissel serve`
+    pass the async mode this way). A broken scenario file raises ScenarioError.
+    """
+    from flask_socketio import SocketIO
+
+    from game.rooms.broadcast import Broadcaster
+    from game.rooms.service import RoomService, now_ms
+    from game.rooms.writer import CrashPoints, RoomWriter, Runtime
+    from game.scenarios.loader import load_folder
+    from game.store.db import Database, upgrade
+    from game.web import api, i18n, pages, sockets
+
+    app = configured_app(test_config)
+    cfg = app.config
+    scenarios = load_folder(cfg["SCENARIOS_DIR"])
+
+    mode = cfg["ASYNC_MODE"]
+    reader = Database.open(cfg["DATABASE_URL"])
+    if reader.is_sqlite:
+        # The embedded default needs no operator step: the schema follows the code.
+        upgrade(reader.engine)
+    # Under eventlet SQLite writes run in a real thread; that thread gets its own engine.
+    writer_db = reader
+    if mode == "eventlet" and reader.is_sqlite:
+        writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
+
+    socketio = SocketIO(
+        app,
+        async_mode=mode,
+        # Several server processes share rooms through this queue (Redis); None: one process.
+        message_queue=cfg["MESSAGE_QUEUE"],
+        # Engine.IO closes a connection sending more than this; the protocol refuses, with a
+        # code, anything over MAX_MESSAGE_BYTES below it.
+        max_http_buffer_size=max(64 * 1024, 2 * cfg["MAX_MESSAGE_BYTES"]),
+        logger=False,
+        engineio_logger=False,
+    )
+    crash = CrashPoints.from_environment()
+    broadcaster = Broadcaster(socketio.emit, now_ms, shared=bool(cfg["MESSAGE_QUEUE"]), crash=crash)
+    writer = RoomWriter(
+        writer_db,
+        Runtime.for_mode(mode),
+        reader=reader,
+        window_ms=cfg["WRITE_WINDOW_MS"],
+        snapshot_every=cfg["SNAPSHOT_EVERY"],
+        crash=crash,
+        on_commit=broadcaster.publish,
+    )
+    service = RoomService(reader, writer, scenarios)
+    app.extensions["rolwissel"] = Rolwissel(
+        service=service,
+        broadcaster=broadcaster,
+        socketio=socketio,
+        reader=reader,
+        writer=writer,
+        writer_db=writer_db,
+        scenarios=scenarios,
+        shared=bool(cfg["MESSAGE_QUEUE"]),
+        max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+    )
+
+    i18n.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    api.limiter.init_app(app)
+    sockets.register(socketio)
+    return app

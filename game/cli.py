@@ -1,0 +1,127 @@
+"""The `rolwissel` command: serve, db upgrade, scenarios, protocol-doc, config.
+
+Only click and the standard library are imported at the top: `serve` must monkey-patch with
+eventlet before Flask or pydantic are imported (eventlet greens the locks that exist when it
+patches, and trips over pydantic's), so everything else is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+class _Commands(click.Group):
+    """The command group; `scenarios` is loaded only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "scenarios"])
+
+    def get_command(self, ctx: click.Context, name: str) -> Any:
+        if name == "scenarios":
+            from game.scenarios.cli import scenarios_group
+
+            return scenarios_group
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
+def cli() -> None:
+    """Rolwissel: a multiplayer workshop game for local democracy."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the server (eventlet, one process) and print the address to open."""
+    mode = os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")
+    if mode == "eventlet":
+        with warnings.catch_warnings():
+            # eventlet warns on import that it is in bug-fix mode; docs/operations.md says
+            # why we still use it and how the async mode stays one setting.
+            warnings.simplefilter("ignore")
+            import eventlet
+
+        # Before anything imports Flask, pydantic, sockets or threads.
+        eventlet.monkey_patch()
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    from game.serve import run
+
+    sys.exit(run(host, port, mode))
+
+
+@cli.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database (ROLWISSEL_DATABASE_URL, or the SQLite file) up to date."""
+    from game import configured_app
+    from game.store.db import Database, upgrade
+
+    app = configured_app()
+    database = Database.open(app.config["DATABASE_URL"])
+    try:
+        upgrade(database.engine, revision)
+    finally:
+        database.close()
+    click.echo(f"Database is up to date ({revision}): {_safe_url(app.config['DATABASE_URL'])}")
+
+
+@cli.command("protocol-doc")
+@click.option("--check", is_flag=True, help="Exit 1 when docs/protocol.md is out of date.")
+@click.option("--output", type=click.Path(path_type=Path), default=DOCS / "protocol.md")
+def protocol_doc(check: bool, output: Path) -> None:
+    """Write docs/protocol.md from game/web/protocol.py (or check that it matches)."""
+    from game.web.protocol import render_doc
+
+    text = render_doc()
+    if check:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            click.echo(f"{output} is out of date: run `rolwissel protocol-doc`", err=True)
+            raise click.exceptions.Exit(1)
+        click.echo(f"{output} is up to date")
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}")
+
+
+@cli.command("config")
+def show_config() -> None:
+    """Print the settings in effect (secrets left out) and where they come from."""
+    from game import configured_app
+    from game.config import ENVIRONMENT, defaults
+
+    app = configured_app()
+    click.echo(f"instance folder: {app.instance_path}")
+    for name in sorted(defaults(app.instance_path)):
+        value = app.config.get(name)
+        if name == "SECRET_KEY":
+            value = "(set)" if value else "(not set)"
+        elif name == "DATABASE_URL":
+            value = _safe_url(str(value))
+        env = " (env)" if f"ROLWISSEL_{name}" in os.environ and name in ENVIRONMENT else ""
+        click.echo(f"{name} = {value}{env}")
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    """The console script `rolwissel`."""
+    cli()

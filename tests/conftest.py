@@ -1,0 +1,121 @@
+"""Shared fixtures: an app on a temporary instance folder, its clients, and helpers for tests
+that need real binaries (chromium, redis-server, PostgreSQL) or a free port.
+
+Under CI=true a missing binary fails the test instead of skipping it, so CI can never turn
+green by testing less.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+
+from game import create_app
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_binary(name: str, *also: Path) -> str:
+    """The path of a program a test needs: skipped without it, failed without it on CI."""
+    found = shutil.which(name) or next((str(p) for p in also if p.exists()), None)
+    if found:
+        return found
+    reason = f"{name} is not installed (.ci/run installs it)"
+    if ON_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def require_postgres() -> Path:
+    """The folder with initdb and pg_ctl of the PostgreSQL server."""
+    return Path(require_binary("initdb", POSTGRES_BIN / "initdb")).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Settings from the developer's shell must not leak into a test.
+    for name in list(os.environ):
+        if name.startswith("ROLWISSEL_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ROLWISSEL_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+def settings_for(tmp_path: Path) -> dict[str, Any]:
+    """Settings for an app in a test: its own SQLite file, threading, no waiting."""
+    return {
+        "ASYNC_MODE": "threading",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'test.sqlite3'}",
+        "SECRET_KEY": "test-secret",
+        "WRITE_WINDOW_MS": 1,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps with extra settings; each is closed (writer stopped) after the test."""
+    apps: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app({**settings_for(tmp_path), **overrides})
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["rolwissel"].close(timeout=5)
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def sockets(app: Flask) -> Callable[..., SocketIOTestClient]:
+    """Open Flask-SocketIO test connections with an auth object."""
+
+    def connect(auth: Any) -> SocketIOTestClient:
+        socketio = app.extensions["rolwissel"].socketio
+        return socketio.test_client(app, auth=auth)
+
+    return connect
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Playwright cannot download its browser here; Debian's chromium does the job.
+    chromium = require_binary("chromium", Path("/usr/bin/chromium"))
+    return {**browser_type_launch_args, "executable_path": chromium, "args": CHROMIUM_ARGS}

@@ -1,0 +1,56 @@
+"""Small steps the integration tests share: make a room, join it, read what a socket got."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+
+SCENARIO = "buurtkamer-bibliotheek"
+
+
+@dataclass(frozen=True)
+class NewRoom:
+    room_id: str
+    code: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Seat:
+    room_id: str
+    player_id: str
+    token: str
+
+
+def new_room(client: FlaskClient, scenario: str = SCENARIO) -> NewRoom:
+    reply = client.post("/api/rooms", json={"scenario_id": scenario, "tables": 1})
+    assert reply.status_code == 201, reply.json
+    body = reply.json
+    assert body is not None
+    room = body["rooms"][0]
+    return NewRoom(room["room_id"], room["code"], body["facilitator_token"])
+
+
+def join(client: FlaskClient, code: str, name: str, role: str = "inwoner") -> Seat:
+    reply = client.post("/api/join", json={"code": code, "name": name, "home_role": role})
+    assert reply.status_code == 201, reply.json
+    body = reply.json
+    assert body is not None
+    return Seat(body["room_id"], body["player_id"], body["seat_token"])
+
+
+def received(sock: SocketIOTestClient, name: str) -> list[Any]:
+    """The payloads of one event this socket got since the last call (read even after the
+    server disconnected it)."""
+    found = [item["args"][0] for item in sock.queue if item["name"] == name]
+    sock.queue[:] = [item for item in sock.queue if item["name"] != name]
+    return found
+
+
+def last_state(sock: SocketIOTestClient) -> dict[str, Any]:
+    states = received(sock, "state")
+    assert states, "no state message arrived"
+    return states[-1]

@@ -1,0 +1,142 @@
+"""The JSON HTTP API: scenarios, new rooms, joining (and its rate limit), QR code, health."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from integration.helpers import SCENARIO, join, new_room
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from game.rooms import seats
+from game.store.db import Database
+
+
+def test_scenarios_are_listed_in_the_asked_language(client: FlaskClient) -> None:
+    """Each scenario with id, title, summary and minutes; ?lang=en gives English titles."""
+    dutch = client.get("/api/scenarios").json
+    english = client.get("/api/scenarios?lang=en").json
+    assert dutch is not None and english is not None
+    ids = {s["id"] for s in dutch["scenarios"]}
+    assert SCENARIO in ids and ids == {s["id"] for s in english["scenarios"]}
+    nl = next(s for s in dutch["scenarios"] if s["id"] == SCENARIO)
+    en = next(s for s in english["scenarios"] if s["id"] == SCENARIO)
+    assert nl["title"] != en["title"] and nl["minutes"] > 0
+
+
+def test_a_new_game_on_several_tables_is_one_event(client: FlaskClient) -> None:
+    """tables=3: three rooms with their own code and links, one token, an overview link."""
+    reply = client.post("/api/rooms", json={"scenario_id": SCENARIO, "tables": 3})
+    assert reply.status_code == 201
+    body = reply.json
+    assert body is not None and body["event_id"]
+    token = body["facilitator_token"]
+    assert body["overview_url"] == f"/event/{body['event_id']}#t={token}"
+    codes = {r["code"] for r in body["rooms"]}
+    assert len(codes) == 3 and all(seats.normalise_code(c) for c in codes)
+    for room in body["rooms"]:
+        assert room["join_url"].endswith(f"/j/{room['code']}")
+        assert room["host_url"] == f"/room/{room['room_id']}/host#t={token}"
+        assert room["screen_url"] == f"/room/{room['room_id']}/screen"
+    overview = client.get(
+        f"/api/events/{body['event_id']}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert overview.status_code == 200 and len(overview.json["rooms"]) == 3  # type: ignore[index]
+    assert client.get(f"/api/events/{body['event_id']}").status_code == 400
+
+
+def test_bad_requests_to_create_a_room_are_refused_with_a_sentence(client: FlaskClient) -> None:
+    """No body, 13 tables, an unknown scenario: a code and a sentence, nothing created."""
+    for body, status, code in (
+        (None, 400, "bad_request"),
+        ({"scenario_id": SCENARIO, "tables": 13}, 400, "bad_request"),
+        ({"scenario_id": SCENARIO, "tables": "2"}, 400, "bad_request"),
+        ({"scenario_id": "geen-casus", "lang": "en"}, 404, "unknown_scenario"),
+    ):
+        reply = client.post("/api/rooms", json=body)
+        assert reply.status_code == status and reply.json["code"] == code  # type: ignore[index]
+        assert reply.json["message"]  # type: ignore[index]
+
+
+def test_joining_gives_a_seat_token_and_the_players_page(client: FlaskClient) -> None:
+    """The code works in any case, with or without the dash; the answer has the seat."""
+    room = new_room(client)
+    typed = room.code.replace("-", "").lower()
+    reply = client.post("/api/join", json={"code": typed, "name": "Anna", "home_role": "ambtenaar"})
+    assert reply.status_code == 201
+    body = reply.json
+    assert body is not None and body["room_id"] == room.room_id
+    assert len(body["seat_token"]) >= 43 and body["player_id"]
+    assert body["play_url"] == f"/room/{room.room_id}/play"
+
+
+def test_join_refusals_say_what_is_wrong(client: FlaskClient) -> None:
+    """Unknown code 404, unknown role 400, a taken name 409, a long name 400, in the language
+    asked for."""
+    room = new_room(client)
+    join(client, room.code, "Anna")
+    for body, status, code in (
+        ({"code": "2222-2222", "name": "Bo", "home_role": "inwoner"}, 404, "unknown_code"),
+        ({"code": room.code, "name": "Bo", "home_role": "wethouder"}, 400, "bad_role"),
+        ({"code": room.code, "name": "ANNA", "home_role": "inwoner"}, 409, "name_taken"),
+        ({"code": room.code, "name": "x" * 41, "home_role": "inwoner"}, 400, "name_too_long"),
+        ({"code": room.code, "name": 5, "home_role": "inwoner"}, 400, "bad_request"),
+    ):
+        reply = client.post("/api/join", json={**body, "lang": "en"})
+        assert (reply.status_code, reply.json["code"]) == (status, code)  # type: ignore[index]
+    reply = client.post("/api/join", json={"code": room.code, "name": "x" * 41,
+                                           "home_role": "inwoner", "lang": "en"})  # fmt: skip
+    assert reply.json["message"] == "Your name is too long. Use at most 40 characters."  # type: ignore[index]
+
+
+def test_failed_join_attempts_are_rate_limited_per_address(
+    make_app: Callable[..., Flask],
+) -> None:
+    """After the allowed number of wrong codes, even a right one waits: 429 with a sentence.
+    Successful joins do not count, so a whole workshop behind one address can join."""
+    app = make_app(JOIN_FAIL_LIMIT="3 per minute")
+    client = app.test_client()
+    room = new_room(client)
+    for n in range(5):
+        join(client, room.code, f"Speler {n}")
+    for _ in range(3):
+        wrong = client.post("/api/join", json={"code": "2222-2222", "name": "X",
+                                               "home_role": "inwoner"})  # fmt: skip
+        assert wrong.status_code == 404
+    blocked = client.post("/api/join", json={"code": room.code, "name": "Y",
+                                             "home_role": "inwoner", "lang": "nl"})  # fmt: skip
+    assert blocked.status_code == 429
+    assert blocked.json["code"] == "too_many_attempts"  # type: ignore[index]
+    assert "Wacht een minuut" in blocked.json["message"]  # type: ignore[index]
+    other = client.post("/api/join", json={"code": room.code, "name": "Y", "home_role": "inwoner"},
+                        environ_base={"REMOTE_ADDR": "10.0.0.2"})  # fmt: skip
+    assert other.status_code == 201
+
+
+def test_the_qr_code_is_an_svg_of_the_join_address(client: FlaskClient) -> None:
+    """Any well-formed code gets an SVG (so it reveals nothing); a malformed one a 404."""
+    reply = client.get("/qr/k7mw4qx9.svg")
+    assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
+    svg = reply.get_data(as_text=True)
+    assert svg.startswith("<svg") and "<title>K7MW-4QX9</title>" in svg and "viewBox" in svg
+    assert client.get("/qr/K7MW-4QX0.svg").status_code == 404
+
+
+def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    """200 with database true while SELECT 1 works; 503 when the database cannot be reached."""
+    reply = client.get("/healthz")
+    assert reply.status_code == 200 and reply.json == {"ok": True, "database": True}
+    ext = app.extensions["rolwissel"]
+    working = ext.reader
+    (tmp_path / "not-a-folder").write_text("")
+    broken = create_engine(f"sqlite:///{tmp_path / 'not-a-folder' / 'db.sqlite3'}")
+    ext.reader = Database(engine=broken, sessions=sessionmaker(broken))
+    try:
+        reply = client.get("/healthz")
+    finally:
+        ext.reader = working
+        broken.dispose()
+    assert reply.status_code == 503 and reply.json == {"ok": False, "database": False}

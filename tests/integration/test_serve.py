@@ -1,0 +1,235 @@
+"""The real thing: `rolwissel serve` (eventlet) as a subprocess, spoken to by python-socketio
+clients over a real websocket, stopped with SIGTERM and started again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+from conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
+SCENARIO = "buurtkamer-bibliotheek"
+
+
+@dataclass
+class Server:
+    """One `rolwissel serve` process on a port, with everything it printed."""
+
+    port: int
+    env: dict[str, str]
+    process: subprocess.Popen[str] | None = None
+    output: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, expect_ready: bool = True) -> None:
+        self.process = subprocess.Popen(
+            [ROLWISSEL, "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        reader = threading.Thread(target=self._read, args=(self.process,), daemon=True)
+        reader.start()
+        self.readers.append(reader)
+        if expect_ready:
+            self.wait_for(lambda: "Rolwissel draait op" in self.text, 20)
+            self.wait_for(self._healthy, 10)
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        with process.stdout:
+            for line in process.stdout:
+                self.output.append(line)
+
+    def _healthy(self) -> bool:
+        try:
+            return requests.get(self.url + "/healthz", timeout=1).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.output)
+
+    def wait_for(self, condition: Callable[[], bool], seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            if self.process is not None and self.process.poll() is not None and not condition():
+                raise AssertionError(f"server exited {self.process.returncode}:\n{self.text}")
+            time.sleep(0.05)
+        raise AssertionError(f"timed out; server said:\n{self.text}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        return self.process.wait(timeout)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
+    env["ROLWISSEL_INSTANCE_PATH"] = str(tmp_path / "instance")
+    running = Server(port=free_port(), env=env)
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.process.kill()
+        running.process.wait(5)
+    for thread in running.readers:
+        thread.join(5)
+
+
+class Player:
+    """A python-socketio client that records what it is sent."""
+
+    def __init__(self, url: str, auth: dict[str, Any]) -> None:
+        self.states: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.errors: list[Any] = []
+        self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=0.5)
+        self.client.on("state", self.states.append)
+        self.client.on("notice", self.notices.append)
+        self.client.on("connect_error", self.errors.append)
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
+
+    def act(self, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = self.client.call("action", payload, timeout=10)
+        assert isinstance(reply, dict)
+        return reply
+
+    @property
+    def version(self) -> int:
+        return self.states[-1]["version"] if self.states else -1
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def wait(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> None:
+    """Players join, the game starts, cards are posted; SIGTERM tells every client to
+    reconnect and exits 0; after a restart every client is back in its seat with the
+    same board, and the log never holds the text people typed."""
+    server.start()
+    created = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}).json()
+    room = created["rooms"][0]
+    seats = [
+        requests.post(server.url + "/api/join", json={"code": room["code"], "name": name,
+                                                      "home_role": role}).json()
+        for name, role in (("Anna", "inwoner"), ("Bram", "raadslid"), ("Cem", "ambtenaar"))
+    ]  # fmt: skip
+    host = Player(server.url, {"room": room["room_id"], "token": created["facilitator_token"]})
+    players = [Player(server.url, {"room": room["room_id"], "token": s["seat_token"]})
+               for s in seats]  # fmt: skip
+    everyone = [host, *players]
+
+    assert host.act({"type": "start", "key": "start", "expected_version": 4}) == {
+        "ok": True, "version": 5}  # fmt: skip
+    versions = []
+    for n, player in enumerate(players):
+        reply = player.act({"type": "post_card", "text": f"geheime-tekst-{n}", "key": f"c{n}"})
+        assert reply["ok"], reply
+        versions.append(reply["version"])
+    again = players[0].act({"type": "post_card", "text": "geheime-tekst-0", "key": "c0"})
+    assert again == {"ok": True, "version": versions[0]}  # a resent emit, applied once
+    wait(lambda: all(p.version == versions[-1] for p in everyone))
+    board = sorted(c["text"] for c in host.states[-1]["view"]["public"]["cards"])
+    assert board == ["geheime-tekst-0", "geheime-tekst-1", "geheime-tekst-2"]
+
+    assert server.stop(signal.SIGTERM) == 0
+    for client in everyone:
+        assert [n["code"] for n in client.notices] == ["server_restarting"]
+    first_run = server.text
+    assert "Traceback" not in first_run
+    assert "actor_role=participant type=post_card" in first_run
+    assert "geheime-tekst" not in first_run and "Anna" not in first_run
+
+    for client in everyone:
+        client.states.clear()
+    server.start()
+    wait(lambda: all(c.client.connected and c.states for c in everyone), 20)
+    for client in everyone:
+        assert client.version == versions[-1]
+        cards = sorted(c["text"] for c in client.states[-1]["view"]["public"]["cards"])
+        assert cards == board
+    for seat, player in zip(seats, players, strict=True):
+        assert player.states[-1]["view"]["me"]["id"] == seat["player_id"]
+    assert "rebuilt rooms=1" in server.text
+    reply = players[1].act({"type": "react", "card_id": host.states[-1]["view"]["public"][
+        "cards"][0]["id"], "kind": "support", "key": "r1"})  # fmt: skip
+    assert reply == {"ok": True, "version": versions[-1] + 1}
+    for client in everyone:
+        client.close()
+    assert server.stop() == 0
+
+
+def test_refused_connections_carry_a_code_and_a_sentence(server: Server) -> None:
+    """A made-up token: connect_error with data.code bad_token and the sentence."""
+    server.start()
+    created = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}).json()
+    client = socketio.Client(reconnection=False)
+    errors: list[Any] = []
+    client.on("connect_error", errors.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, transports=["websocket"], wait_timeout=5,
+                       auth={"room": created["rooms"][0]["room_id"], "token": "x" * 43,
+                             "lang": "en"})  # fmt: skip
+    # Socket.IO's connect_error: {"message": sentence, "data": {"code", "message"}}.
+    assert errors and errors[0]["data"]["code"] == "bad_token"
+    assert errors[0]["message"].startswith("Your seat in this game is no longer valid")
+    assert server.stop() == 0
+
+
+def test_a_second_server_on_a_busy_port_refuses_to_start(server: Server, tmp_path: Path) -> None:
+    """eventlet would share the port silently (SO_REUSEPORT); we check first and exit 2."""
+    server.start()
+    env = {**server.env, "ROLWISSEL_INSTANCE_PATH": str(tmp_path / "other")}
+    second = subprocess.run(
+        [ROLWISSEL, "serve", "--port", str(server.port)], env=env, capture_output=True,
+        text=True, timeout=30,
+    )  # fmt: skip
+    assert second.returncode == 2
+    assert "al in gebruik" in second.stderr and "Rolwissel draait op" not in second.stdout
+    assert server._healthy()
+    assert server.stop() == 0
+
+
+def test_a_broken_scenario_file_stops_the_start_with_the_loaders_message(
+    server: Server, tmp_path: Path
+) -> None:
+    """A scenario folder with a broken file: exit 1, naming the file, before listening."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "kapot.yaml").write_text("id: kapot\ntitle: [unclosed\n", encoding="utf-8")
+    server.env["ROLWISSEL_SCENARIOS_DIR"] = str(folder)
+    server.start(expect_ready=False)
+    assert server.process is not None
+    assert server.process.wait(30) == 1
+    server.wait_for(lambda: "kapot.yaml" in server.text, 5)
+    assert "Rolwissel draait op" not in server.text
