@@ -1,0 +1,50 @@
+# Two commands a person needs (see README.md): `make run` and `make test`.
+# Both create the virtual environment in .venv when it is missing.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format protocol-doc clean
+
+# The environment itself; the marker files below note what has been installed into it.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+## run: set up and start the server on the embedded default (SQLite in instance/, eventlet)
+run: $(VENV)/.installed-run
+	$(BIN)/rolwissel serve --host $(HOST) --port $(PORT)
+
+## test: set up with the test tools and run the whole test suite
+# pytest exits 5 when it collected no tests: that is a failure, never a quiet success.
+test: $(VENV)/.installed-dev
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; \
+	exit $$status
+
+## lint: ruff's checks and formatting
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## protocol-doc: regenerate docs/protocol.md from game/web/protocol.py
+protocol-doc: $(VENV)/.installed-run
+	$(BIN)/rolwissel protocol-doc
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
