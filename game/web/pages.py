@@ -1,0 +1,137 @@
+"""The HTML pages: start, join, participant, facilitator console, big screen, event overview.
+
+Pages are thin shells. The server renders the frame, the texts and the translations the
+page's script needs; everything about the game arrives over the socket as the viewer's
+view and is built into the page with DOM calls (never as HTML). Every response carries a
+Content-Security-Policy that allows only this site's own scripts, so even a slip that let
+typed text into the markup could not run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from game.rooms.seats import format_code
+from game.web.i18n import LANGUAGES, current_language
+
+ROOT = Path(__file__).resolve().parents[2]
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder=str(ROOT / "templates"),
+    # Served at /static even when the app itself has no static folder.
+    static_folder=str(ROOT / "static"),
+    static_url_path="/static",
+)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+    "object-src 'none'"
+)
+
+# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# What may be in a join code in the address; the server checks it properly on join.
+_CODE = re.compile(r"^[A-Za-z0-9 _.-]{1,32}$")
+
+ROLES = ("inwoner", "raadslid", "ambtenaar")
+
+
+def _checked_id(value: str) -> str:
+    if not _ID.match(value):
+        abort(404)
+    return value
+
+
+def _room_code(room_id: str) -> str:
+    """The join code of a room as people see it (`K7M-4QX9`); 404 for an unknown room.
+
+    Without the room service (pages rendered on their own, as in the page tests) the page
+    still renders and its script takes the code from what this browser kept.
+    """
+    rolwissel = current_app.extensions.get("rolwissel")
+    if rolwissel is None:
+        return ""
+    info = rolwissel.service.room(room_id)
+    if info is None:
+        abort(404)
+    return format_code(info.code)
+
+
+def _join_url(code: str) -> str:
+    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    return base + url_for("pages.join", code=code) if code else base + url_for("pages.join")
+
+
+def _switch_url() -> str:
+    """This page's address in the other language (the switch every page shows)."""
+    other = next(code for code in LANGUAGES if code != current_language())
+    args = request.args.to_dict()
+    args["lang"] = other
+    return url_for(request.endpoint or "pages.start", **(request.view_args or {}), **args)
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, object]:
+    return {"switch_url": _switch_url, "roles": ROLES}
+
+
+@bp.after_app_request
+def _security_headers(response: Response) -> Response:
+    # On every response of the app, pages and API alike: scripts only from this site.
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@bp.get("/")
+def start() -> str:
+    """The start page: what Rolwissel is, a new game, and a box to join one."""
+    return render_template("start.html", page="start")
+
+
+@bp.get("/join")
+@bp.get("/j/<code>")
+def join(code: str = "") -> str:
+    """The join page; `/j/<code>` is what the QR code opens, with the code filled in."""
+    code = code or request.args.get("code", "")
+    if not _CODE.match(code):
+        code = ""
+    return render_template("join.html", page="join", code=code.upper())
+
+
+@bp.get("/room/<room_id>/play")
+def play(room_id: str) -> str:
+    """A participant's page (phone first)."""
+    _room_code(_checked_id(room_id))
+    return render_template("play.html", page="play", room_id=room_id)
+
+
+@bp.get("/room/<room_id>/host")
+def host(room_id: str) -> str:
+    """The facilitator console; the token arrives in the fragment (#t=...)."""
+    code = _room_code(_checked_id(room_id))
+    return render_template(
+        "host.html", page="host", room_id=room_id, code=code, join_url=_join_url(code)
+    )
+
+
+@bp.get("/room/<room_id>/screen")
+def screen(room_id: str) -> str:
+    """The big screen for the projector."""
+    code = _room_code(_checked_id(room_id))
+    return render_template(
+        "screen.html", page="screen", room_id=room_id, code=code, join_url=_join_url(code)
+    )
+
+
+@bp.get("/event/<event_id>")
+def event(event_id: str) -> str:
+    """The facilitator's overview of all tables of an event."""
+    return render_template("event.html", page="event", event_id=_checked_id(event_id))

@@ -1,0 +1,113 @@
+// Words for the state of a game, shared by the pages.
+import { h } from "./dom.js";
+import { pick, t, tn } from "./i18n.js";
+import { roleBadge, roleGroupName, ROLES } from "./roles.js";
+
+export const TIMER_PRESETS = [1, 3, 5, 10, 15, 20, 30, 45, 60];
+
+export function roundSpec(pub, round = pub.round) {
+  return (pub.scenario && pub.scenario.rounds && pub.scenario.rounds[round - 1]) || null;
+}
+
+export function phaseName(phase) {
+  switch (phase) {
+    case "lobby": return t("Waiting room");
+    case "play": return t("Cards");
+    case "reflection": return t("Reflection");
+    case "scoring": return t("Scoring the options");
+    case "decision": return t("Decision");
+    case "closed": return t("Closed");
+    default: return phase || "";
+  }
+}
+
+// "Round 2 of 4 · Feasibility"
+export function roundLabel(pub, round = pub.round) {
+  if (!round) return t("Before the start");
+  const spec = roundSpec(pub, round);
+  const lens = spec ? pick(spec.lens) : "";
+  return lens ? t("Round {n} of 4 · {lens}", { n: round, lens }) : t("Round {n} of 4", { n: round });
+}
+
+// The step after (or before) the current one, as the engine orders them.
+export function steps(pub) {
+  const list = [[0, "lobby"]];
+  for (const r of [1, 2, 3]) list.push([r, "play"], [r, "reflection"]);
+  if (pub.scenario && pub.scenario.options && pub.scenario.options.length) list.push([4, "scoring"]);
+  list.push([4, "play"], [4, "decision"], [4, "reflection"]);
+  return list;
+}
+
+export function neighbourStep(pub, offset) {
+  if (pub.phase === "closed") return null;
+  const list = steps(pub);
+  const index = list.findIndex(([r, p]) => r === pub.round && p === pub.phase);
+  const next = index + offset;
+  if (index < 0 || next < 1 || next >= list.length) return null;
+  return list[next];
+}
+
+export function stepLabel(pub, step) {
+  const [round, phase] = step;
+  return round ? t("Round {n} · {phase}", { n: round, phase: phaseName(phase) }) : phaseName(phase);
+}
+
+export function currentBallot(pub) {
+  return pub.ballots && pub.ballots.length ? pub.ballots[pub.ballots.length - 1] : null;
+}
+
+export function proposalVersion(pub, number) {
+  return (pub.versions || []).find((v) => v.number === number) || null;
+}
+
+export function voteName(choice) {
+  if (choice === "eens") return t("Agree");
+  if (choice === "eens_met_bedenkingen") return t("Agree with reservations");
+  if (choice === "bezwaar") return t("Objection");
+  return "";
+}
+
+// "Carried: no objection; residents 3 of 3, council members 4 of 5 ... (threshold 2/3)."
+export function resultSentence(result) {
+  const head = result.gedragen ? t("Carried") : t("Not carried");
+  const objections = result.objections
+    ? tn("{n} objection", "{n} objections", result.objections)
+    : t("no objection");
+  const groups = result.groups.map((g) =>
+    t("{group} {support} of {members}", { group: roleGroupName(g.role), support: g.support, members: g.members }));
+  return t("{head}: {objections}; {groups} agree or agree with reservations (threshold {threshold}).",
+    { head, objections, groups: groups.join(", "), threshold: result.threshold });
+}
+
+// The result as a block: the sentence, and a row per home-role group.
+export function resultBlock(result, { testid = "result" } = {}) {
+  return h("div", { class: `result ${result.gedragen ? "result-yes" : "result-no"}`, "data-testid": testid },
+    h("p", { class: "result-head" },
+      h("span", { class: "result-mark", "aria-hidden": "true", text: result.gedragen ? "✓" : "✗" }),
+      h("strong", { class: "result-sentence", text: resultSentence(result) })),
+    h("ul", { class: "result-groups" }, result.groups.map((g) =>
+      h("li", { class: g.passes ? "passes" : "fails" },
+        roleBadge(g.role),
+        h("span", { text: t("{support} of {members} agree ({eens} agree, {bedenkingen} with reservations, {bezwaar} objection, {not_voted} did not vote)",
+          { support: g.support, members: g.members, eens: g.eens, bedenkingen: g.bedenkingen,
+            bezwaar: g.bezwaar, not_voted: g.not_voted }) })))));
+}
+
+export function proposalBlock(version, { title = null, testid = "proposal" } = {}) {
+  return h("div", { class: "proposal", "data-testid": testid },
+    title ? h("h3", { text: title }) : null,
+    h("p", { class: "proposal-text", text: version.text || "" }),
+    version.conditions && version.conditions.length
+      ? [h("p", { class: "proposal-mits", text: t("Yes, provided that:") }),
+         h("ol", { class: "proposal-conditions" }, version.conditions.map((c) => h("li", { text: c.text })))]
+      : null);
+}
+
+export function spreadCounts(pub, round) {
+  const counts = (pub.spread && pub.spread[String(round)]) || {};
+  return ROLES.map((role) => [role, counts[role] || 0]);
+}
+
+export function summaryUrl(room) {
+  return `/room/${encodeURIComponent(room)}/summary`;
+}

@@ -1,0 +1,93 @@
+// What a browser keeps. localStorage (survives closing the tab):
+//   rw:seat:<room_id>      {token, player_id}   a participant's seat, from POST /api/join
+//   rw:fac:<room_id>       "<token>"            the facilitator token of a room
+//   rw:room:<room_id>      {code, join_url, screen_url, host_url, event_id}
+//   rw:event:<event_id>    {token, rooms: [room_id, ...]}   an event overview's key
+// sessionStorage (this tab only): drafts of text being typed, rw:draft:<room_id>:<field>.
+
+function read(storage, key) {
+  try {
+    const raw = storage.getItem(key);
+    return raw === null ? null : JSON.parse(raw);
+  } catch {
+    return null; // storage switched off or a broken value: behave as if nothing was kept
+  }
+}
+
+function write(storage, key, value) {
+  try {
+    if (value === null || value === undefined) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private mode or a full storage: the page keeps working, it only forgets sooner.
+  }
+}
+
+export const seat = {
+  get: (room) => read(localStorage, `rw:seat:${room}`),
+  set: (room, value) => write(localStorage, `rw:seat:${room}`, value),
+};
+
+export const facilitator = {
+  get: (room) => read(localStorage, `rw:fac:${room}`),
+  set: (room, token) => write(localStorage, `rw:fac:${room}`, token),
+};
+
+export const roomInfo = {
+  get: (room) => read(localStorage, `rw:room:${room}`) || {},
+  set: (room, info) => write(localStorage, `rw:room:${room}`, { ...roomInfo.get(room), ...info }),
+};
+
+export const eventInfo = {
+  get: (event) => read(localStorage, `rw:event:${event}`),
+  set: (event, info) => write(localStorage, `rw:event:${event}`, info),
+};
+
+// Drafts: kept in memory and in sessionStorage, so neither a dropped connection nor a
+// reload loses what someone was typing.
+const memory = new Map();
+
+export const drafts = {
+  get(room, field) {
+    const key = `rw:draft:${room}:${field}`;
+    if (memory.has(key)) return memory.get(key);
+    return read(sessionStorage, key);
+  },
+  set(room, field, value) {
+    const key = `rw:draft:${room}:${field}`;
+    if (value === "" || value === null || value === undefined) {
+      memory.delete(key);
+      write(sessionStorage, key, null);
+    } else {
+      memory.set(key, value);
+      write(sessionStorage, key, value);
+    }
+  },
+};
+
+// Keep a field's text as a draft while typing; returns a function that forgets it.
+export function keepDraft(room, field, input, { restore = true } = {}) {
+  if (restore) {
+    const kept = drafts.get(room, field);
+    if (typeof kept === "string" && !input.value) input.value = kept;
+  }
+  input.addEventListener("input", () => drafts.set(room, field, input.value));
+  return () => drafts.set(room, field, null);
+}
+
+// The facilitator URL carries the token in its fragment (#t=...): keep it per room and
+// take it out of the address bar, so it does not end up in a screenshot or a shared link.
+export function takeTokenFromFragment(room) {
+  const match = /(?:^#|&)t=([^&]+)/.exec(location.hash);
+  if (match) {
+    facilitator.set(room, decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return facilitator.get(room);
+}
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

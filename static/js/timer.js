@@ -1,0 +1,68 @@
+// The round timer: counts down with the server's clock, marks "time is up" on screen and
+// tells screen readers once. No sound.
+import { setText } from "./dom.js";
+import { t } from "./i18n.js";
+import { announce } from "./live.js";
+
+export function formatTime(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${String(seconds).padStart(2, "0")}`;
+}
+
+export class TimerView {
+  // el: the element to write "12:34" into; alert: an element shown when time is up.
+  constructor(el, { serverNow, alert = null, label = null } = {}) {
+    this.el = el;
+    this.alert = alert;
+    this.label = label;
+    this.serverNow = serverNow || (() => Date.now());
+    this.timer = null;
+    this.expiredFor = null;
+    this.seenRunning = null;
+    this.interval = setInterval(() => this.tick(), 250);
+  }
+
+  set(timer) {
+    this.timer = timer || null;
+    this.tick();
+  }
+
+  remaining() {
+    const tm = this.timer;
+    if (!tm) return null;
+    if (tm.paused_remaining_ms !== null && tm.paused_remaining_ms !== undefined) {
+      return tm.paused_remaining_ms;
+    }
+    return Math.max(0, tm.started_at + tm.duration_ms - this.serverNow());
+  }
+
+  tick() {
+    const tm = this.timer;
+    const box = this.el.closest("[data-timer-box]") || this.el;
+    if (!tm) {
+      box.hidden = true;
+      if (this.alert) this.alert.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const left = this.remaining();
+    const paused = !tm.running;
+    setText(this.el, formatTime(left));
+    const expiredNow = left <= 0;
+    if (this.label) setText(this.label, expiredNow ? t("Time is up") : (paused ? t("Timer paused") : t("Time left")));
+    box.classList.toggle("timer-paused", paused);
+    box.classList.toggle("timer-low", !paused && left > 0 && left <= 60000);
+    const expired = left <= 0;
+    box.classList.toggle("timer-expired", expired);
+    if (this.alert) this.alert.hidden = !expired;
+    // Announce once, when a timer we saw running runs out (not on opening the page later).
+    const identity = `${tm.started_at}:${tm.duration_ms}`;
+    if (!expired) this.seenRunning = identity;
+    else if (this.seenRunning === identity && this.expiredFor !== identity) {
+      this.expiredFor = identity;
+      announce(t("Time is up."), { urgent: true });
+    }
+  }
+}

@@ -1,0 +1,226 @@
+"""The HTML pages: they render in Dutch and English, carry a strict Content-Security-Policy,
+run no inline script, never build HTML from data, and stay within the size budget."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from game.web.pages import CONTENT_SECURITY_POLICY
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+BUDGET = 150 * 1024  # compressed bytes of JavaScript and CSS for the participant page
+
+
+@pytest.fixture
+def room(client: FlaskClient) -> dict:
+    """One new room (one table) on a shipped scenario, as the start page creates it."""
+    scenario = client.get("/api/scenarios").get_json()["scenarios"][0]["id"]
+    created = client.post("/api/rooms", json={"scenario_id": scenario, "tables": 1, "lang": "nl"})
+    assert created.status_code == 201
+    return created.get_json()
+
+
+@pytest.fixture
+def event(client: FlaskClient) -> dict:
+    """Three tables of one event."""
+    scenario = client.get("/api/scenarios").get_json()["scenarios"][0]["id"]
+    created = client.post("/api/rooms", json={"scenario_id": scenario, "tables": 3, "lang": "nl"})
+    assert created.status_code == 201
+    return created.get_json()
+
+
+def _urls(room: dict, event: dict) -> list[str]:
+    r = room["rooms"][0]
+    return [
+        "/",
+        "/join",
+        "/j/" + r["code"],
+        f"/room/{r['room_id']}/play",
+        r["host_url"].split("#")[0],
+        r["screen_url"],
+        f"/event/{event['event_id']}",
+    ]
+
+
+class _Scripts(HTMLParser):
+    """Collects script elements and inline event-handler or style attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag == "script":
+            self.scripts.append(names)
+        for name, _value in attrs:
+            if name.startswith("on") or name == "style":
+                self.inline.append(f"<{tag} {name}>")
+
+
+def test_pages_render_in_dutch_by_default(client: FlaskClient, room: dict, event: dict) -> None:
+    """Every page answers 200 in Dutch, with its script and the stylesheet."""
+    for url in _urls(room, event):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert '<html lang="nl">' in html, url
+        assert "/static/css/rolwissel.css" in html, url
+        assert re.search(r'<script type="module" src="/static/js/\w+\.js"></script>', html), url
+        assert 'data-testid="lang-switch"' in html and ">English</a>" in html, url
+
+
+def test_pages_render_in_english_on_request(client: FlaskClient, room: dict, event: dict) -> None:
+    """?lang=en gives every page in English, with a switch back to Dutch."""
+    for url in _urls(room, event):
+        separator = "&" if "?" in url else "?"
+        html = client.get(url + separator + "lang=en").get_data(as_text=True)
+        assert '<html lang="en">' in html, url
+        assert ">Nederlands</a>" in html, url
+    join = client.get("/join?lang=en").get_data(as_text=True)
+    assert "What are you in real life?" in join
+    assert "Wat ben je in het echt?" not in join
+
+
+def test_join_page_explains_the_three_roles(client: FlaskClient) -> None:
+    """The join page offers the three home roles with a word, an icon and a one-line explanation."""
+    html = client.get("/j/k7m-4qx9").get_data(as_text=True)
+    assert 'value="K7M-4QX9"' in html
+    for role, word in (
+        ("inwoner", "Inwoner"),
+        ("raadslid", "Raadslid"),
+        ("ambtenaar", "Ambtenaar"),
+    ):
+        assert f'data-testid="join-role-{role}"' in html
+        assert f'<span class="role-word">{word}</span>' in html
+    assert html.count('class="role-explain"') == 3
+    assert 'maxlength="40"' in html
+
+
+def test_host_and_screen_show_the_join_code(client: FlaskClient, room: dict) -> None:
+    """The console and the big screen render the room's code and QR address from the server."""
+    r = room["rooms"][0]
+    host = client.get(r["host_url"].split("#")[0]).get_data(as_text=True)
+    screen = client.get(r["screen_url"]).get_data(as_text=True)
+    assert f'data-code="{r["code"]}"' in host and f">{r['code']}</span>" in host
+    assert f">{r['code']}</p>" in screen
+    assert f'src="/qr/{r["code"]}.svg"' in screen
+
+
+def test_unknown_room_is_not_found(client: FlaskClient) -> None:
+    """A page for a room that does not exist (or a malformed id) is a 404."""
+    for page in ("play", "host", "screen"):
+        assert client.get(f"/room/nosuchroom/{page}").status_code == 404
+        assert client.get(f"/room/bad%3Cid%3E/{page}").status_code == 404
+
+
+def test_code_in_the_address_never_becomes_markup(client: FlaskClient) -> None:
+    """A join code in the address is escaped or dropped, never parsed as HTML."""
+    html = client.get('/join?code="><img src=x onerror=alert(1)>').get_data(as_text=True)
+    assert "<img" not in html
+    html = client.get("/j/%3Cimg%20src%3Dx%3E").get_data(as_text=True)
+    assert "<img" not in html
+
+
+def test_content_security_policy_on_every_response(
+    client: FlaskClient, room: dict, event: dict
+) -> None:
+    """Pages, API answers and static files carry a CSP whose scripts come only from 'self'."""
+    directives = dict(
+        part.strip().split(" ", 1) for part in CONTENT_SECURITY_POLICY.split(";") if part.strip()
+    )
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    assert directives["frame-ancestors"] == "'none'"
+    for url in [*_urls(room, event), "/api/scenarios", "/static/js/play.js"]:
+        with client.get(url) as response:
+            assert response.headers.get("Content-Security-Policy") == CONTENT_SECURITY_POLICY, url
+            assert response.headers.get("X-Content-Type-Options") == "nosniff", url
+
+
+def test_no_inline_scripts_or_styles(client: FlaskClient, room: dict, event: dict) -> None:
+    """Templates and rendered pages hold no inline script, event handler or style attribute;
+    the only script without src is the JSON data block, which is never run."""
+    for path in TEMPLATES.glob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"\son\w+\s*=", source), path.name
+        assert not re.search(r"\sstyle\s*=", source), path.name
+    for url in _urls(room, event):
+        parser = _Scripts()
+        parser.feed(client.get(url).get_data(as_text=True))
+        assert parser.inline == [], url
+        for script in parser.scripts:
+            assert script.get("src") or script.get("type") == "application/json", (url, script)
+        assert sum(1 for s in parser.scripts if s.get("type") == "module") == 1, url
+
+
+def test_scripts_never_build_html_from_strings() -> None:
+    """No script uses innerHTML, outerHTML, insertAdjacentHTML, document.write or eval."""
+    forbidden = re.compile(
+        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function"
+    )
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted((STATIC / "js").glob("*.js"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if forbidden.search(line)
+    ]
+    assert offenders == []
+
+
+_IMPORT = re.compile(r"""^\s*import\s+(?:[\w*{}\s,]+\s+from\s+)?["']([^"']+)["']""", re.M)
+
+
+def _module_graph(entry: Path) -> list[Path]:
+    """The entry module and every module it imports, as the browser loads them."""
+    seen: list[Path] = []
+    todo = [entry]
+    while todo:
+        path = todo.pop().resolve()
+        if path in seen:
+            continue
+        seen.append(path)
+        for target in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            assert target.startswith("."), f"{path.name} imports {target}: only local files"
+            todo.append(path.parent / target)
+    return seen
+
+
+def _stylesheets(html: str) -> list[Path]:
+    return [
+        STATIC / href for href in re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+    ]
+
+
+def test_participant_page_within_budget(client: FlaskClient, room: dict) -> None:
+    """The participant page loads at most 150 KB of gzip-compressed JavaScript and CSS."""
+    html = client.get(f"/room/{room['rooms'][0]['room_id']}/play").get_data(as_text=True)
+    entry = re.search(r'<script type="module" src="/static/([^"]+)"', html)
+    assert entry is not None
+    files = _module_graph(STATIC / entry.group(1)) + _stylesheets(html)
+    assert any("socket.io" in f.name for f in files)
+    compressed = sum(len(gzip.compress(f.read_bytes(), compresslevel=9)) for f in files)
+    assert compressed <= BUDGET, f"{compressed} bytes over {len(files)} files"
+
+
+def test_every_vendored_package_is_documented() -> None:
+    """Each vendored folder carries its version and licence and is listed in the README."""
+    readme = (STATIC / "vendor" / "README.md").read_text(encoding="utf-8")
+    folders = [p for p in (STATIC / "vendor").iterdir() if p.is_dir()]
+    assert folders
+    for folder in folders:
+        name, _, version = folder.name.rpartition("-")
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), folder.name
+        assert f"| {name} | {version} |" in readme, folder.name
+        assert (folder / "LICENSE").exists(), folder.name
+        assert f"npm pack {name}@{version}" in readme, folder.name
