@@ -103,7 +103,8 @@ def show_config() -> None:
     from game import configured_app
     from game.config import ENVIRONMENT, defaults
 
-    app = configured_app()
+    # As `serve` would run: its async mode is eventlet unless the environment says otherwise.
+    app = configured_app({"ASYNC_MODE": os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")})
     click.echo(f"instance folder: {app.instance_path}")
     for name in sorted(defaults(app.instance_path)):
         value = app.config.get(name)

@@ -49,8 +49,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         # The largest message a browser may send on the socket, in bytes of JSON.
         "MAX_MESSAGE_BYTES": 8 * 1024,
-        # How many rooms one "Nieuw spel" request may create (tables in one event).
-        "MAX_TABLES": 12,
     }
 
 

@@ -74,8 +74,7 @@ def test_joining_gives_a_seat_token_and_the_players_page(client: FlaskClient) ->
 
 
 def test_join_refusals_say_what_is_wrong(client: FlaskClient) -> None:
-    """Unknown code 404, unknown role 400, a taken name 409, a long name 400, in the language
-    asked for."""
+    """Unknown code 404, bad role 400, taken name 409, long name 400: each with its sentence."""
     room = new_room(client)
     join(client, room.code, "Anna")
     for body, status, code in (
@@ -87,32 +86,38 @@ def test_join_refusals_say_what_is_wrong(client: FlaskClient) -> None:
     ):
         reply = client.post("/api/join", json={**body, "lang": "en"})
         assert (reply.status_code, reply.json["code"]) == (status, code)  # type: ignore[index]
-    reply = client.post("/api/join", json={"code": room.code, "name": "x" * 41,
-                                           "home_role": "inwoner", "lang": "en"})  # fmt: skip
+    reply = client.post(
+        "/api/join",
+        json={"code": room.code, "name": "x" * 41, "home_role": "inwoner", "lang": "en"},
+    )
     assert reply.json["message"] == "Your name is too long. Use at most 40 characters."  # type: ignore[index]
 
 
 def test_failed_join_attempts_are_rate_limited_per_address(
     make_app: Callable[..., Flask],
 ) -> None:
-    """After the allowed number of wrong codes, even a right one waits: 429 with a sentence.
-    Successful joins do not count, so a whole workshop behind one address can join."""
+    """Too many wrong codes from one address get 429; successful joins never count."""
     app = make_app(JOIN_FAIL_LIMIT="3 per minute")
     client = app.test_client()
     room = new_room(client)
     for n in range(5):
         join(client, room.code, f"Speler {n}")
     for _ in range(3):
-        wrong = client.post("/api/join", json={"code": "2222-2222", "name": "X",
-                                               "home_role": "inwoner"})  # fmt: skip
+        wrong = client.post(
+            "/api/join", json={"code": "2222-2222", "name": "X", "home_role": "inwoner"}
+        )
         assert wrong.status_code == 404
-    blocked = client.post("/api/join", json={"code": room.code, "name": "Y",
-                                             "home_role": "inwoner", "lang": "nl"})  # fmt: skip
+    blocked = client.post(
+        "/api/join", json={"code": room.code, "name": "Y", "home_role": "inwoner", "lang": "nl"}
+    )
     assert blocked.status_code == 429
     assert blocked.json["code"] == "too_many_attempts"  # type: ignore[index]
     assert "Wacht een minuut" in blocked.json["message"]  # type: ignore[index]
-    other = client.post("/api/join", json={"code": room.code, "name": "Y", "home_role": "inwoner"},
-                        environ_base={"REMOTE_ADDR": "10.0.0.2"})  # fmt: skip
+    other = client.post(
+        "/api/join",
+        json={"code": room.code, "name": "Y", "home_role": "inwoner"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
     assert other.status_code == 201
 
 

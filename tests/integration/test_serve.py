@@ -125,6 +125,19 @@ class Player:
         self.client.disconnect()
 
 
+def new_room(server: Server) -> dict[str, Any]:
+    reply = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]:
+    body = {"code": code, "name": name, "home_role": role}
+    reply = requests.post(server.url + "/api/join", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
 def wait(condition: Callable[[], bool], seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -133,24 +146,22 @@ def wait(condition: Callable[[], bool], seconds: float = 10) -> None:
 
 
 def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> None:
-    """Players join, the game starts, cards are posted; SIGTERM tells every client to
-    reconnect and exits 0; after a restart every client is back in its seat with the
-    same board, and the log never holds the text people typed."""
+    """A game survives SIGTERM and restart: same seats, same board, no typed text in the log."""
     server.start()
-    created = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}).json()
+    created = new_room(server)
     room = created["rooms"][0]
-    seats = [
-        requests.post(server.url + "/api/join", json={"code": room["code"], "name": name,
-                                                      "home_role": role}).json()
-        for name, role in (("Anna", "inwoner"), ("Bram", "raadslid"), ("Cem", "ambtenaar"))
-    ]  # fmt: skip
+    people = (("Anna", "inwoner"), ("Bram", "raadslid"), ("Cem", "ambtenaar"))
+    seats = [take_seat(server, room["code"], name, role) for name, role in people]
     host = Player(server.url, {"room": room["room_id"], "token": created["facilitator_token"]})
-    players = [Player(server.url, {"room": room["room_id"], "token": s["seat_token"]})
-               for s in seats]  # fmt: skip
+    players = [
+        Player(server.url, {"room": room["room_id"], "token": s["seat_token"]}) for s in seats
+    ]
     everyone = [host, *players]
 
     assert host.act({"type": "start", "key": "start", "expected_version": 4}) == {
-        "ok": True, "version": 5}  # fmt: skip
+        "ok": True,
+        "version": 5,
+    }
     versions = []
     for n, player in enumerate(players):
         reply = player.act({"type": "post_card", "text": f"geheime-tekst-{n}", "key": f"c{n}"})
@@ -181,25 +192,51 @@ def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> N
     for seat, player in zip(seats, players, strict=True):
         assert player.states[-1]["view"]["me"]["id"] == seat["player_id"]
     assert "rebuilt rooms=1" in server.text
-    reply = players[1].act({"type": "react", "card_id": host.states[-1]["view"]["public"][
-        "cards"][0]["id"], "kind": "support", "key": "r1"})  # fmt: skip
+    reply = players[1].act(
+        {
+            "type": "react",
+            "card_id": host.states[-1]["view"]["public"]["cards"][0]["id"],
+            "kind": "support",
+            "key": "r1",
+        }
+    )
     assert reply == {"ok": True, "version": versions[-1] + 1}
     for client in everyone:
         client.close()
     assert server.stop() == 0
 
 
+def test_a_second_device_takes_the_seat_over_on_the_real_server(server: Server) -> None:
+    """Under eventlet too: the older socket gets seat_taken_over and is disconnected."""
+    server.start()
+    room = new_room(server)["rooms"][0]
+    seat = take_seat(server, room["code"], "Dina", "raadslid")
+    auth = {"room": room["room_id"], "token": seat["seat_token"]}
+    phone = Player(server.url, auth)
+    phone.client.reconnection = False  # as the browser does after seat_taken_over
+    laptop = Player(server.url, auth)
+    wait(lambda: bool(phone.notices) and not phone.client.connected)
+    assert [n["code"] for n in phone.notices] == ["seat_taken_over"]
+    reply = laptop.act({"type": "rename", "name": "Dina B", "key": "r"})
+    assert reply == {"ok": True, "version": 3}
+    laptop.close()
+    assert server.stop() == 0
+
+
 def test_refused_connections_carry_a_code_and_a_sentence(server: Server) -> None:
     """A made-up token: connect_error with data.code bad_token and the sentence."""
     server.start()
-    created = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}).json()
+    created = new_room(server)
     client = socketio.Client(reconnection=False)
     errors: list[Any] = []
     client.on("connect_error", errors.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, transports=["websocket"], wait_timeout=5,
-                       auth={"room": created["rooms"][0]["room_id"], "token": "x" * 43,
-                             "lang": "en"})  # fmt: skip
+        client.connect(
+            server.url,
+            transports=["websocket"],
+            wait_timeout=5,
+            auth={"room": created["rooms"][0]["room_id"], "token": "x" * 43, "lang": "en"},
+        )
     # Socket.IO's connect_error: {"message": sentence, "data": {"code", "message"}}.
     assert errors and errors[0]["data"]["code"] == "bad_token"
     assert errors[0]["message"].startswith("Your seat in this game is no longer valid")
@@ -211,9 +248,12 @@ def test_a_second_server_on_a_busy_port_refuses_to_start(server: Server, tmp_pat
     server.start()
     env = {**server.env, "ROLWISSEL_INSTANCE_PATH": str(tmp_path / "other")}
     second = subprocess.run(
-        [ROLWISSEL, "serve", "--port", str(server.port)], env=env, capture_output=True,
-        text=True, timeout=30,
-    )  # fmt: skip
+        [ROLWISSEL, "serve", "--port", str(server.port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert second.returncode == 2
     assert "al in gebruik" in second.stderr and "Rolwissel draait op" not in second.stdout
     assert server._healthy()

@@ -23,8 +23,7 @@ def count_events(app: Flask) -> int:
 
 
 def test_each_viewer_gets_its_own_view_on_connect(client: FlaskClient, sockets: Connect) -> None:
-    """Facilitator, participant and big screen each get a state; only the facilitator's
-    carries presence, only the participant's carries their own seat."""
+    """Facilitator, participant and big screen each get their own kind of view on connect."""
     room = new_room(client)
     anna = join(client, room.code, "Anna")
     player = sockets({"room": room.room_id, "token": anna.token, "last_seq": 0})
@@ -47,9 +46,13 @@ def test_bad_auth_unknown_rooms_and_unknown_tokens_are_refused(
 ) -> None:
     """No auth, a malformed one, a room that does not exist, a token nobody has: refused."""
     room = new_room(client)
-    for auth in (None, {"token": room.token}, {"room": room.room_id, "last_seq": "x"},
-                 {"room": "no-such-room", "token": None},
-                 {"room": room.room_id, "token": "made-up-token"}):  # fmt: skip
+    for auth in (
+        None,
+        {"token": room.token},
+        {"room": room.room_id, "last_seq": "x"},
+        {"room": "no-such-room", "token": None},
+        {"room": room.room_id, "token": "made-up-token"},
+    ):
         assert not sockets(auth).is_connected(), auth
 
 
@@ -72,8 +75,7 @@ def test_a_participant_cannot_steer_and_gets_the_code_and_sentence(
 def test_an_action_is_acknowledged_after_its_commit_and_every_viewer_gets_the_new_state(
     app: Flask, client: FlaskClient, sockets: Connect
 ) -> None:
-    """The facilitator starts: ack with the new version, which is in the database, and
-    every connected viewer receives a state of that version."""
+    """An action is acked after its commit, and every viewer then gets the new version."""
     room = new_room(client)
     anna, ben = join(client, room.code, "Anna"), join(client, room.code, "Ben", "raadslid")
     host = sockets({"room": room.room_id, "token": room.token})
@@ -81,8 +83,9 @@ def test_an_action_is_acknowledged_after_its_commit_and_every_viewer_gets_the_ne
     screen = sockets({"room": room.room_id})
     for sock in (host, *players, screen):
         received(sock, "state")
-    reply = host.emit("action", {"type": "start", "key": "go", "expected_version": 3},
-                      callback=True)  # fmt: skip
+    reply = host.emit(
+        "action", {"type": "start", "key": "go", "expected_version": 3}, callback=True
+    )
     assert reply == {"ok": True, "version": 4}
     assert count_events(app) == 4
     for sock in (host, *players, screen):
@@ -147,8 +150,7 @@ def test_the_big_screen_only_watches(client: FlaskClient, sockets: Connect) -> N
 
 
 def test_a_second_device_takes_the_seat_over(client: FlaskClient, sockets: Connect) -> None:
-    """The same seat token on a second device: the first is told and disconnected; the
-    second plays on as the same player."""
+    """The same seat token on a second device: the first is told and disconnected."""
     room = new_room(client)
     anna = join(client, room.code, "Anna")
     phone = sockets({"room": room.room_id, "token": anna.token, "lang": "nl"})

@@ -79,8 +79,7 @@ def test_the_database_keeps_hashes_never_tokens(service: RoomService) -> None:
 def test_a_seat_token_finds_its_player_and_other_tokens_find_nobody(
     service: RoomService,
 ) -> None:
-    """Seat token: that player. No token: the big screen. A made-up token or another
-    room's token: bad_token. An unknown room: unknown_room."""
+    """Seat token: its player; no token: the screen; any other token or room: refused."""
     room_id, _ = one_room(service)
     other_id, _ = one_room(service)
     anna = service.join(room_id, "Anna", Role.INWONER)
@@ -122,8 +121,7 @@ def test_a_message_the_codec_refuses_becomes_bad_message(service: RoomService) -
 
 
 def test_the_shared_view_cache_builds_exactly_what_view_for_builds() -> None:
-    """Views composed with one shared public part equal views.view_for for every viewer,
-    and are computed once per version."""
+    """Views with one shared public part equal views.view_for and are built once per version."""
     state = room_with_players([Role.INWONER, Role.RAADSLID, Role.AMBTENAAR])
     cache = ViewCache()
     for key, viewer in (

@@ -27,9 +27,18 @@ def db(tmp_path: Path) -> Database:
     with database.sessions.begin() as session:
         session.execute(
             insert(Room),
-            [{"id": "r1", "code": "ABCDEFGH", "scenario_id": "s", "created_at": T0,
-              "facilitator_token_hash": "0" * 64, "status": "active", "event_id": None}],
-        )  # fmt: skip
+            [
+                {
+                    "id": "r1",
+                    "code": "ABCDEFGH",
+                    "scenario_id": "s",
+                    "created_at": T0,
+                    "facilitator_token_hash": "0" * 64,
+                    "status": "active",
+                    "event_id": None,
+                }
+            ],
+        )
     return database
 
 
@@ -98,10 +107,15 @@ def test_snapshot_plus_later_events_rebuilds_the_same_state_as_the_full_log(db: 
     created = rules.create_room("r1", make_scenario(), T0)
     state, events = created.state, list(created.events)
     actions: list[A.AnyAction] = [
-        A.Join(actor=f"p{n}", at=T0 + n, player_id=f"p{n}", name=f"Speler {n}",
-               home_role=list(Role)[n % 3])
+        A.Join(
+            actor=f"p{n}",
+            at=T0 + n,
+            player_id=f"p{n}",
+            name=f"Speler {n}",
+            home_role=list(Role)[n % 3],
+        )
         for n in range(1, 7)
-    ]  # fmt: skip
+    ]
     actions += [A.Start(actor=FACILITATOR, at=T0 + 50)]
     actions += [A.PostCard(actor=f"p{n}", at=T0 + 60 + n, text=f"kaart {n}") for n in range(1, 7)]
     snapshot_at = 0

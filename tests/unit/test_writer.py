@@ -69,8 +69,9 @@ def create_room(writer: RoomWriter) -> None:
 
 
 def join(writer: RoomWriter, n: int, key: str | None = None) -> object:
-    action = A.Join(actor=f"p{n}", at=T0 + n, player_id=f"p{n}", name=f"Speler {n}",
-                    home_role=list(Role)[n % 3])  # fmt: skip
+    action = A.Join(
+        actor=f"p{n}", at=T0 + n, player_id=f"p{n}", name=f"Speler {n}", home_role=list(Role)[n % 3]
+    )
     return writer.submit(Job(room_id=ROOM, action=action, actor=f"p{n}", key=key))
 
 
@@ -112,8 +113,9 @@ def test_actions_arriving_within_the_window_share_one_transaction(store: Counted
     assert store.count(RoomEvent) == 9 and store.count(ActionKey) == 8
 
 
-def test_a_repeated_key_is_acknowledged_again_but_applied_once(writer: RoomWriter,
-                                                              store: Counted) -> None:  # fmt: skip
+def test_a_repeated_key_is_acknowledged_again_but_applied_once(
+    writer: RoomWriter, store: Counted
+) -> None:
     """The same key twice: the same version back, one event in the log."""
     first = join(writer, 1, key="same")
     events = store.count(RoomEvent)
@@ -136,8 +138,9 @@ def test_keys_are_durable_across_a_restart(store: Counted) -> None:
     second.stop()
 
 
-def test_a_rejected_action_changes_nothing_and_writes_nothing(writer: RoomWriter,
-                                                              store: Counted) -> None:  # fmt: skip
+def test_a_rejected_action_changes_nothing_and_writes_nothing(
+    writer: RoomWriter, store: Counted
+) -> None:
     """A participant trying to start the game: refused, no commit, same state, same log."""
     join(writer, 1)
     state = writer.state(ROOM)
@@ -176,16 +179,16 @@ def test_the_cache_always_equals_the_folded_log(writer: RoomWriter, store: Count
     for n in range(1, 5):
         join(writer, n)
     join(writer, 1)  # refused: already joined
-    writer.submit(Job(room_id=ROOM, action=A.Start(actor=FACILITATOR, at=T0 + 50),
-                      actor=FACILITATOR))  # fmt: skip
+    writer.submit(
+        Job(room_id=ROOM, action=A.Start(actor=FACILITATOR, at=T0 + 50), actor=FACILITATOR)
+    )
     assert writer.state(ROOM) == folded(store)
 
 
 def test_another_process_writing_first_makes_the_writer_reload_and_reapply(
     store: Counted,
 ) -> None:
-    """Two writers on one database (two processes): the stale one hits UNIQUE(room_id, seq),
-    reloads the room from the log and applies its action after the other one's."""
+    """A writer behind another process hits UNIQUE(room_id, seq), reloads and re-applies."""
     one = make_writer(store)
     create_room(one)
     two = make_writer(store)
@@ -203,8 +206,7 @@ def test_another_process_writing_first_makes_the_writer_reload_and_reapply(
 def test_snapshots_every_n_events_and_a_rebuild_from_them_equals_the_full_fold(
     store: Counted,
 ) -> None:
-    """With SNAPSHOT_EVERY=3, snapshots appear as the log grows; loading uses the newest
-    and gives the same state as folding everything."""
+    """Snapshots every N events; a rebuild starts at the newest and equals the full fold."""
     room_writer = make_writer(store, snapshot_every=3)
     create_room(room_writer)
     for n in range(1, 9):
