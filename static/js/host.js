@@ -96,8 +96,7 @@ const timer = new TimerView($("#timer"), {
 
 for (const minutes of TIMER_PRESETS) {
   const button = h("button", { type: "button", class: "button small preset", "data-testid": `timer-${minutes}`,
-                               dataset: { minutes: String(minutes) },
-                               "aria-label": tn("Set the timer to {n} minute", "Set the timer to {n} minutes", minutes) },
+                               dataset: { minutes: String(minutes) } },
     tn("{n} min", "{n} min", minutes));
   button.addEventListener("click", () => steer("set_timer", { seconds: minutes * 60 }, $("#timer-error"), { button, steering: false }));
   $("#timer-presets").append(button);

@@ -124,3 +124,29 @@ export class Intention {
   constructor() { this.key = newKey(); }
   done() { this.key = newKey(); }
 }
+
+// What this page sent and shows already, until a state that includes it arrives: an older
+// state (from someone else's action) must not flip a choice back for a moment.
+export class Pending {
+  constructor() { this.map = new Map(); }
+
+  set(key, value) { this.map.set(key, { value, until: Infinity }); }
+
+  answered(key, value, reply) {
+    const entry = this.map.get(key);
+    if (!entry || entry.value !== value) return;
+    if (reply.ok) entry.until = reply.version;
+    else this.map.delete(key);
+  }
+
+  // The value to show, or undefined when the state (at `version`) already says it.
+  get(key, version) {
+    const entry = this.map.get(key);
+    if (!entry) return undefined;
+    if (version >= entry.until) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+}

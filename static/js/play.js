@@ -6,7 +6,7 @@ import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, 
          roundSpec, summaryUrl, voteName } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { announce, CardAnnouncer } from "./live.js";
-import { connect, Intention } from "./net.js";
+import { connect, Intention, Pending } from "./net.js";
 import { roleBadge, ROLES } from "./roles.js";
 import { drafts, seat } from "./store.js";
 import { TimerView } from "./timer.js";
@@ -65,6 +65,7 @@ function renderStatus() {
 
 const renameIntention = new Intention();
 const homeIntention = new Intention();
+const pendingHome = new Pending();
 let homeBuilt = false;
 
 function buildHomeOptions() {
@@ -72,8 +73,12 @@ function buildHomeOptions() {
   for (const role of ROLES) {
     const input = h("input", { type: "radio", name: "home-role", value: role,
                                "data-testid": `home-${role}` });
-    input.addEventListener("change", () => {
-      if (input.checked) submit(homeIntention, "set_home_role", { role }, $("#home-error"));
+    input.addEventListener("change", async () => {
+      if (!input.checked) return;
+      pendingHome.set("home", role);
+      const reply = await submit(homeIntention, "set_home_role", { role }, $("#home-error"));
+      pendingHome.answered("home", role, reply);
+      if (pub) renderLobby();
     });
     box.append(h("label", { class: `role-option role-${role}` }, input, roleBadge(role)));
   }
@@ -96,8 +101,9 @@ function renderLobby() {
   setText($("#lobby-name"), me.name);
   const rename = $("#rename");
   if (document.activeElement !== rename && !rename.value) rename.value = me.name;
+  const home = pendingHome.get("home", pub.version) || me.home_role;
   for (const input of document.querySelectorAll("#home-options input")) {
-    input.checked = input.value === me.home_role;
+    input.checked = input.value === home;
   }
   const players = pub.players || [];
   setText($("#lobby-count"), tn("{n} player is in the room.", "{n} players are in the room.", players.length));
@@ -215,7 +221,11 @@ function isMine(card) {
   return Boolean(me && me.card_ids && me.card_ids.includes(card.id));
 }
 
+const pendingReactions = new Pending(); // "card:kind" -> on, sent, until the state has it
+
 function reacted(cardId, kind) {
+  const pending = pendingReactions.get(`${cardId}:${kind}`, pub.version);
+  if (pending !== undefined) return pending;
   return Boolean(me && (me.reactions || []).some(([id, k]) => id === cardId && k === kind));
 }
 
@@ -230,11 +240,14 @@ function createPlayCard(card) {
       reactionIcon(kind), h("span", { class: "reaction-word", text: reactionName(kind) }),
       h("span", { class: "reaction-count" }));
     button.addEventListener("click", async () => {
+      const id = el.dataset.cardId;
       const on = button.getAttribute("aria-pressed") !== "true";
-      button.setAttribute("aria-pressed", String(on)); // answer at once; the state corrects it
-      const reply = await submit(intention, "react", { card_id: el.dataset.cardId, kind, on },
-        el.querySelector(".card-error"));
-      if (!reply.ok) button.setAttribute("aria-pressed", String(!on));
+      // Show the new state at once and keep it until the server has answered.
+      pendingReactions.set(`${id}:${kind}`, on);
+      button.setAttribute("aria-pressed", String(on));
+      const reply = await submit(intention, "react", { card_id: id, kind, on }, el.querySelector(".card-error"));
+      pendingReactions.answered(`${id}:${kind}`, on, reply);
+      if (pub) renderBoard();
     });
     reactions.append(button);
   }
@@ -260,9 +273,9 @@ function updatePlayCard(el, card, all) {
   for (const button of reactions.querySelectorAll("button")) {
     const kind = button.dataset.kind;
     const count = (card.reactions && card.reactions[kind]) || 0;
-    setText(button.querySelector(".reaction-count"), String(count));
+    // A count of 0 says nothing; leaving it out keeps the three buttons on one line.
+    setText(button.querySelector(".reaction-count"), count ? String(count) : "");
     button.setAttribute("aria-pressed", String(reacted(card.id, kind)));
-    button.setAttribute("aria-label", tn("{kind}: {n} person", "{kind}: {n} people", count, { kind: reactionName(kind) }));
     button.disabled = !canReact;
   }
   const canChange = mine && pub.phase === "play" && card.round === pub.round && !pub.paused;
@@ -415,6 +428,8 @@ function renderReflection() {
 
 // ---------------------------------------------------------------- scoring the options
 
+const pendingScores = new Pending(); // option id -> score sent, until the state has it
+
 function renderScoring() {
   const options = (pub.scenario && pub.scenario.options) || [];
   const visible = pub.phase === "scoring" && options.length > 0;
@@ -427,8 +442,13 @@ function renderScoring() {
     for (let n = 1; n <= 5; n += 1) {
       const input = h("input", { type: "radio", name: `score-${option.id}`, value: String(n),
                                  "data-testid": `score-${option.id}-${n}` });
-      input.addEventListener("change", () => {
-        if (input.checked) submit(intention, "score_option", { option_id: option.id, score: n }, error);
+      input.addEventListener("change", async () => {
+        if (!input.checked) return;
+        // Until the server answers, the page shows this choice, not an older state.
+        pendingScores.set(option.id, n);
+        const reply = await submit(intention, "score_option", { option_id: option.id, score: n }, error);
+        pendingScores.answered(option.id, n, reply);
+        if (pub) renderScoring();
       });
       scale.append(h("label", { class: "scale-point" }, input, h("span", { text: String(n) })));
     }
@@ -441,7 +461,8 @@ function renderScoring() {
   }, (box, option) => {
     setText(box.querySelector(".option-title"), pick(option.title));
     setText(box.querySelector(".option-description"), pick(option.description));
-    const mine = me.scores ? me.scores[option.id] : undefined;
+    const pending = pendingScores.get(option.id, pub.version);
+    const mine = pending !== undefined ? pending : (me.scores ? me.scores[option.id] : undefined);
     for (const input of box.querySelectorAll("input")) {
       input.checked = Number(input.value) === mine;
       input.disabled = Boolean(pub.paused);

@@ -93,7 +93,11 @@ function renderBoard() {
   const visible = pub.round >= 1 && (pub.phase === "play" || pub.phase === "reflection");
   show($("#board"), visible);
   if (!visible) return;
-  board.render((pub.cards || []).filter((c) => c.round === pub.round));
+  const cards = (pub.cards || []).filter((c) => c.round === pub.round);
+  const shown = cards.filter((c) => !c.merged_into).length;
+  $("#board-list").classList.toggle("dense", shown > 8 && shown <= 16);
+  $("#board-list").classList.toggle("denser", shown > 16);
+  board.render(cards);
 }
 
 function decisionParts() {
