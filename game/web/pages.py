@@ -90,6 +90,17 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+@bp.app_errorhandler(404)
+def not_found(error: Exception) -> Response | tuple[str, int]:
+    """A page that does not exist (an old link, a room that was removed), in plain words.
+
+    Addresses for scripts (/api, /static, /qr, /socket.io) keep the plain 404.
+    """
+    if request.path.startswith(("/api/", "/static/", "/qr/", "/socket.io")):
+        return Response("not found\n", status=404, mimetype="text/plain")
+    return render_template("error.html", page="error"), 404
+
+
 @bp.get("/")
 def start() -> str:
     """The start page: what Rolwissel is, a new game, and a box to join one."""

@@ -117,10 +117,16 @@ def test_host_and_screen_show_the_join_code(client: FlaskClient, room: dict) -> 
 
 
 def test_unknown_room_is_not_found(client: FlaskClient) -> None:
-    """A page for a room that does not exist (or a malformed id) is a 404."""
+    """A page for a room that does not exist (or a malformed id) is a 404 page in plain words."""
     for page in ("play", "host", "screen"):
-        assert client.get(f"/room/nosuchroom/{page}").status_code == 404
-        assert client.get(f"/room/bad%3Cid%3E/{page}").status_code == 404
+        missing = client.get(f"/room/nosuchroom/{page}?lang=nl")
+        assert missing.status_code == 404
+        assert "Deze pagina bestaat niet (meer)" in missing.get_data(as_text=True)
+        assert client.get(f"/room/bad%3Cid%3E/{page}?lang=en").status_code == 404
+    english = client.get("/no/such/page?lang=en").get_data(as_text=True)
+    assert "This page does not exist (any more)" in english
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.mimetype != "text/html"
 
 
 def test_code_in_the_address_never_becomes_markup(client: FlaskClient) -> None:
