@@ -49,10 +49,14 @@ const timer = new TimerView($("#timer"), {
 });
 
 function renderStatus() {
-  setText($("#round-label"), roundLabel(pub));
+  // Round and lens in two parts, so a phone can leave out the lens (the question shows it).
+  const spec = pub.round >= 1 ? roundSpec(pub) : null;
+  setText($("#round-number"), pub.round ? t("Round {n} of 4", { n: pub.round }) : t("Before the start"));
+  setText($("#round-lens"), spec ? ` · ${pick(spec.lens)}` : "");
   setText($("#phase-label"), phaseName(pub.phase));
   timer.set(pub.phase === "closed" ? null : pub.timer);
   show($("#pause-banner"), pub.paused && pub.phase !== "closed");
+  show($("#paused-flag"), pub.paused && pub.phase !== "closed");
   document.body.classList.toggle("is-paused", Boolean(pub.paused));
   const step = `${pub.round}:${pub.phase}`;
   if (lastStep !== null && lastStep !== step) {
