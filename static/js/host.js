@@ -3,8 +3,7 @@
 import { Board, createCard, updateCard, cardCount, reactionSummary, topLevel } from "./board.js";
 import { $, charCounter, h, keyed, setText, show } from "./dom.js";
 import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, resultBlock,
-         roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS,
-         voteName } from "./game.js";
+         roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { announce, CardAnnouncer } from "./live.js";
 import { connect, Intention } from "./net.js";

@@ -65,16 +65,6 @@ export const drafts = {
   },
 };
 
-// Keep a field's text as a draft while typing; returns a function that forgets it.
-export function keepDraft(room, field, input, { restore = true } = {}) {
-  if (restore) {
-    const kept = drafts.get(room, field);
-    if (typeof kept === "string" && !input.value) input.value = kept;
-  }
-  input.addEventListener("input", () => drafts.set(room, field, input.value));
-  return () => drafts.set(room, field, null);
-}
-
 // The facilitator URL carries the token in its fragment (#t=...): keep it per room and
 // take it out of the address bar, so it does not end up in a screenshot or a shared link.
 export function takeTokenFromFragment(room) {
