@@ -531,9 +531,12 @@ function renderDecision() {
   proposalText.readOnly = !editable;
   for (const b of document.querySelectorAll("#proposal-form button")) b.disabled = !editable;
   for (const i of document.querySelectorAll("#conditions input")) i.readOnly = !editable;
+  show($("#from-cards"), editable);
   renderSourceCards();
 
   const ballot = currentBallot(pub);
+  // Once there is a vote, its state and results come before the proposal form.
+  $("#decision").classList.toggle("has-ballot", Boolean(ballot));
   const open = Boolean(ballot && ballot.open);
   show($("#open-vote"), pub.phase === "decision" && !open);
   setText($("#open-vote"), ballot ? t("Open a new vote") : t("Open the vote"));
