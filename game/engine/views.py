@@ -49,7 +49,7 @@ Viewer = Participant | Facilitator | BigScreen
 
 
 def view_for(state: RoomState, viewer: Viewer) -> JSON:
-    """The whole view one viewer receives."""
+    """The view one viewer receives after every change (the scenario text comes apart)."""
     if isinstance(viewer, Participant):
         role = state.role_of(viewer.player_id)
         return {
@@ -251,7 +251,9 @@ def public_view(state: RoomState) -> JSON:
         "closed_at": state.closed_at,
         "timer": _timer(state),
         "settings": {"show_author_names": show_authors},
-        "scenario": scenario_public(state.scenario),
+        # The scenario's own text never changes in a room: it goes once per connection
+        # (scenario_public), not with every change of the board.
+        "scenario_id": state.scenario.id,
         "players": [_player(state, p) for p in state.active_players()],
         "spread": _spread(state),
         "cards": cards,

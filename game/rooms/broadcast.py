@@ -52,6 +52,7 @@ class ViewCache:
         self.version = -1
         self.public: dict[str, Any] | None = None
         self.by_viewer: dict[str, dict[str, Any]] = {}
+        self.scenario: dict[str, Any] | None = None  # a room's scenario never changes
 
     def view(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
         """The view of `viewer_key`, computed at most once per version."""
@@ -171,8 +172,16 @@ class Broadcaster:
         return message
 
     def send_state(self, sid: str, state: RoomState, viewer_key: str) -> None:
-        """The current state to one socket (after connect or resync)."""
-        self.emit("state", self.message(state, viewer_key), to=sid)
+        """The current state to one socket (after connect or resync), with the scenario text."""
+        message = {**self.message(state, viewer_key), "scenario": self.scenario(state)}
+        self.emit("state", message, to=sid)
+
+    def scenario(self, state: RoomState) -> dict[str, Any]:
+        with self._lock:
+            cache = self._views.setdefault(state.room_id, ViewCache())
+            if cache.scenario is None:
+                cache.scenario = views.scenario_public(state.scenario)
+            return cache.scenario
 
     def publish(self, states: list[RoomState]) -> None:
         """After a commit: every viewer of every changed room gets its new view."""

@@ -152,13 +152,16 @@ class StateMessage(_Strict):
     `view` comes from game/engine/views.py (`view_for`). `now` is the server's clock in
     milliseconds, so a browser can show a timer's remaining time with its own clock's offset.
     `presence` (facilitator only) says which players have a live connection: connection
-    state, not game state, so it is never written to the log.
+    state, not game state, so it is never written to the log. `scenario` (the scenario's
+    public text, `views.scenario_public`) comes only in the first `state` of a connection and
+    after a `resync`: it never changes, so it is not resent with every change.
     """
 
     version: int
     now: int
     view: dict[str, Any]
     presence: dict[str, bool] | None = None
+    scenario: dict[str, Any] | None = None
 
 
 class PresenceMessage(_Strict):

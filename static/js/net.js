@@ -62,12 +62,21 @@ export function connect({ room, token = null, onState, onNotice, onPresence, onR
     setBanner(everConnected ? t("Connection lost. Reconnecting…") : t("Connecting…"));
   });
 
+  // The scenario's text comes once per connection (with the first state); every view the
+  // page sees has it back in place, at view.public.scenario.
+  let scenario = null;
+  let waiting = null; // a state that arrived before the connection's first one
   socket.on("state", (message) => {
     if (!message || typeof message.version !== "number") return;
     if (typeof message.now === "number") offset = message.now - Date.now();
+    if (message.scenario) scenario = message.scenario;
+    if (!scenario) { waiting = message; return; }
+    if (waiting && waiting.version > message.version) message = waiting;
+    waiting = null;
     // An older state can arrive after a newer one across a reconnect: keep the newest.
     if (message.version < lastSeq) return;
     lastSeq = message.version;
+    message.view.public.scenario = scenario;
     onState(message.view, message);
   });
 
