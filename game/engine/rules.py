@@ -27,6 +27,7 @@ from game.engine.state import (
     MAX_TIMER_S,
     MAX_TIMER_TOTAL_S,
     MIN_TIMER_S,
+    Ballot,
     Condition,
     Phase,
     ProposalVersion,
@@ -145,6 +146,20 @@ def _active_player(state: RoomState, player_id: str) -> None:
         raise Rejected(ErrorCode.UNKNOWN_PLAYER)
 
 
+def _no_open_ballot(state: RoomState) -> None:
+    """The proposal and the step stay put while people are voting on them."""
+    ballot = state.current_ballot()
+    if ballot is not None and ballot.open:
+        raise Rejected(ErrorCode.VOTE_IS_OPEN)
+
+
+def _open_ballot(state: RoomState) -> Ballot:
+    ballot = state.current_ballot()
+    if ballot is None or not ballot.open:
+        raise Rejected(ErrorCode.VOTE_NOT_OPEN)
+    return ballot
+
+
 # The lobby and the seat
 
 
@@ -207,9 +222,7 @@ def _(action: A.Start, state: RoomState) -> Decided:
 
 
 def _move(state: RoomState, action: A.Action, offset: int) -> Decided:
-    ballot = state.current_ballot()
-    if ballot is not None and ballot.open:
-        raise Rejected(ErrorCode.VOTE_IS_OPEN)
+    _no_open_ballot(state)
     if state.phase == Phase.LOBBY and offset > 0:
         return _decide(A.Start(actor=action.actor, at=action.at), state)
     target = phases.neighbour(state, offset)
@@ -442,9 +455,7 @@ def _condition(state: RoomState, given: A.ConditionInput, number: int) -> Condit
 
 @_decide.register
 def _(action: A.DraftProposal, state: RoomState) -> Decided:
-    ballot = state.current_ballot()
-    if ballot is not None and ballot.open:
-        raise Rejected(ErrorCode.VOTE_IS_OPEN)
+    _no_open_ballot(state)
     text = action.text.strip()
     if len(text) > MAX_PROPOSAL:
         raise Rejected(ErrorCode.PROPOSAL_TOO_LONG, {"max": MAX_PROPOSAL})
@@ -472,9 +483,7 @@ def _(action: A.DraftProposal, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.OpenVote, state: RoomState) -> Decided:
-    ballot = state.current_ballot()
-    if ballot is not None and ballot.open:
-        raise Rejected(ErrorCode.VOTE_IS_OPEN)
+    _no_open_ballot(state)
     if not state.draft.text:
         raise Rejected(ErrorCode.PROPOSAL_EMPTY)
     last = state.versions[-1] if state.versions else None
@@ -499,9 +508,7 @@ def _(action: A.OpenVote, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.CastVote, state: RoomState) -> Decided:
-    ballot = state.current_ballot()
-    if ballot is None or not ballot.open:
-        raise Rejected(ErrorCode.VOTE_NOT_OPEN)
+    ballot = _open_ballot(state)
     reason, needed = action.reason.strip(), action.needed.strip()
     if action.choice == VoteChoice.BEZWAAR and not reason:
         raise Rejected(ErrorCode.REASON_REQUIRED)
@@ -521,9 +528,7 @@ def _(action: A.CastVote, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.CloseVote, state: RoomState) -> Decided:
-    ballot = state.current_ballot()
-    if ballot is None or not ballot.open:
-        raise Rejected(ErrorCode.VOTE_NOT_OPEN)
+    ballot = _open_ballot(state)
     return [E.VoteClosed(at=action.at, ballot=ballot.number)]
 
 
