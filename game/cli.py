@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from game.simulate import simulate_command
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -35,6 +37,9 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 def cli() -> None:
     """Rolwissel: a multiplayer workshop game for local democracy."""
+
+
+cli.add_command(simulate_command)
 
 
 @cli.command()
