@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from serverproc import Server, server_env
 
 from game import create_app
 
@@ -112,6 +113,15 @@ def sockets(app: Flask) -> Callable[..., SocketIOTestClient]:
         return socketio.test_client(app, auth=auth)
 
     return connect
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A real `rolwissel serve` (eventlet) on a free port with its own instance folder; not
+    started yet (tests/serverproc.py). Whatever still runs at the end is killed."""
+    running = Server(port=free_port(), env=server_env(tmp_path / "instance"))
+    yield running
+    running.close()
 
 
 @pytest.fixture(scope="session")

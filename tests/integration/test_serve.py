@@ -3,100 +3,19 @@ clients over a real websocket, stopped with SIGTERM and started again."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 import socketio
-from conftest import free_port
+from serverproc import ROLWISSEL, Server, wait
 
 pytestmark = pytest.mark.slow
 
-ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
 SCENARIO = "buurtkamer-bibliotheek"
-
-
-@dataclass
-class Server:
-    """One `rolwissel serve` process on a port, with everything it printed."""
-
-    port: int
-    env: dict[str, str]
-    process: subprocess.Popen[str] | None = None
-    output: list[str] = field(default_factory=list)
-    readers: list[threading.Thread] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, expect_ready: bool = True) -> None:
-        self.process = subprocess.Popen(
-            [ROLWISSEL, "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        reader = threading.Thread(target=self._read, args=(self.process,), daemon=True)
-        reader.start()
-        self.readers.append(reader)
-        if expect_ready:
-            self.wait_for(lambda: "Rolwissel draait op" in self.text, 20)
-            self.wait_for(self._healthy, 10)
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        with process.stdout:
-            for line in process.stdout:
-                self.output.append(line)
-
-    def _healthy(self) -> bool:
-        try:
-            return requests.get(self.url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    @property
-    def text(self) -> str:
-        return "".join(self.output)
-
-    def wait_for(self, condition: Callable[[], bool], seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            if self.process is not None and self.process.poll() is not None and not condition():
-                raise AssertionError(f"server exited {self.process.returncode}:\n{self.text}")
-            time.sleep(0.05)
-        raise AssertionError(f"timed out; server said:\n{self.text}")
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        return self.process.wait(timeout)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
-    env["ROLWISSEL_INSTANCE_PATH"] = str(tmp_path / "instance")
-    running = Server(port=free_port(), env=env)
-    yield running
-    if running.process is not None and running.process.poll() is None:
-        running.process.kill()
-        running.process.wait(5)
-    for thread in running.readers:
-        thread.join(5)
 
 
 class Player:
@@ -136,13 +55,6 @@ def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]
     reply = requests.post(server.url + "/api/join", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return dict(reply.json())
-
-
-def wait(condition: Callable[[], bool], seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> None:
