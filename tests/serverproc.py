@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -143,3 +144,86 @@ class Server:
             self.process.wait(5)
         for thread in self.readers:
             thread.join(5)
+
+
+# What the database holds
+
+
+@dataclass(frozen=True)
+class StoredRoom:
+    """A room as its database holds it: status, log, idempotency keys and seats."""
+
+    room_id: str
+    status: str
+    entries: tuple[Any, ...]  # game.store.log.Entry, in seq order
+    keys: dict[tuple[str, str], int]  # (actor, key) -> the version its action produced
+    seats: frozenset[str]  # player ids with a seat token
+
+    @property
+    def last_seq(self) -> int:
+        return self.entries[-1].seq if self.entries else 0
+
+    def events(self, upto: int | None = None) -> list[Any]:
+        """The engine's events with seq <= `upto` (all without it)."""
+        from game.engine import codec
+
+        return [
+            codec.event_from_json(e.payload) for e in self.entries if upto is None or e.seq <= upto
+        ]
+
+    def state(self, upto: int | None = None) -> Any:
+        """The room's state rebuilt from its log (up to and including seq `upto`)."""
+        from game.engine import replay
+
+        return replay.fold(self.events(upto))
+
+    def payloads(self) -> list[dict[str, Any]]:
+        return [e.payload for e in self.entries]
+
+
+def read_room(database_url: str, room_id: str) -> StoredRoom:
+    """Read a room straight from the database file (while the server runs or after it died)."""
+    from sqlalchemy import select
+
+    from game.store import log
+    from game.store.db import Database
+    from game.store.models import Room, Seat
+
+    database = Database.open(database_url, pool_size=1)
+    try:
+        with database.sessions() as session:
+            room = session.get(Room, room_id)
+            assert room is not None, f"no room {room_id} in the database"
+            entries = tuple(log.read_after(session, room_id, 0))
+            keys = log.known_keys(session, room_id)
+            seats = frozenset(
+                session.scalars(select(Seat.player_id).where(Seat.room_id == room_id)).all()
+            )
+            return StoredRoom(room_id, room.status, entries, keys, seats)
+    finally:
+        database.close()
+
+
+def normalised(payloads: list[dict[str, Any]]) -> list[Any]:
+    """Event payloads with the parts that differ between two plays of the same game made
+    neutral: times (`at`, `*_at`) become 0, the room id and player ids (in join order) become
+    "room", "p1", "p2", ..."""
+    names: dict[str, str] = {}
+    for payload in payloads:
+        if payload["type"] == "room_created":
+            names[payload["room_id"]] = "room"
+        elif payload["type"] == "player_joined":
+            names[payload["player_id"]] = f"p{len(names)}"
+
+    def neutral(value: Any, key: str = "") -> Any:
+        if key == "at" or key.endswith("_at"):
+            return 0 if value is not None else None
+        if isinstance(value, dict):
+            return {k: neutral(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [neutral(v) for v in value]
+        if isinstance(value, str):
+            return names.get(value, value)
+        return value
+
+    return [neutral(p) for p in payloads]
