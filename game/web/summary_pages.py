@@ -1,0 +1,338 @@
+"""The summary page and its downloads, and the comparison of an event's tables.
+
+    GET /room/<room_id>/summary                    the page (printable)
+    GET /room/<room_id>/summary.{pdf,md,json,csv}  downloads, `?lang=en` for English
+    GET /event/<event_id>/compare                  the tables side by side
+    GET /event/<event_id>/compare.{pdf,md,json,csv}
+
+A summary is the same for every viewer (no names, only the secrets revealed at the debrief,
+only shared reflections), so knowing the room id is enough to read it, and it is cached per
+(room, version): a closed room never changes. Before the facilitator closes the game the page
+says "not yet" and a download answers 409 with a code and a sentence.
+
+Rooms are read through a `SummarySource`. By default that is the server's room service
+(`app.extensions["rolwissel"]`); tests put another one in
+`app.extensions["rolwissel.summary_source"]`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from game.engine import codec, replay
+from game.engine.events import AnyEvent
+from game.engine.roles import Role
+from game.engine.state import RoomState
+from game.engine.wording import lang_or_default, role_name
+from game.exports import compare as compare_export
+from game.exports import csv as csv_export
+from game.exports import json as json_export
+from game.exports import markdown as markdown_export
+from game.exports import pdf as pdf_export
+from game.exports import wording as W
+from game.exports.summary import Summary, build_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+bp = Blueprint("summary", __name__, template_folder=str(ROOT / "templates"))
+
+SOURCE_KEY = "rolwissel.summary_source"
+CACHE_KEY = "rolwissel.summary_cache"
+CACHE_SIZE = 256
+
+# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+# Codes and sentences of the refusals of this module (HTTP downloads).
+NOT_READY = "summary_not_ready"
+UNKNOWN_ROOM = "unknown_room"
+UNKNOWN_EVENT = "unknown_event"
+SENTENCES = {
+    NOT_READY: {
+        "nl": "De samenvatting is er als de spelleider het spel heeft afgesloten.",
+        "en": "The summary is ready once the workshop leader has closed the game.",
+    },
+    UNKNOWN_ROOM: {
+        "nl": "Dit spel bestaat niet (meer). Kijk of het adres klopt.",
+        "en": "This game does not exist (any more). Check the address.",
+    },
+    UNKNOWN_EVENT: {
+        "nl": "Deze bijeenkomst bestaat niet (meer). Kijk of het adres klopt.",
+        "en": "This event does not exist (any more). Check the address.",
+    },
+}
+
+
+class SummarySource(Protocol):
+    """Where the summary pages read rooms from."""
+
+    def current_state(self, room_id: str) -> RoomState | None:
+        """The room's newest state, or None when there is no such room."""
+
+    def room_events(self, room_id: str) -> list[AnyEvent]:
+        """The room's whole log, in order."""
+
+    def event_room_ids(self, event_id: str) -> list[str]:
+        """The rooms of an event in the order they were made; [] for an unknown event."""
+
+
+class ServiceSource:
+    """The server's rooms: states from the room service, the log from the database."""
+
+    def __init__(self, ext: Any) -> None:
+        self.ext = ext
+
+    def current_state(self, room_id: str) -> RoomState | None:
+        if self.ext.service.room(room_id) is None:
+            return None
+        return self.ext.refresh_or_state(room_id)
+
+    def room_events(self, room_id: str) -> list[AnyEvent]:
+        from game.store import log
+
+        with self.ext.reader.sessions() as session:
+            entries = log.read_after(session, room_id, 0)
+        return [codec.event_from_json(e.payload) for e in entries]
+
+    def event_room_ids(self, event_id: str) -> list[str]:
+        return [info.id for info in self.ext.service.event_rooms(event_id)]
+
+
+class Cache:
+    """A small LRU of summaries and rendered files, keyed by room and version."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: two makers of one key make the same value
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def _source() -> SummarySource:
+    source = current_app.extensions.get(SOURCE_KEY)
+    if source is None:
+        source = ServiceSource(current_app.extensions["rolwissel"])
+        current_app.extensions[SOURCE_KEY] = source
+    return source
+
+
+def _cache() -> Cache:
+    cache = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(CACHE_KEY, Cache())
+    return cache
+
+
+def _lang() -> str:
+    """`?lang=` when given, else the page language Flask-Babel chose, else Dutch."""
+    asked = request.args.get("lang")
+    if asked in ("nl", "en"):
+        return asked
+    if "babel" not in current_app.extensions:
+        return "nl"
+    from game.web.i18n import current_language
+
+    return current_language()
+
+
+def summary_of(room_id: str) -> Summary | None:
+    """The summary of a room at its newest version (cached), or None for no such room."""
+    source = _source()
+    state = source.current_state(room_id)
+    if state is None:
+        return None
+
+    def make() -> Summary:
+        events = source.room_events(room_id)
+        # State and timeline from the same read of the log, so they always agree.
+        return build_summary(replay.fold(events), events)
+
+    return _cache().get(("summary", room_id, state.version), make)
+
+
+def _refusal(code: str, lang: str, status: int) -> tuple[Response, int]:
+    text = SENTENCES[code][lang_or_default(lang)]
+    return jsonify({"ok": False, "code": code, "message": text}), status
+
+
+def _download(body: str | bytes, fmt: str, filename: str, etag: str) -> Response:
+    response = Response(body, mimetype=None, content_type=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def _filename(kind: str, scenario_id: str, moment: int | None, lang: str) -> str:
+    word = {"summary": ("samenvatting", "summary"), "compare": ("vergelijking", "comparison")}
+    day = ""
+    if moment:
+        day = "-" + datetime.fromtimestamp(moment / 1000, W.TIMEZONE).strftime("%Y-%m-%d")
+    return f"rolwissel-{word[kind][lang == 'en']}-{scenario_id}{day}"
+
+
+def render_summary(summary: Summary, fmt: str, lang: str) -> str | bytes:
+    """A summary in one download format."""
+    if fmt == "pdf":
+        return pdf_export.render(summary, lang)
+    if fmt == "md":
+        return markdown_export.render(summary, lang)
+    if fmt == "json":
+        return json_export.render(summary, lang)
+    return csv_export.render(summary, lang)
+
+
+def render_comparison(
+    comparison: compare_export.Comparison, fmt: str, lang: str, made_at: int
+) -> str | bytes:
+    """A comparison in one download format."""
+    if fmt == "pdf":
+        return compare_export.to_pdf(comparison, lang, made_at)
+    if fmt == "md":
+        return compare_export.to_markdown(comparison, lang)
+    if fmt == "json":
+        return compare_export.to_json(comparison, lang)
+    return compare_export.to_csv(comparison, lang)
+
+
+def _page_helpers(lang: str) -> dict[str, Any]:
+    return {
+        "lang_text": lambda texts: texts.get(lang),
+        "group_name": lambda role: role_name(Role(role), lang, plural=True),
+        "role_of": lambda role: role_name(Role(role), lang),
+        "choice_name": lambda choice: W.choice_name(choice, lang),
+        "mean_text": lambda mean: W.mean_text(mean, lang),
+        "clock": W.clock,
+        "date": lambda ms: W.date(ms, lang),
+        "round_title": lambda summary, number: W.round_title(summary, number, lang),
+        "timeline_lines": lambda summary: W.timeline_lines(summary, lang),
+        "source_note": lambda c: W.source_note(
+            c.source_card_id, c.source_round, c.source_role, lang
+        ),
+        "content_lang": lang,
+    }
+
+
+@bp.get("/room/<room_id>/summary")
+def summary_page(room_id: str) -> tuple[str, int]:
+    """The summary for everyone who played, once the game is closed; 'not yet' before."""
+    lang = _lang()
+    helpers = _page_helpers(lang)
+    summary = summary_of(room_id) if _ID.match(room_id) else None
+    if summary is None:
+        return render_template(
+            "summary.html", page="summary", status="missing", room_id=None, **helpers
+        ), 404
+    if not summary.closed:
+        return render_template(
+            "summary.html", page="summary", status="not_yet", room_id=room_id, **helpers
+        ), 200
+    return render_template(
+        "summary.html",
+        page="summary",
+        status="ready",
+        room_id=room_id,
+        s=summary,
+        formats=tuple(FORMATS),
+        **helpers,
+    ), 200
+
+
+@bp.get("/room/<room_id>/summary.<fmt>")
+def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
+    """The summary as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
+    lang = lang_or_default(request.args.get("lang") or _lang())
+    if fmt not in FORMATS:
+        return _refusal(UNKNOWN_ROOM, lang, 404)
+    summary = summary_of(room_id) if _ID.match(room_id) else None
+    if summary is None:
+        return _refusal(UNKNOWN_ROOM, lang, 404)
+    if not summary.closed:
+        return _refusal(NOT_READY, lang, 409)
+    body = _cache().get(
+        ("file", room_id, summary.version, fmt, lang),
+        lambda: render_summary(summary, fmt, lang),
+    )
+    name = _filename("summary", summary.scenario_id, summary.started_at, lang)
+    return _download(body, fmt, name, f"{room_id}-{summary.version}-{fmt}-{lang}")
+
+
+def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Summary]] | None:
+    """The comparison of an event's tables, or None for an unknown event."""
+    room_ids = _source().event_room_ids(event_id) if _ID.match(event_id) else []
+    summaries = [s for s in (summary_of(r) for r in room_ids) if s is not None]
+    if not summaries:
+        return None
+    return compare_export.build_comparison(event_id, summaries), summaries
+
+
+@bp.get("/event/<event_id>/compare")
+def compare_page(event_id: str) -> tuple[str, int]:
+    """Every table of an event side by side: decision, gedragen, support, conditions."""
+    lang = _lang()
+    helpers = _page_helpers(lang)
+    found = comparison_of(event_id)
+    if found is None:
+        return render_template(
+            "compare.html", page="summary", status="missing", event_id=None, **helpers
+        ), 404
+    comparison, _summaries = found
+    return render_template(
+        "compare.html",
+        page="summary",
+        status="ready",
+        event_id=event_id,
+        c=comparison,
+        roles=comparison.roles,
+        formats=tuple(FORMATS),
+        support_cell=lambda t, r: compare_export.support_cell(t, r, lang),
+        outcome_word=lambda t: compare_export.outcome_word(t, lang),
+        **helpers,
+    ), 200
+
+
+@bp.get("/event/<event_id>/compare.<fmt>")
+def compare_download(event_id: str, fmt: str) -> Response | tuple[Response, int]:
+    """The comparison as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
+    lang = lang_or_default(request.args.get("lang") or _lang())
+    found = comparison_of(event_id) if fmt in FORMATS else None
+    if found is None:
+        return _refusal(UNKNOWN_EVENT, lang, 404)
+    comparison, summaries = found
+    versions = "-".join(f"{s.room_id}.{s.version}" for s in summaries)
+    made_at = max((s.closed_at or s.created_at) for s in summaries)
+    body = _cache().get(
+        ("compare", event_id, versions, fmt, lang),
+        lambda: render_comparison(comparison, fmt, lang, made_at),
+    )
+    first = summaries[0]
+    name = _filename("compare", first.scenario_id, first.started_at, lang)
+    digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
+    return _download(body, fmt, name, f"{event_id}-{digest}-{fmt}-{lang}")

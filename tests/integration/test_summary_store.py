@@ -1,0 +1,164 @@
+"""The summary of a room played through the real room service and its SQLite log.
+
+The same scripted game as the unit tests is sent as messages through `RoomService.act`
+(the path a socket takes), the summary is read back through the summary pages' source, and
+a second service opened on the same database file (a restart) gives the same summary field
+by field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+from summary_game import (
+    DECISION_V2,
+    HOMES,
+    NAMES,
+    Game,
+    decide_and_close,
+    play_rounds,
+)
+
+from factories import make_scenario
+from game.engine import actions as A
+from game.engine import replay
+from game.engine.state import FACILITATOR, RoomState
+from game.exports.summary import build_summary
+from game.rooms.service import CreatedRooms, Joined, RoomService
+from game.rooms.writer import Applied, RoomWriter, Runtime
+from game.store.db import Database, upgrade
+from game.web.summary_pages import ServiceSource
+
+
+def open_service(path: Path) -> tuple[RoomService, RoomWriter, Database]:
+    db = Database.open(f"sqlite:///{path}")
+    upgrade(db.engine)
+    writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
+    ticks = itertools.count(1_700_000_000_000, 60_000)
+    service = RoomService(db, writer, {"testcasus": make_scenario()}, clock=lambda: next(ticks))
+    return service, writer, db
+
+
+def source_for(service: RoomService) -> ServiceSource:
+    ext = SimpleNamespace(
+        service=service,
+        reader=service.reader,
+        refresh_or_state=service.state,
+    )
+    return ServiceSource(ext)
+
+
+class ServiceGame(Game):
+    """The scripted game, sent as messages through the room service."""
+
+    def __init__(self, service: RoomService, room_id: str) -> None:
+        self.service = service
+        self.room_id = room_id
+        self.ids: dict[str, str] = {FACILITATOR: FACILITATOR}
+        self.keys = itertools.count(1)
+        super().__init__(state=self._state())
+
+    def _state(self) -> RoomState:
+        state = self.service.state(self.room_id)
+        assert state is not None
+        return state
+
+    def do(self, actor: str, action_type: type[A.Action], **fields: Any) -> RoomState:
+        if action_type is A.Join:
+            joined = self.service.join(self.room_id, fields["name"], fields["home_role"])
+            assert isinstance(joined, Joined), joined
+            self.ids[actor] = joined.player_id
+        else:
+            action = action_type(actor="x", at=0, **fields)  # type: ignore[call-arg]
+            message = {
+                k: v
+                for k, v in dataclasses.asdict(action).items()  # type: ignore[call-overload]
+                if k not in ("actor", "at", "expected_version")
+            }
+            outcome = self.service.act(
+                self.room_id, self.ids[actor], message, key=f"k{next(self.keys)}"
+            )
+            assert isinstance(outcome, Applied), (action_type.__name__, outcome)
+        self.state = self._state()
+        return self.state
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "summary.sqlite3"
+
+
+def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
+    """A game played by messages gives its summary from the log, the same after a restart."""
+    service, writer, db = open_service(database)
+    created = service.create_rooms("testcasus", 1)
+    assert isinstance(created, CreatedRooms)
+    room_id = created.rooms[0].id
+    game = ServiceGame(service, room_id)
+    for n, (home, name) in enumerate(zip(HOMES, NAMES, strict=True), start=1):
+        game.do(f"p{n}", A.Join, name=name, home_role=home)
+    play_rounds(game)
+    decide_and_close(game)
+
+    source = source_for(service)
+    events = source.room_events(room_id)
+    before = build_summary(replay.fold(events), events)
+    assert before == build_summary(source.current_state(room_id), events)
+    assert before.closed and before.decision.text == DECISION_V2
+    assert before.result.gedragen
+    assert [len(b.votes) for b in before.ballots] == [8, 7]
+    writer.stop()
+    db.close()
+
+    again, writer2, db2 = open_service(database)
+    try:
+        source2 = source_for(again)
+        events2 = source2.room_events(room_id)
+        after = build_summary(source2.current_state(room_id), events2)
+        assert after == before
+        assert source2.event_room_ids("no-such-event") == []
+        assert source2.current_state("no-such-room") is None
+    finally:
+        writer2.stop()
+        db2.close()
+
+
+def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
+    """On the app from create_app the summary is read from the room service and its log."""
+    from game.web import summary_pages
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    data = make_scenario().model_dump(mode="json")
+    (folder / "testcasus.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    app = make_app(SCENARIOS_DIR=str(folder))
+    if "summary" not in app.blueprints:  # until create_app registers it
+        app.register_blueprint(summary_pages.bp)
+    service: RoomService = app.extensions["rolwissel"].service
+    created = service.create_rooms("testcasus", 2)
+    assert isinstance(created, CreatedRooms)
+    room_id = created.rooms[0].id
+    client = app.test_client()
+    waiting = client.get(f"/room/{room_id}/summary.json")
+    assert waiting.status_code == 409 and waiting.get_json()["code"] == "summary_not_ready"
+
+    game = ServiceGame(service, room_id)
+    for n, (home, name) in enumerate(zip(HOMES, NAMES, strict=True), start=1):
+        game.do(f"p{n}", A.Join, name=name, home_role=home)
+    play_rounds(game)
+    decide_and_close(game)
+
+    data = client.get(f"/room/{room_id}/summary.json?lang=nl").get_json()
+    assert data["decision"]["text"] == DECISION_V2 and data["result"]["gedragen"] is True
+    html = client.get(f"/room/{room_id}/summary").get_data(as_text=True)
+    assert DECISION_V2 in html
+    compared = client.get(f"/event/{created.event_id}/compare.json").get_json()
+    closed = {t["room_id"]: t["closed"] for t in compared["tables"]}
+    assert closed == {room_id: True, created.rooms[1].id: False}
