@@ -90,7 +90,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.writer import CrashPoints, RoomWriter, Runtime
     from game.scenarios.loader import load_folder
     from game.store.db import Database, upgrade
-    from game.web import api, i18n, pages, sockets
+    from game.web import api, i18n, pages, sockets, summary_pages
 
     app = configured_app(test_config)
     cfg = app.config
@@ -143,6 +143,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
     api.limiter.init_app(app)
     sockets.register(socketio)

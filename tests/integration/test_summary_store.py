@@ -132,15 +132,12 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
 
 def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
     """On the app from create_app the summary is read from the room service and its log."""
-    from game.web import summary_pages
-
     folder = tmp_path / "scenarios"
     folder.mkdir()
     data = make_scenario().model_dump(mode="json")
     (folder / "testcasus.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     app = make_app(SCENARIOS_DIR=str(folder))
-    if "summary" not in app.blueprints:  # until create_app registers it
-        app.register_blueprint(summary_pages.bp)
+    assert "summary" in app.blueprints  # create_app serves the summary
     service: RoomService = app.extensions["rolwissel"].service
     created = service.create_rooms("testcasus", 2)
     assert isinstance(created, CreatedRooms)
