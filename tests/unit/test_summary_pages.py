@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from babel.messages.extract import extract_from_file
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from summary_game import (
@@ -40,7 +37,6 @@ from game.engine.state import RoomState
 from game.web import i18n, pages, summary_pages
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAGMENT = ROOT / "game" / "exports" / "summary-messages.nl.po"
 OPEN_DRAFT = "CONCEPT-open-tafel-55"
 
 
@@ -79,23 +75,9 @@ def source() -> MemorySource:
     return MemorySource(games, {"ev": ["room-1", "room-2", "room-open"]})
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's catalogues plus this module's Dutch messages, compiled."""
-    folder = tmp_path_factory.mktemp("translations")
-    target = folder / "nl" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with FRAGMENT.open("rb") as handle:
-        catalog = read_po(handle, locale="nl")
-    with (target / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return folder
-
-
 @pytest.fixture
-def web(source: MemorySource, catalogue: Path) -> Iterator[FlaskClient]:
+def web(source: MemorySource) -> Iterator[FlaskClient]:
     app = Flask(__name__, static_folder=None)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{i18n.TRANSLATIONS};{catalogue}"
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
@@ -112,21 +94,6 @@ def page(client: FlaskClient, url: str, status: int = 200) -> str:
 def pdf_text(data: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(data))
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-
-
-def test_fragment_translates_every_message_of_both_pages() -> None:
-    """The Dutch fragment covers exactly the messages of summary.html and compare.html."""
-    used = set()
-    for name in ("summary.html", "compare.html"):
-        for _line, message, _c, _ctx in extract_from_file(
-            "jinja2", str(ROOT / "templates" / name), options={"trimmed": "true"}
-        ):
-            used.add(message)
-    with FRAGMENT.open("rb") as handle:
-        catalog = read_po(handle, locale="nl")
-    translated = {m.id: m.string for m in catalog if m.id}
-    assert set(translated) == used
-    assert all(translated.values())
 
 
 def test_summary_page_in_dutch(web: FlaskClient) -> None:
@@ -218,11 +185,10 @@ def test_pdf_download_has_the_decision(web: FlaskClient) -> None:
     assert "Carried: no objection;" in text
 
 
-def test_summary_is_built_once_per_version(source: MemorySource, catalogue: Path) -> None:
+def test_summary_is_built_once_per_version(source: MemorySource) -> None:
     """Pages and downloads of the same room version share one summary (one read of the log)."""
     fresh = MemorySource(list(source.games.values()), source.events)
     app = Flask(__name__, static_folder=None)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{i18n.TRANSLATIONS};{catalogue}"
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
