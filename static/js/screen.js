@@ -147,6 +147,8 @@ function renderClosed() {
 
 function render(view) {
   pub = view.public;
+  // The lobby's layout has a QR code big enough to scan from the back of the room.
+  document.body.dataset.phase = pub.phase;
   renderRound();
   renderLobby();
   renderBoard();
