@@ -8,12 +8,13 @@ import { lang, pick, t, tn } from "./i18n.js";
 import { announce, CardAnnouncer } from "./live.js";
 import { connect, Intention, Pending } from "./net.js";
 import { roleBadge, ROLES } from "./roles.js";
-import { drafts, seat } from "./store.js";
+import { drafts, seat, takeSeatFromFragment } from "./store.js";
 import { TimerView } from "./timer.js";
 
 const MAX_CARD = 280;
 const room = document.body.dataset.roomId;
-const mySeat = seat.get(room);
+// Normally kept since joining; a personal link (#s=...) from another device brings it here.
+const mySeat = takeSeatFromFragment(room);
 
 let pub = null; // the public part of the last view
 let me = null; // this player's own part
@@ -578,9 +579,50 @@ function renderClosed() {
   if (closed) $("#summary-link").href = `${summaryUrl(room)}?lang=${lang}`;
 }
 
+// ---------------------------------------------------------------- another device
+
+// The personal link that takes this seat to another device (the token never leaves the
+// fragment, so it is not sent to a server or kept in its logs).
+function renderOtherDevice() {
+  const box = $("#other-device");
+  show(box, pub.phase !== "closed");
+  const link = `${location.origin}/room/${encodeURIComponent(room)}/play#s=${encodeURIComponent(mySeat.token)}`;
+  if ($("#device-link").value !== link) $("#device-link").value = link;
+  if (me.id && mySeat.player_id !== me.id) {
+    mySeat.player_id = me.id;
+    seat.set(room, { token: mySeat.token, player_id: me.id });
+  }
+}
+
+$("#device-link").addEventListener("focus", (event) => event.currentTarget.select());
+$("#copy-device-link").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText($("#device-link").value);
+    setText($("#device-copy-status"), t("Copied."));
+  } catch {
+    $("#device-link").select();
+    setText($("#device-copy-status"), t("Copying did not work. Select the link and copy it yourself."));
+  }
+});
+
+// Another device opened the personal link: this page stops and says so.
+let handedOver = false;
+
+function takenOver(message) {
+  handedOver = true;
+  for (const section of document.querySelectorAll("main > section, main > details")) section.hidden = true;
+  show($("#conn-banner"), false);
+  setText($("#taken-over-text"), message || t("You opened this game somewhere else."));
+  show($("#taken-over"), true);
+  $("#take-back").focus();
+}
+
+$("#take-back").addEventListener("click", () => location.reload());
+
 // ---------------------------------------------------------------- the whole page
 
 function render(view) {
+  if (handedOver) return;
   pub = view.public;
   me = view.me || {};
   if (me.active === false) {
@@ -600,10 +642,11 @@ function render(view) {
   renderReflection();
   renderBoard();
   renderClosed();
+  renderOtherDevice();
 }
 
 function stop(message) {
-  for (const section of document.querySelectorAll("main > section")) section.hidden = true;
+  for (const section of document.querySelectorAll("main > section, main > details")) section.hidden = true;
   showError($("#page-error"), message);
   show($("#no-seat"), true);
   if (conn) conn.stop();
@@ -616,6 +659,7 @@ if (!mySeat || !mySeat.token) {
     room,
     token: mySeat.token,
     onState: render,
+    onNotice: (notice) => { if (notice.code === "seat_taken_over") takenOver(notice.message); },
     onRefused: (code, message) => stop(message || t("This game cannot be found.")),
   });
 }

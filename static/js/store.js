@@ -1,5 +1,6 @@
 // What a browser keeps. localStorage (survives closing the tab):
 //   rw:seat:<room_id>      {token, player_id}   a participant's seat, from POST /api/join
+//                                              or from a personal link (#s=<token>)
 //   rw:fac:<room_id>       "<token>"            the facilitator token of a room
 //   rw:room:<room_id>      {code, join_url, screen_url, host_url, event_id}
 //   rw:event:<event_id>    {token, rooms: [room_id, ...]}   an event overview's key
@@ -74,6 +75,20 @@ export function takeTokenFromFragment(room) {
     history.replaceState(null, "", location.pathname + location.search);
   }
   return facilitator.get(room);
+}
+
+// A personal link from "Continue on another device" (/room/<id>/play#s=<seat token>): keep
+// the seat for this room on this device and take the token out of the address bar. The
+// server hands the seat over when this page connects; the other device is told.
+export function takeSeatFromFragment(room) {
+  const match = /(?:^#|&)s=([^&]+)/.exec(location.hash);
+  if (match) {
+    const token = decodeURIComponent(match[1]);
+    const kept = seat.get(room);
+    if (!kept || kept.token !== token) seat.set(room, { token, player_id: null });
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return seat.get(room);
 }
 
 export function newKey() {
