@@ -23,6 +23,7 @@ from game.engine.decision import (
 )
 from game.engine.roles import ROLE_ORDER, Role
 from game.engine.state import Ballot, Card, Phase, Player, ReactionKind, RoomState
+from game.engine.wording import result_sentence
 from game.scenarios.schema import RoleCard, Scenario, Text
 
 JSON = dict[str, Any]
@@ -155,9 +156,10 @@ def _card(state: RoomState, card: Card, *, with_author: bool) -> JSON:
 
 
 def result_view(result: DecisionResult) -> JSON:
-    """A decision result with the counts that explain it."""
+    """A decision result with the counts that explain it, and the sentence that says it."""
     return {
         "gedragen": result.gedragen,
+        "sentence": {lang: result_sentence(result, lang) for lang in ("nl", "en")},
         "threshold": str(result.threshold),
         "objections": result.objections,
         "ballot": result.ballot,

@@ -1,7 +1,7 @@
 // Words for the state of a game, shared by the pages.
 import { h } from "./dom.js";
-import { pick, t, tn } from "./i18n.js";
-import { roleBadge, roleGroupName, ROLES } from "./roles.js";
+import { pick, t } from "./i18n.js";
+import { roleBadge, ROLES } from "./roles.js";
 
 export const TIMER_PRESETS = [1, 3, 5, 10, 15, 20, 30, 45, 60];
 
@@ -67,16 +67,10 @@ export function voteName(choice) {
   return "";
 }
 
-// "Carried: no objection; residents 3 of 3, council members 4 of 5 ... (threshold 2/3)."
+// "Gedragen: geen bezwaar; inwoners 3 van 3, ... (drempel 2/3)." The server words it
+// (game/engine/wording.py), so the page, the big screen and the summary say the same.
 export function resultSentence(result) {
-  const head = result.gedragen ? t("Carried") : t("Not carried");
-  const objections = result.objections
-    ? tn("{n} objection", "{n} objections", result.objections)
-    : t("no objection");
-  const groups = result.groups.map((g) =>
-    t("{group} {support} of {members}", { group: roleGroupName(g.role), support: g.support, members: g.members }));
-  return t("{head}: {objections}; {groups} agree or agree with reservations (threshold {threshold}).",
-    { head, objections, groups: groups.join(", "), threshold: result.threshold });
+  return pick(result.sentence);
 }
 
 // The result as a block: the sentence, and a row per home-role group.

@@ -20,13 +20,6 @@ export function roleName(role) {
   return t("No role yet");
 }
 
-export function roleGroupName(role) {
-  if (role === "inwoner") return t("residents");
-  if (role === "raadslid") return t("council members");
-  if (role === "ambtenaar") return t("civil servants");
-  return "";
-}
-
 export function roleIcon(role) {
   return svgIcon(ICONS[role] || "M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z", `icon role-icon`);
 }
