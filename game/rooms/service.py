@@ -112,7 +112,7 @@ class RoomService:
         event_id = seats.new_id() if tables > 1 else None
         at = self.clock()
         new_rooms = []
-        for _ in range(tables):
+        for number in range(1, tables + 1):
             room_id = seats.new_id()
             new_rooms.append(
                 NewRoom(
@@ -121,6 +121,7 @@ class RoomService:
                     scenario_id=scenario_id,
                     facilitator_token_hash=token_hash,
                     event_id=event_id,
+                    table_number=number,
                     created=rules.create_room(room_id=room_id, scenario=scenario, at=at),
                     at=at,
                 )
@@ -162,10 +163,10 @@ class RoomService:
         return None if row is None else _info(row)
 
     def event_rooms(self, event_id: str) -> list[RoomInfo]:
-        """The rooms created together as one event, in creation order."""
+        """The rooms created together as one event, by table number."""
         with self.reader.sessions() as session:
             rows = session.scalars(
-                select(Room).where(Room.event_id == event_id).order_by(Room.created_at, Room.id)
+                select(Room).where(Room.event_id == event_id).order_by(Room.table_number)
             ).all()
         return [_info(r) for r in rows]
 

@@ -179,6 +179,7 @@ class NewRoom:
     scenario_id: str
     facilitator_token_hash: str
     event_id: str | None
+    table_number: int
     created: rules.Accepted
     at: int
 
@@ -488,6 +489,7 @@ class RoomWriter:
                         "created_at": new.at,
                         "status": "active",
                         "event_id": new.event_id,
+                        "table_number": new.table_number,
                     }
                     session.execute(insert(Room), [row])
             for room in rooms:

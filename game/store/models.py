@@ -40,6 +40,8 @@ class Room(Base):
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     # Rooms created together (several tables in one workshop) share an event id.
     event_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The table's number within its event (1 for a room on its own): "Tafel 1, 2, ...".
+    table_number: Mapped[int] = mapped_column(default=1)
 
 
 class Seat(Base):

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("event_id", sa.String(32), nullable=True),
+        sa.Column("table_number", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_rooms"),
         sa.UniqueConstraint("code", name="uq_rooms_code"),
     )

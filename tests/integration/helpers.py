@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,20 @@ def received(sock: SocketIOTestClient, name: str) -> list[Any]:
     found = [item["args"][0] for item in sock.queue if item["name"] == name]
     sock.queue[:] = [item for item in sock.queue if item["name"] != name]
     return found
+
+
+def state_reaching(sock: SocketIOTestClient, version: int, timeout: float = 5.0) -> dict[str, Any]:
+    """The newest `state` once one at `version` or later arrived: the writer acknowledges
+    first and broadcasts right after, so the broadcast may land a moment after the ack."""
+    deadline = time.monotonic() + timeout
+    newest: dict[str, Any] | None = None
+    while True:
+        states = received(sock, "state")
+        newest = states[-1] if states else newest
+        if newest is not None and newest["version"] >= version:
+            return newest
+        assert time.monotonic() < deadline, f"no state at version {version} arrived"
+        time.sleep(0.01)
 
 
 def last_state(sock: SocketIOTestClient) -> dict[str, Any]:

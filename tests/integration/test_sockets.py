@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
-from integration.helpers import join, last_state, new_room, received
+from integration.helpers import join, last_state, new_room, received, state_reaching
 from sqlalchemy import func, select
 
 from game.store.models import RoomEvent
@@ -89,7 +89,7 @@ def test_an_action_is_acknowledged_after_its_commit_and_every_viewer_gets_the_ne
     assert reply == {"ok": True, "version": 4}
     assert count_events(app) == 4
     for sock in (host, *players, screen):
-        state = last_state(sock)
+        state = state_reaching(sock, 4)
         assert state["version"] == 4
         assert state["view"]["public"]["phase"] == "play"
     assert last_state_role(players[0]) is not None
@@ -115,7 +115,7 @@ def test_a_card_posted_twice_with_one_key_is_applied_once(
     again = player.emit("action", message, callback=True)
     assert first == again == {"ok": True, "version": 4}
     assert count_events(app) == events
-    cards = last_state(player)["view"]["public"]["cards"]
+    cards = state_reaching(player, 4)["view"]["public"]["cards"]
     assert [c["text"] for c in cards] == ["Een plek voor iedereen"]
 
 

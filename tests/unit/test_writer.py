@@ -64,7 +64,7 @@ def make_writer(store: Counted, **kwargs: object) -> RoomWriter:
 
 def create_room(writer: RoomWriter) -> None:
     created = rules.create_room(ROOM, make_scenario(), T0)
-    new = NewRoom(ROOM, "ABCDEFGH", "testcasus", "0" * 64, None, created, T0)
+    new = NewRoom(ROOM, "ABCDEFGH", "testcasus", "0" * 64, None, 1, created, T0)
     assert writer.submit(Job(room_id=ROOM, new_rooms=(new,))) == Applied(version=1)
 
 
