@@ -1,0 +1,318 @@
+"""Helpers for the browser tests and `scripts/screenshots.py`: the real eventlet server as a
+subprocess, and the few steps every game needs (create, join, steer), done the way a person
+does them: through the pages.
+
+Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCENARIO = "buurtkamer-bibliotheek"  # has options, so round 4 starts with scoring
+AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"
+ROLES = ("inwoner", "raadslid", "ambtenaar")
+ROLE_WORDS = {
+    "nl": {"inwoner": "Inwoner", "raadslid": "Raadslid", "ambtenaar": "Ambtenaar"},
+    "en": {"inwoner": "Resident", "raadslid": "Council member", "ambtenaar": "Civil servant"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """`rolwissel serve` (eventlet) on a free port of 127.0.0.1 with its own instance folder."""
+
+    instance: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[str] | None = None
+    output: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def text(self) -> str:
+        return "".join(self.output)
+
+    def start(self, **settings: str) -> LiveServer:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
+        env["ROLWISSEL_INSTANCE_PATH"] = str(self.instance)
+        # Tests and screenshots make more rooms from one address than a workshop would.
+        env["ROLWISSEL_ROOM_CREATE_LIMIT"] = "1000 per hour"
+        env.update({f"ROLWISSEL_{k}": v for k, v in settings.items()})
+        self.process = subprocess.Popen(
+            [ROLWISSEL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited {self.process.returncode}:\n{self.text}")
+            if "Rolwissel draait op" in self.text and self._healthy():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not start:\n{self.text}")
+
+    def _read(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.output.append(line)
+
+    def _healthy(self) -> bool:
+        try:
+            return requests.get(self.url + "/healthz", timeout=1).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        if self.reader is not None:
+            self.reader.join(5)
+
+
+def launch(playwright: Any) -> Browser:
+    """Debian's chromium, headless (for scripts; the tests use pytest-playwright's browser)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# ------------------------------------------------------------------------- the game's steps
+
+
+@dataclass
+class Table:
+    """One room as the facilitator created it: ids, code and the facilitator's page."""
+
+    room_id: str
+    code: str
+    host: Page
+
+    def screen_url(self, base: str) -> str:
+        return f"{base}/room/{self.room_id}/screen"
+
+
+def create_game(page: Page, base: str, scenario: str = SCENARIO) -> Table:
+    """On the start page: choose the case, create the game, land in the console."""
+    page.goto(base + "/")
+    page.get_by_test_id(f"scenario-{scenario}").check()
+    page.get_by_test_id("create-game").click()
+    page.wait_for_url("**/room/*/host")
+    code = page.get_by_test_id("host-code")
+    expect(code).not_to_have_text("…")
+    expect(page.get_by_test_id("step-now")).not_to_be_empty()
+    room_id = page.url.split("/room/", 1)[1].split("/", 1)[0]
+    return Table(room_id=room_id, code=code.inner_text().strip(), host=page)
+
+
+def join(page: Page, base: str, code: str, name: str, role: str, *, english: bool = False) -> None:
+    """Through the /j/<code> link (what the QR code opens): name, home role, join."""
+    page.goto(f"{base}/j/{code}")
+    if english:
+        page.get_by_test_id("lang-switch").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_test_id("join-code")).to_have_value(code)
+    page.get_by_test_id("join-name").fill(name)
+    page.get_by_test_id(f"join-role-{role}").check()
+    page.get_by_test_id("join-submit").click()
+    page.wait_for_url("**/room/*/play")
+    expect(page.get_by_test_id("lobby")).to_be_visible()
+    expect(page.get_by_test_id("my-name")).to_have_text(name)
+
+
+def step_now(host: Page) -> str:
+    return host.get_by_test_id("step-now").inner_text()
+
+
+def next_step(host: Page, expected: str | re.Pattern[str]) -> None:
+    """The facilitator presses 'Next' and the console shows the step `expected` (a part)."""
+    before = step_now(host)
+    host.get_by_test_id("next-phase").click()
+    expect(host.get_by_test_id("step-now")).not_to_have_text(before)
+    expect(host.get_by_test_id("step-now")).to_contain_text(expected)
+
+
+def post_card(page: Page, text: str) -> None:
+    """Type a card and post it; done when the field is empty and the card is on the board."""
+    page.get_by_test_id("card-input").fill(text)
+    page.get_by_test_id("card-submit").click()
+    expect(page.get_by_test_id("card-input")).to_have_value("")
+    expect(page.locator("[data-testid=card].mine", has_text=text)).to_be_visible()
+
+
+def card(page: Page, text: str) -> Any:
+    return page.get_by_test_id("board").locator("[data-testid=card]", has_text=text)
+
+
+def my_role(page: Page) -> str:
+    """The role on this participant's role card (from its badge's data-role)."""
+    badge = page.locator("#rolecard-badge")
+    expect(badge).to_have_attribute("data-role", _any_role())
+    return str(badge.get_attribute("data-role"))
+
+
+def _any_role() -> Any:
+    return re.compile(r"^(inwoner|raadslid|ambtenaar)$")
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def new_context(browser: Browser, base: str, **options: Any) -> BrowserContext:
+    """A fresh browser profile (its own storage, as another person's phone)."""
+    options.setdefault("viewport", {"width": 390, "height": 844})
+    context = browser.new_context(base_url=base, **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def run_axe(page: Page, *, exclude_rules: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """axe-core on the page as it is now; the serious and critical violations."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(url=AXE)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5)
+                .map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+    return [
+        v for v in result if v["impact"] in ("serious", "critical") and v["id"] not in exclude_rules
+    ]
+
+
+# ------------------------------------------------------------------------- other players
+
+
+class Bot:
+    """Another player (or the facilitator) on a python-socketio client: quick, for states the
+    test needs around the browser it looks at."""
+
+    def __init__(self, base: str, room_id: str, token: str) -> None:
+        import socketio
+
+        self.states: list[dict[str, Any]] = []
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("state", self.states.append)
+        self.client.connect(
+            base, auth={"room": room_id, "token": token}, transports=["websocket"], wait_timeout=5
+        )
+        self._keys = 0
+
+    def act(self, type_: str, **fields: Any) -> dict[str, Any]:
+        self._keys += 1
+        payload = {"type": type_, "key": f"bot-{id(self)}-{self._keys}", **fields}
+        reply = self.client.call("action", payload, timeout=10)
+        assert isinstance(reply, dict) and reply.get("ok"), (type_, reply)
+        return reply
+
+    @property
+    def view(self) -> dict[str, Any]:
+        return self.states[-1]["view"] if self.states else {}
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@dataclass
+class ApiRoom:
+    """A room made through the HTTP API, as the start and join pages would."""
+
+    base: str
+    room_id: str
+    code: str
+    facilitator_token: str
+    event_id: str | None = None
+
+    @classmethod
+    def create(cls, base: str, scenario: str = SCENARIO, tables: int = 1) -> ApiRoom:
+        reply = requests.post(
+            base + "/api/rooms", json={"scenario_id": scenario, "tables": tables}, timeout=10
+        )
+        assert reply.status_code == 201, reply.text
+        body = reply.json()
+        room = body["rooms"][0]
+        return cls(base, room["room_id"], room["code"], body["facilitator_token"], body["event_id"])
+
+    def seat(self, name: str, role: str) -> dict[str, Any]:
+        body = {"code": self.code, "name": name, "home_role": role}
+        reply = requests.post(self.base + "/api/join", json=body, timeout=10)
+        assert reply.status_code == 201, reply.text
+        return dict(reply.json())
+
+    def bot(self, name: str, role: str) -> Bot:
+        return Bot(self.base, self.room_id, self.seat(name, role)["seat_token"])
+
+    def facilitator(self) -> Bot:
+        return Bot(self.base, self.room_id, self.facilitator_token)
+
+    def seat_in(self, context: BrowserContext, name: str, role: str) -> None:
+        """Give a browser context a seat, as if it had joined through the join page."""
+        import json
+
+        joined = self.seat(name, role)
+        value = json.dumps({"token": joined["seat_token"], "player_id": joined["player_id"]})
+        context.add_init_script(
+            f"localStorage.setItem({json.dumps('rw:seat:' + self.room_id)}, {json.dumps(value)})"
+        )
+
+    def host_in(self, context: BrowserContext) -> None:
+        """Give a browser context the facilitator's key of this room."""
+        import json
+
+        context.add_init_script(
+            f"localStorage.setItem({json.dumps('rw:fac:' + self.room_id)},"
+            f" {json.dumps(json.dumps(self.facilitator_token))})"
+        )
