@@ -67,9 +67,13 @@ $("#pause").addEventListener("click", (e) => steer("pause_game", {}, $("#steer-e
 $("#resume").addEventListener("click", (e) => steer("resume_game", {}, $("#steer-error"), { button: e.currentTarget }));
 
 function renderSteer() {
-  setText($("#round-label"), roundLabel(pub));
-  setText($("#phase-label"), phaseName(pub.phase));
-  setText($("#step-now"), pub.round ? `${roundLabel(pub)} · ${phaseName(pub.phase)}` : phaseName(pub.phase));
+  const round = roundLabel(pub);
+  const phase = phaseName(pub.phase);
+  // "Round 4 of 4 · Decision" already names the step: no second "Decision" after it.
+  const same = round.endsWith(` · ${phase}`);
+  setText($("#round-label"), round);
+  setText($("#phase-label"), same ? "" : phase);
+  setText($("#step-now"), pub.round && !same ? `${round} · ${phase}` : (pub.round ? round : phase));
   const lobby = pub.phase === "lobby";
   const closed = pub.phase === "closed";
   show($("#start"), lobby);
@@ -493,6 +497,11 @@ function renderSourceCards() {
   });
 }
 
+// 2.7 in English, 2,7 in Dutch.
+function decimal(value) {
+  return value.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
 function canDraft() {
   const ballot = currentBallot(pub);
   return pub.round === 4 && (pub.phase === "play" || pub.phase === "decision") && !(ballot && ballot.open);
@@ -519,7 +528,7 @@ function renderDecision() {
       const title = byId[r.option_id] ? pick(byId[r.option_id].title) : r.option_id;
       setText(li, r.mean_float === null || r.mean_float === undefined
         ? t("{title}: no scores yet", { title })
-        : t("{title}: average {mean} ({n} scores)", { title, mean: r.mean_float.toFixed(1), n: r.count }));
+        : t("{title}: average {mean} ({n} scores)", { title, mean: decimal(r.mean_float), n: r.count }));
     });
   }
   if (!proposalLoaded || (!proposalDirty && document.activeElement !== proposalText &&

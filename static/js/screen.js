@@ -71,8 +71,11 @@ function renderLobby() {
 }
 
 function renderRound() {
-  setText($("#round-label"), pub.phase === "lobby" ? "" : roundLabel(pub));
-  setText($("#phase-label"), phaseName(pub.phase));
+  const round = pub.phase === "lobby" ? "" : roundLabel(pub);
+  const phase = phaseName(pub.phase);
+  setText($("#round-label"), round);
+  // "Round 4 of 4 · Decision" already names the step: no second "Decision" under it.
+  setText($("#phase-label"), round.endsWith(` · ${phase}`) ? "" : phase);
   timer.set(pub.phase === "closed" ? null : pub.timer);
   show($("#pause-banner"), pub.paused && pub.phase !== "closed");
   const spec = pub.round >= 1 ? roundSpec(pub) : null;
