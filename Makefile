@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format protocol-doc clean
+.PHONY: run test lint format protocol-doc screenshots clean
 
 # The environment itself; the marker files below note what has been installed into it.
 $(BIN)/python:
@@ -45,6 +45,11 @@ format: $(VENV)/.installed-dev
 ## protocol-doc: regenerate docs/protocol.md from game/web/protocol.py
 protocol-doc: $(VENV)/.installed-run
 	$(BIN)/rolwissel protocol-doc
+
+## screenshots: docs/screenshots/<page>-<state>-<width>.png at 360, 768 and 1920 px wide
+# Starts its own server on a free port with a temporary instance folder; needs chromium.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
