@@ -207,7 +207,12 @@ class Connection:
         self.label = label
         self.token = token
         self.actor = actor  # None for the big screen, which cannot act
+        # Every `state` received, in the order the handlers ran (python-engineio runs each
+        # message's handler in a thread of its own, so that is not always version order),
+        # and when each came (time.time()).
         self.states: list[dict[str, Any]] = []
+        self.received_at: list[float] = []
+        self._newest: dict[str, Any] | None = None
         self.notices: list[dict[str, Any]] = []
         self.scenario: dict[str, Any] | None = None
         self.connects = 0
@@ -245,15 +250,24 @@ class Connection:
             self.connects += 1
             self._cond.notify_all()
 
-    def _on_disconnect(self, *_reason: Any) -> None:
+    def _on_disconnect(self, reason: Any = None) -> None:
         with self._cond:
             self._online = False
             self._epoch += 1
             self._cond.notify_all()
+        if reason == self.client.reason.TRANSPORT_ERROR:
+            # python-engineio's client drops a websocket the server went away from without
+            # closing it (one file descriptor per restart, a ResourceWarning when collected).
+            ws = getattr(self.client.eio, "ws", None)
+            if ws is not None:
+                ws.shutdown()
 
     def _on_state(self, message: dict[str, Any]) -> None:
         with self._cond:
             self.states.append(message)
+            self.received_at.append(time.time())
+            if self._newest is None or message["version"] >= self._newest["version"]:
+                self._newest = message
             self.max_version = max(self.max_version, int(message["version"]))
             if message.get("scenario"):
                 self.scenario = message["scenario"]
@@ -270,9 +284,10 @@ class Connection:
 
     @property
     def latest(self) -> dict[str, Any]:
-        """The newest `state` message."""
+        """The `state` message with the highest version (the last one of those)."""
         with self._cond:
-            return self.states[-1]
+            assert self._newest is not None, "no state yet"
+            return self._newest
 
     @property
     def view(self) -> dict[str, Any]:
@@ -291,7 +306,7 @@ class Connection:
     def wait_version(self, version: int) -> dict[str, Any]:
         """The view once this connection has seen `version` (or later)."""
         self.wait_for(
-            lambda: bool(self.states) and self.states[-1]["version"] >= version,
+            lambda: self._newest is not None and self.max_version >= version,
             f"version {version}",
         )
         return self.view
@@ -570,6 +585,22 @@ class ScriptedGame:
             ("close_game", self.close_game),
         ]
         return plan
+
+    def answers_at_least(self, step: str) -> int:
+        """The fewest answers a step of `steps()` gets: the participants' actions of a burst
+        (the crash test aims its kills inside one with it); 0 for the facilitator's steps."""
+        players = self.players
+        if step == "r4_cards":
+            return players
+        if step.endswith("_cards"):
+            return players * self.cards_per_round
+        if step.endswith("_reactions"):
+            return players if players > 1 else 0
+        if step.endswith("_reflections") or step.startswith("votes_"):
+            return players
+        if step == "r4_scores":
+            return players * len((self.facilitator.scenario or {}).get("options") or [])
+        return 0
 
     def play(self) -> Outcome:
         """Every step, then the outcome."""

@@ -204,26 +204,206 @@ def read_room(database_url: str, room_id: str) -> StoredRoom:
         database.close()
 
 
-def normalised(payloads: list[dict[str, Any]]) -> list[Any]:
-    """Event payloads with the parts that differ between two plays of the same game made
-    neutral: times (`at`, `*_at`) become 0, the room id and player ids (in join order) become
-    "room", "p1", "p2", ..."""
+def player_ids(payloads: list[dict[str, Any]]) -> dict[str, str]:
+    """The room id and player ids of a log as neutral names: "room", "p1", "p2", ... (in
+    join order), so two plays of the same game can be compared."""
     names: dict[str, str] = {}
     for payload in payloads:
         if payload["type"] == "room_created":
             names[payload["room_id"]] = "room"
         elif payload["type"] == "player_joined":
             names[payload["player_id"]] = f"p{len(names)}"
+    return names
 
-    def neutral(value: Any, key: str = "") -> Any:
-        if key == "at" or key.endswith("_at"):
-            return 0 if value is not None else None
-        if isinstance(value, dict):
-            return {k: neutral(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [neutral(v) for v in value]
-        if isinstance(value, str):
-            return names.get(value, value)
-        return value
 
-    return [neutral(p) for p in payloads]
+def neutral(value: Any, names: dict[str, str], key: str = "") -> Any:
+    """`value` (JSON-like, or dicts from dataclasses.asdict) with times (`at`, `*_at`) set to
+    0 and the strings in `names` replaced by their neutral names."""
+    if key == "at" or key.endswith("_at"):
+        return 0 if value is not None else None
+    if isinstance(value, dict):
+        return {k: neutral(v, names, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [neutral(v, names) for v in value]
+    if isinstance(value, str):
+        return names.get(value, value)
+    return value
+
+
+def normalised(payloads: list[dict[str, Any]]) -> list[Any]:
+    """Event payloads with what differs between two plays of the same game made neutral:
+    times, the room id and the player ids."""
+    names = player_ids(payloads)
+    return [neutral(p, names) for p in payloads]
+
+
+# Killing a server while a scripted game plays on it
+
+RANDOM = "random"  # a kill from outside (os.kill) at a random moment in a burst of actions
+
+
+@dataclass(frozen=True)
+class Death:
+    """One SIGKILL: how, when, and how far the game had got."""
+
+    number: int
+    kind: str  # RANDOM or the ROLWISSEL_CRASH_AT point
+    returncode: int
+    step: str
+    answered: int  # actions answered before the kill
+    sent: int  # actions sent before the kill (sent - answered were in flight or queued)
+    at: float  # time.time() when the death was seen
+
+
+class Crasher:
+    """Plays a ScriptedGame on `server` and kills the server by plan, restarting it on the
+    same database after each death.
+
+    Each plan item is RANDOM (kill from outside, once a random number of the answers of the
+    next burst step have come) or a crash point, `<point>` or `<point>:<n>` (the server is
+    started with ROLWISSEL_CRASH_AT=<point>:<n> and kills itself the n-th time its write path
+    gets there; without n, n is 1 to 3 at random). A supervisor thread sees each death,
+    calls `on_death` while the server is down (the database is what survived), then starts
+    the server again with the next item armed.
+    The game's connections reconnect by themselves and send their unanswered actions again
+    with the same keys.
+    """
+
+    def __init__(
+        self,
+        server: Server,
+        game: Any,  # game.simulate.ScriptedGame
+        plan: list[str],
+        *,
+        seed: int = 0,
+        on_death: Callable[[Death], None] | None = None,
+    ) -> None:
+        import random
+
+        self.server = server
+        self.game = game
+        self.plan = list(plan)
+        self.on_death = on_death
+        self.rng = random.Random(seed)
+        self.deaths: list[Death] = []
+        self.errors: list[BaseException] = []
+        self.step = ""
+        self._index = 0  # the plan item the running server is for
+        self._answered = 0
+        self._cond = threading.Condition()
+        self._killed: set[int] = set()  # pids this class killed from outside
+        self._burst_over = False
+        self._stopping = False
+        self._supervisor: threading.Thread | None = None
+        game.listeners.append(self._on_answer)
+
+    @property
+    def current(self) -> str | None:
+        return self.plan[self._index] if self._index < len(self.plan) else None
+
+    def _on_answer(self, _record: Any) -> None:
+        with self._cond:
+            self._answered += 1
+            self._cond.notify_all()
+
+    def _armed(self) -> dict[str, str]:
+        item = self.current
+        if item is None or item == RANDOM:
+            return {}
+        point, _, nth = item.partition(":")
+        return {"ROLWISSEL_CRASH_AT": f"{point}:{nth or self.rng.randint(1, 3)}"}
+
+    def start(self) -> None:
+        """Start the server (the first plan item armed) and watch it."""
+        self.server.start(extra_env=self._armed())
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
+
+    def run(self, name: str, step: Callable[[], None], burst: int = 0) -> None:
+        """Run one step of the game; a burst of `burst` answers may get a RANDOM kill."""
+        self.step = name
+        killer = None
+        if self.current == RANDOM and burst >= 2:
+            with self._cond:
+                target = self._answered + self.rng.randint(1, burst - 1)
+                self._burst_over = False
+            assert self.server.process is not None
+            killer = threading.Thread(
+                target=self._kill_when, args=(target, self.server.process), daemon=True
+            )
+            killer.start()
+        try:
+            step()
+        finally:
+            if killer is not None:
+                with self._cond:
+                    self._burst_over = True
+                    self._cond.notify_all()
+                killer.join(10)
+        if self.errors:
+            raise self.errors[0]
+
+    def _kill_when(self, target: int, process: subprocess.Popen[str]) -> None:
+        with self._cond:
+            while self._answered < target and not self._burst_over:
+                self._cond.wait(0.5)
+            if self._answered < target:
+                return  # the burst was smaller than thought: the next one gets the kill
+        if process.poll() is None:
+            self._killed.add(process.pid)
+            os.kill(process.pid, signal.SIGKILL)
+
+    def _supervise(self) -> None:
+        while True:
+            process = self.server.process
+            assert process is not None
+            code = process.wait()
+            if self._stopping:
+                return
+            try:
+                self._died(process, code)
+            except BaseException as error:  # reported by run() in the test's thread
+                self.errors.append(error)
+            self._index += 1
+            try:
+                self.server.start(extra_env=self._armed())
+            except BaseException as error:
+                self.errors.append(error)
+                return
+
+    def _died(self, process: subprocess.Popen[str], code: int) -> None:
+        kind = (self.current or "").partition(":")[0]
+        with self._cond:
+            answered = self._answered
+        death = Death(
+            number=len(self.deaths) + 1,
+            kind=kind,
+            returncode=code,
+            step=self.step,
+            answered=answered,
+            sent=len(self.game.sent),
+            at=time.time(),
+        )
+        self.deaths.append(death)
+        assert code == -signal.SIGKILL, f"the server ended with {code}, not SIGKILL"
+        if kind == RANDOM:
+            assert process.pid in self._killed, "the server died without being killed"
+        else:
+            marker = f"--- start {self.server.starts} ---\n"
+            said = self.server.text.rpartition(marker)[2]
+            assert f"crash_at point={kind} " in said, f"died, but not at {kind}:\n{said}"
+        # Let the connections notice (their last messages are handled in threads of their own).
+        deadline = time.monotonic() + 5
+        while any(c.online for c in self.game.connections) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)
+        if self.on_death is not None:
+            self.on_death(death)
+
+    def stop(self) -> None:
+        """Stop the server with SIGTERM and the supervisor with it."""
+        self._stopping = True
+        if self.server.running:
+            self.server.stop()
+        if self._supervisor is not None:
+            self._supervisor.join(10)
