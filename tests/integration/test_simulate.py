@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import requests
 from serverproc import ROLWISSEL, Server, normalised, read_room
 
 from game.engine.decision import decide
@@ -84,6 +85,17 @@ def test_simulate_plays_a_whole_game_and_the_database_has_all_of_it(server: Serv
     assert any(r.shared for r in state.reflections) and not all(r.shared for r in state.reflections)
     # What was printed is what the log decides.
     assert lines[0] == result_sentence(decide(state, second), "nl")
+
+    # The printed addresses answer: the page and each download, in Dutch.
+    page, pdf, markdown, data, table = (requests.get(url, timeout=30) for url in lines[1:])
+    assert [r.status_code for r in (page, pdf, markdown, data, table)] == [200] * 5
+    assert page.headers["Content-Type"].startswith("text/html") and lines[0] in page.text
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert markdown.headers["Content-Type"].startswith("text/markdown")
+    assert lines[0] in markdown.text
+    assert data.json()["room_id"] == room_id and data.json()["result"]["gedragen"] is True
+    assert data.json()["lang"] == "nl"
+    assert table.headers["Content-Type"].startswith("text/csv")
     assert "Traceback" not in server.text
 
 
