@@ -199,8 +199,7 @@ class Checks:
 
 
 def test_sigkill_at_twelve_moments_loses_nothing_that_was_acknowledged(server: Server) -> None:
-    """Twelve SIGKILLs (random bursts and every write-path point): nothing acked lost, no
-    half action, clients back in their seats, timers right, nothing seen that is not stored."""
+    """Twelve SIGKILLs: acked kept, no half action, seats, boards, timers, nothing unstored seen."""
     # Snapshots every 20 events: restarts rebuild from a snapshot and the events after it.
     server.env = server_env(server.instance, SNAPSHOT_EVERY="20")
     game = ScriptedGame(
