@@ -186,7 +186,9 @@ def post_card(page: Page, text: str) -> None:
 
 
 def card(page: Page, text: str) -> Any:
-    return page.get_by_test_id("board").locator("[data-testid=card]", has_text=text)
+    """The board's card whose own text holds `text` (not a card merged into it, nor a menu)."""
+    own_text = page.locator("> [data-testid=card-text]", has_text=text)
+    return page.get_by_test_id("board").locator("[data-testid=card]", has=own_text)
 
 
 def my_role(page: Page) -> str:

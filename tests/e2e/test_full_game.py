@@ -14,6 +14,7 @@ from browser_game import (
     ROLES,
     ROOT,
     SCENARIO,
+    ApiRoom,
     LiveServer,
     card,
     create_game,
@@ -184,6 +185,50 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(card(eva.page, bram_card).get_by_test_id("react-support")).to_contain_text("Support3")
     expect(card(screen, bram_card).locator(".reaction-summary")).to_have_text("Steun 3")
     expect(card(screen, anna_card).locator(".reaction-summary")).to_have_text("Vraag 1")
+
+    # A player withdraws a card of their own; it leaves every board.
+    femke = by_name["Femke"]
+    post_card(femke.page, "R1 Femke: te snel getypt")
+    expect(card(screen, "te snel getypt")).to_have_count(1)
+    own = femke.page.locator("[data-testid=card].mine", has_text="te snel getypt")
+    own.get_by_test_id("card-withdraw").click()
+    own.get_by_test_id("card-withdraw-confirm").click()
+    for viewer in (femke.page, anna.page, screen):
+        expect(card(viewer, "te snel getypt")).to_have_count(0)
+
+    # The facilitator pauses: players see it and cannot post; then the game goes on.
+    host.get_by_test_id("pause-game").click()
+    expect(anna.page.get_by_test_id("pause-banner")).to_have_text(
+        re.compile("De spelleider heeft het spel op pauze gezet.")
+    )
+    expect(eva.page.get_by_test_id("pause-banner")).to_contain_text("paused")
+    expect(anna.page.get_by_test_id("card-submit")).to_be_disabled()
+    expect(screen.get_by_test_id("pause-banner")).to_be_visible()
+    host.get_by_test_id("resume-game").click()
+    expect(anna.page.get_by_test_id("pause-banner")).to_be_hidden()
+    expect(anna.page.get_by_test_id("card-submit")).to_be_enabled()
+
+    # Moderation: hide one card, merge another into a third, highlight one.
+    dewi_card, cem_card = "R1 Dewi: niemand", "R1 Cem: niemand"
+    card(host, "R1 Femke: niemand").get_by_test_id("card-hide").click()
+    merging = card(host, dewi_card)
+    cem_word = ROLE_WORDS["nl"][by_name["Cem"].roles[1]]
+    merging.get_by_test_id("merge-target").select_option(
+        label=f"{cem_word}: {cem_card} hoort alleen te zijn"
+    )
+    merging.get_by_test_id("card-merge").click()
+    card(host, bram_card).get_by_test_id("card-highlight").click()
+    for viewer in (anna.page, eva.page, screen):
+        expect(card(viewer, "R1 Femke: niemand")).to_have_count(0)
+        merged = card(viewer, cem_card)
+        expect(merged.locator(".card-merged")).to_contain_text(dewi_card)
+        expect(card(viewer, bram_card)).to_have_class(re.compile(r"\bhighlighted\b"))
+    expect(card(anna.page, cem_card).locator(".card-merged")).to_contain_text(
+        "Samengevoegd met deze kaart:"
+    )
+    expect(card(eva.page, bram_card).locator(".flag-highlight")).to_have_text("Highlighted")
+    expect(host.get_by_test_id("board").locator("[data-testid=card]")).to_have_count(5)
+    expect(card(host, "R1 Femke: niemand")).to_have_class(re.compile(r"\bis-hidden\b"))
 
     # ------------------------------------------------------------ round 1: reflection
     next_step(host, "Reflectie")
@@ -496,3 +541,40 @@ def test_the_big_screen_shows_the_code_and_a_large_qr_code(
     qr_round, code_round = heights()
     assert 0.12 * 1080 <= qr_round < qr_lobby, qr_round
     assert code_round >= 0.10 * 1080, code_round
+
+
+def test_the_end_of_the_timer_is_clearly_signalled(
+    live_server: LiveServer, people: Callable[..., BrowserContext]
+) -> None:
+    """When the time is up the phone and the big screen say so in words, not only digits."""
+    room = ApiRoom.create(live_server.url)
+    phone_context = people()
+    room.seat_in(phone_context, "Anna", "inwoner")
+    host, bram = room.facilitator(), room.bot("Bram", "raadslid")
+    try:
+        phone, screen = phone_context.new_page(), people().new_page()
+        for page in (phone, screen):
+            page.clock.install()  # the page's clock; the server keeps the real one
+        phone.goto(f"/room/{room.room_id}/play")
+        screen.goto(f"/room/{room.room_id}/screen")
+        expect(phone.get_by_test_id("lobby")).to_be_visible()
+        host.act("start")
+        host.act("set_timer", seconds=60)
+        for page in (phone, screen):
+            expect(page.get_by_test_id("timer")).to_have_text(re.compile(r"^(1:00|0:5\d)$"))
+            expect(page.get_by_test_id("time-up")).to_be_hidden()
+        for page in (phone, screen):
+            page.clock.fast_forward("01:05")
+        expect(phone.get_by_test_id("time-up")).to_have_text(
+            re.compile("De tijd is om. Maak je zin af")
+        )
+        expect(phone.locator("#timer-label")).to_have_text("De tijd is om")
+        expect(phone.locator("#live-assertive")).to_have_text("De tijd is om.")
+        expect(screen.get_by_test_id("time-up")).to_have_text("De tijd is om")
+        expect(screen.get_by_test_id("timer")).to_have_text("0:00")
+        # One more minute from the facilitator: the signal goes away again.
+        host.act("extend_timer", seconds=60)
+        expect(phone.get_by_test_id("time-up")).to_be_hidden()
+    finally:
+        host.close()
+        bram.close()
