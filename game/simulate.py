@@ -312,7 +312,9 @@ class Connection:
         return self.view
 
     def close(self) -> None:
-        self.client.disconnect()
+        """Disconnect, or stop reconnecting when the server is away (`disconnect` alone
+        would leave python-socketio's reconnect loop running)."""
+        self.client.shutdown()
 
     # Acting
 

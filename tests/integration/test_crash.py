@@ -225,8 +225,8 @@ def test_sigkill_at_twelve_moments_loses_nothing_that_was_acknowledged(server: S
         checks.check_seen(stored)
         check_log(stored, game)
     finally:
-        crasher.stop()
         game.close()
+        crasher.stop()
 
     # Every planned kill happened: each named point (and the first two twice), six at random.
     kinds = Counter(d.kind for d in crasher.deaths)

@@ -83,8 +83,8 @@ def test_the_summary_after_sigkills_equals_the_summary_without_them(server: Serv
             for lang in ("nl", "en")
         }
     finally:
-        crasher.stop()
         crashed.close()
+        crasher.stop()
     assert [d.kind for d in crasher.deaths] == [p.partition(":")[0] for p in PLAN]
     # From round 1 to the second ballot, after the amendment.
     assert crasher.deaths[0].step.startswith("r1_")
