@@ -101,3 +101,19 @@ export function charCounter(field, counter, max) {
   update();
   return update;
 }
+
+// Run `work` with the button switched off, so a double click sends once. Switching off a
+// focused button drops the focus to <body>; it is given back afterwards, so a keyboard or
+// screen-reader user stays where they were.
+export async function whileBusy(button, work) {
+  if (!button) return work();
+  const focused = document.activeElement === button;
+  button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && lost && button.isConnected && !button.closest("[hidden]")) button.focus();
+  }
+}

@@ -1,7 +1,7 @@
 // The facilitator console (laptop): who is there, steering, timer, board moderation, the
 // role spread, the round-4 proposal and vote, and closing the game.
 import { Board, createCard, updateCard, cardCount, reactionSummary, topLevel } from "./board.js";
-import { $, charCounter, h, keyed, setText, show } from "./dom.js";
+import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
 import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, resultBlock,
          roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
@@ -28,10 +28,8 @@ function showError(el, text) {
 
 // Steering buttons send the version they were pressed on, so a double click moves once.
 async function steer(type, fields, errorEl, { button = null, steering = true } = {}) {
-  if (button) button.disabled = true;
   showError(errorEl, "");
-  const reply = await conn.send(type, fields, steering ? { version } : {});
-  if (button) button.disabled = false;
+  const reply = await whileBusy(button, () => conn.send(type, fields, steering ? { version } : {}));
   if (!reply.ok) showError(errorEl, reply.message);
   return reply;
 }
@@ -451,10 +449,9 @@ $("#proposal-form").addEventListener("submit", async (event) => {
   const given = conditions
     .filter((c) => c.text.trim() || c.source_card_id)
     .map((c) => (c.source_card_id ? { text: c.text.trim(), source_card_id: c.source_card_id } : { text: c.text.trim() }));
-  $("#save-proposal").disabled = true;
   showError($("#proposal-error"), "");
-  const reply = await conn.send("draft_proposal", { text, conditions: given }, { key: proposalIntention.key });
-  $("#save-proposal").disabled = false;
+  const reply = await whileBusy($("#save-proposal"),
+    () => conn.send("draft_proposal", { text, conditions: given }, { key: proposalIntention.key }));
   if (reply.ok || !reply.retry) proposalIntention.done();
   if (reply.ok) {
     proposalDirty = false;

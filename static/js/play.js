@@ -1,7 +1,7 @@
 // The participant's page (phone first): lobby, role card, cards, reflection, scoring, vote.
 import { Board, createCard, describeCard, REACTIONS, reactionIcon, reactionName, updateCard,
          cardCount } from "./board.js";
-import { $, charCounter, h, keyed, setText, show } from "./dom.js";
+import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, roundLabel,
          roundSpec, summaryUrl, voteName } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
@@ -29,10 +29,8 @@ function showError(el, text) {
 // Send an intention from a form: keeps the user's text on failure, shows the message next
 // to the control, and keeps the key until the server answered so a retry is applied once.
 async function submit(intention, type, fields, errorEl, button) {
-  if (button) button.disabled = true;
   showError(errorEl, "");
-  const reply = await conn.send(type, fields, { key: intention.key });
-  if (button) button.disabled = false;
+  const reply = await whileBusy(button, () => conn.send(type, fields, { key: intention.key }));
   if (reply.ok) intention.done();
   else {
     if (!reply.retry) intention.done();

@@ -270,6 +270,12 @@ class Keyboard:
             problem = self.page.evaluate(FOCUS_SHOWN)
             assert problem == "", problem
 
+    def focus_shown_on(self, selector: str) -> None:
+        """After Enter or Space has done its work: the focus is still on `selector`, visibly."""
+        self.page.wait_for_function("(s) => document.activeElement.matches(s)", arg=selector)
+        problem = self.page.evaluate(FOCUS_SHOWN)
+        assert problem == "", problem
+
     def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 60) -> None:
         """Tab until the element matching `selector` has focus."""
         for _ in range(limit):
@@ -309,6 +315,7 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
         keys.tab_to("[data-testid=card-submit]")
         keys.press("Enter")
         expect(page.get_by_test_id("card-input")).to_have_value("")
+        keys.focus_shown_on("[data-testid=card-submit]")  # not dropped to <body>
         mine = page.locator("[data-testid=card].mine")
         expect(mine).to_have_text(re.compile("Met het toetsenbord geschreven."))
 
@@ -317,12 +324,14 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
         keys.press("Space")
         support = page.locator("[data-testid=card]:not(.mine)").get_by_test_id("react-support")
         expect(support).to_have_attribute("aria-pressed", "true")
+        keys.focus_shown_on("[data-testid=card]:not(.mine) [data-testid=react-support]")
         wait_until(lambda: any(c["reactions"].get("support") for c in host.view["public"]["cards"]))
 
         # Back up with Shift+Tab to the role card's summary and fold it with Enter.
         keys.tab_to("#rolecard-details > summary", backwards=True)
         keys.press("Enter")
         assert not page.locator("#rolecard-details").evaluate("d => d.open")
+        keys.focus_shown_on("#rolecard-details > summary")
 
         host.act("next_phase")
         expect(page.get_by_test_id("reflection-input")).to_be_visible()
@@ -331,11 +340,13 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
         keys.tab_to("[data-testid=reflection-share]")
         keys.press("Space")
         expect(page.get_by_test_id("reflection-share")).to_be_checked()
+        keys.focus_shown_on("[data-testid=reflection-share]")
         keys.tab_to("[data-testid=reflection-submit]")
         keys.press("Enter")
         expect(page.get_by_test_id("reflection-status")).to_have_text(
             "Bewaard en gedeeld met de groep."
         )
+        keys.focus_shown_on("[data-testid=reflection-submit]")
         wait_until(lambda: bool(host.view["facilitator"]["reflections_shared"]))
         assert keys.presses >= 8
     finally:
