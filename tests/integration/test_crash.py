@@ -25,19 +25,20 @@ pytestmark = pytest.mark.slow
 
 PLAYERS = 4
 CARDS = 2
+# Named points count write batches from each restart: the kills spread over all four rounds.
 PLAN = [
     RANDOM,
-    "before_commit",
+    "before_commit:2",
     RANDOM,
-    "after_commit_before_ack",
+    "after_commit_before_ack:6",
     RANDOM,
-    "after_ack_before_broadcast",
+    "after_ack_before_broadcast:8",
     RANDOM,
-    "mid_broadcast",
+    "mid_broadcast:8",
     RANDOM,
-    "before_commit",
+    "before_commit:8",
     RANDOM,
-    "after_commit_before_ack",
+    "after_commit_before_ack:4",
 ]
 TIMER_S = 600
 TIMER_TOLERANCE_MS = 250  # well under the 1-2 s a restart takes: a reset timer fails
@@ -228,10 +229,15 @@ def test_sigkill_at_twelve_moments_loses_nothing_that_was_acknowledged(server: S
         game.close()
         crasher.stop()
 
-    # Every planned kill happened: each named point (and the first two twice), six at random.
+    # Every planned kill happened, from round 1 to the decision: each named point (the first
+    # two twice) and six at random.
     kinds = Counter(d.kind for d in crasher.deaths)
-    assert [d.kind for d in crasher.deaths] == PLAN, crasher.deaths
+    assert [d.kind for d in crasher.deaths] == [p.partition(":")[0] for p in PLAN], crasher.deaths
     assert len(crasher.deaths) >= 10 and kinds[RANDOM] == 6
+    names = [name for name, _ in game.steps()]
+    round_four = names[names.index("r3_next") + 1 :]
+    assert crasher.deaths[0].step.startswith(("r1_", "timer_r1_"))
+    assert crasher.deaths[-1].step.removeprefix("timer_") in round_four
     # The random kills hit actions in flight; every action was answered in the end, once.
     assert sum(d.sent - d.answered for d in crasher.deaths if d.kind == RANDOM) > 0
     assert len(game.acks) == len(game.sent) and all(a.ok for a in game.acks)
