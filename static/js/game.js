@@ -1,5 +1,5 @@
 // Words for the state of a game, shared by the pages.
-import { h } from "./dom.js";
+import { $, h, setText, show } from "./dom.js";
 import { pick, t } from "./i18n.js";
 import { roleBadge, ROLES } from "./roles.js";
 
@@ -104,4 +104,16 @@ export function spreadCounts(pub, round) {
 
 export function summaryUrl(room) {
   return `/room/${encodeURIComponent(room)}/summary`;
+}
+
+// The round's question on the participant page and the console: lens, question and, where
+// the page has a place for it, what a card should hold.
+export function renderQuestion(pub) {
+  const spec = pub.round >= 1 ? roundSpec(pub) : null;
+  show($("#question"), Boolean(spec) && pub.phase !== "closed");
+  if (!spec) return;
+  setText($("#question-lens"), roundLabel(pub));
+  setText($("#question-text"), pick(spec.question));
+  const prompt = $("#question-prompt");
+  if (prompt) setText(prompt, t("Card: {prompt}", { prompt: pick(spec.card_prompt) }));
 }

@@ -3,7 +3,7 @@
 import { Board, createCard, updateCard, cardCount, reactionSummary, topLevel } from "./board.js";
 import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
 import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, resultBlock,
-         roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
+         renderQuestion, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { announce, CardAnnouncer } from "./live.js";
 import { connect, Intention } from "./net.js";
@@ -273,15 +273,6 @@ function renderSettingsAndClose() {
 }
 
 // ---------------------------------------------------------------- question
-
-function renderQuestion() {
-  const spec = pub.round >= 1 ? roundSpec(pub) : null;
-  show($("#question"), Boolean(spec) && pub.phase !== "closed");
-  if (!spec) return;
-  setText($("#question-lens"), roundLabel(pub));
-  setText($("#question-text"), pick(spec.question));
-  setText($("#question-prompt"), t("Card: {prompt}", { prompt: pick(spec.card_prompt) }));
-}
 
 // ---------------------------------------------------------------- the board with moderation
 
@@ -622,7 +613,7 @@ function render(view, message) {
   renderPlayers();
   renderSpread();
   renderSettingsAndClose();
-  renderQuestion();
+  renderQuestion(pub);
   renderDecision();
   renderBoard();
   renderReflections();

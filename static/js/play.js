@@ -3,7 +3,7 @@ import { Board, createCard, describeCard, REACTIONS, reactionIcon, reactionName,
          cardCount } from "./board.js";
 import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, roundLabel,
-         roundSpec, summaryUrl, voteName } from "./game.js";
+         renderQuestion, roundSpec, summaryUrl, voteName } from "./game.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { announce, CardAnnouncer } from "./live.js";
 import { connect, Intention, Pending } from "./net.js";
@@ -165,14 +165,6 @@ $("#rolecard-details").addEventListener("toggle", () => {
     // No storage: the card simply opens again next time.
   }
 });
-
-function renderQuestion() {
-  const spec = pub.round >= 1 ? roundSpec(pub) : null;
-  show($("#question"), Boolean(spec) && pub.phase !== "closed");
-  if (!spec) return;
-  setText($("#question-lens"), roundLabel(pub));
-  setText($("#question-text"), pick(spec.question));
-}
 
 // ---------------------------------------------------------------- writing a card
 
@@ -632,7 +624,7 @@ function render(view) {
   renderStatus();
   renderLobby();
   renderRoleCard(view.role);
-  renderQuestion();
+  renderQuestion(pub);
   renderScoring();
   renderProposal();
   renderVote();
