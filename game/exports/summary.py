@@ -17,6 +17,7 @@ from game.engine import events as E
 from game.engine import views
 from game.engine.decision import (
     DecisionResult,
+    GroupSupport,
     card_strength,
     decide,
     is_common_ground,
@@ -116,18 +117,6 @@ class Changes:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GroupResult:
-    role: Role
-    members: int
-    eens: int
-    bedenkingen: int
-    bezwaar: int
-    not_voted: int
-    support: int
-    passes: bool
-
-
-@dataclass(frozen=True, kw_only=True)
 class Result:
     """Whether a ballot's proposal is gedragen, the counts, and the sentence that says so."""
 
@@ -136,7 +125,7 @@ class Result:
     gedragen: bool
     threshold: Fraction
     objections: int
-    groups: tuple[GroupResult, ...]
+    groups: tuple[GroupSupport, ...]  # the engine's counts per home-role group, as they are
     sentence: Texts
 
 
@@ -406,19 +395,7 @@ def _result(result: DecisionResult) -> Result:
         gedragen=result.gedragen,
         threshold=result.threshold,
         objections=result.objections,
-        groups=tuple(
-            GroupResult(
-                role=g.role,
-                members=g.members,
-                eens=g.eens,
-                bedenkingen=g.bedenkingen,
-                bezwaar=g.bezwaar,
-                not_voted=g.not_voted,
-                support=g.support,
-                passes=g.passes,
-            )
-            for g in result.groups
-        ),
+        groups=result.groups,
         sentence=Texts(nl=result_sentence(result, "nl"), en=result_sentence(result, "en")),
     )
 
