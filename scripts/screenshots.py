@@ -21,13 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "tests"))  # browser_game builds on serverproc
 
 import requests  # noqa: E402
 from browser_game import (  # noqa: E402  (after the path above)
-    LiveServer,
     create_game,
     join,
     launch,
+    live_server,
     new_context,
     next_step,
     post_card,
@@ -286,12 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rolwissel-shots-") as temporary:
         # The address people would see in a workshop (the pages only show it; nothing is
         # ever sent there), and the same in every run of this script.
-        server = LiveServer(Path(temporary) / "instance").start(PUBLIC_URL=SHOWN_ADDRESS)
+        server = live_server(Path(temporary) / "instance", PUBLIC_URL=SHOWN_ADDRESS)
         camera = Camera(args.out)
         try:
             play(server.url, camera)
+            server.stop(timeout=15)
         finally:
-            server.stop()
+            server.close()  # kills it only if it is still running (a failed run)
     total = sum(p.stat().st_size for p in camera.written)
     print(
         f"{len(camera.written)} screenshots in {args.out} "

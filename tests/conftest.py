@@ -8,8 +8,6 @@ green by testing less.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,44 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
-from serverproc import Server, server_env
+from serverproc import Server, free_port, server_env
 
 from game import create_app
-
-ON_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def require_binary(name: str, *also: Path) -> str:
-    """The path of a program a test needs: skipped without it, failed without it on CI."""
-    found = shutil.which(name) or next((str(p) for p in also if p.exists()), None)
-    if found:
-        return found
-    reason = f"{name} is not installed (.ci/run installs it)"
-    if ON_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def require_postgres() -> Path:
-    """The folder with initdb and pg_ctl of the PostgreSQL server."""
-    return Path(require_binary("initdb", POSTGRES_BIN / "initdb")).parent
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)
@@ -122,10 +85,3 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(port=free_port(), env=server_env(tmp_path / "instance"))
     yield running
     running.close()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    # Playwright cannot download its browser here; Debian's chromium does the job.
-    chromium = require_binary("chromium", Path("/usr/bin/chromium"))
-    return {**browser_type_launch_args, "executable_path": chromium, "args": CHROMIUM_ARGS}

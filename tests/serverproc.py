@@ -9,7 +9,9 @@ test_crash.py and test_summary_after_crash.py.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -19,9 +21,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
+ON_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium, headless, with nothing that phones out (the network is closed here).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_binary(name: str, *also: Path) -> str:
+    """The path of a program a test needs: skipped without it, failed without it on CI."""
+    found = shutil.which(name) or next((str(p) for p in also if p.exists()), None)
+    if found:
+        return found
+    reason = f"{name} is not installed (.ci/run installs it)"
+    if ON_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def server_env(instance: Path, **settings: str) -> dict[str, str]:

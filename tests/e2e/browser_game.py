@@ -7,34 +7,18 @@ Only 127.0.0.1 is ever contacted.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from serverproc import CHROMIUM, CHROMIUM_ARGS, Server, free_port, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCENARIO = "buurtkamer-bibliotheek"  # has options, so round 4 starts with scoring
 AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"
 ROLES = ("inwoner", "raadslid", "ambtenaar")
@@ -44,77 +28,14 @@ ROLE_WORDS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    """`rolwissel serve` (eventlet) on a free port of 127.0.0.1 with its own instance folder."""
-
-    instance: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[str] | None = None
-    output: list[str] = field(default_factory=list)
-    reader: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def text(self) -> str:
-        return "".join(self.output)
-
-    def start(self, **settings: str) -> LiveServer:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
-        env["ROLWISSEL_INSTANCE_PATH"] = str(self.instance)
-        # Tests and screenshots make more rooms from one address than a workshop would.
-        env["ROLWISSEL_ROOM_CREATE_LIMIT"] = "1000 per hour"
-        env.update({f"ROLWISSEL_{k}": v for k, v in settings.items()})
-        self.process = subprocess.Popen(
-            [ROLWISSEL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited {self.process.returncode}:\n{self.text}")
-            if "Rolwissel draait op" in self.text and self._healthy():
-                return self
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not start:\n{self.text}")
-
-    def _read(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        with self.process.stdout:
-            for line in self.process.stdout:
-                self.output.append(line)
-
-    def _healthy(self) -> bool:
-        try:
-            return requests.get(self.url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-        if self.reader is not None:
-            self.reader.join(5)
+def live_server(instance: Path, **settings: str) -> Server:
+    """`rolwissel serve` (eventlet) on a free port of 127.0.0.1 with its own instance folder,
+    started and answering /healthz."""
+    # Tests and screenshots make more rooms from one address than a workshop would.
+    env = server_env(instance, ROOM_CREATE_LIMIT="1000 per hour", **settings)
+    server = Server(port=free_port(), env=env)
+    server.start()
+    return server
 
 
 def launch(playwright: Any) -> Browser:

@@ -7,25 +7,19 @@ Under CI=true a missing chromium fails the tests instead of skipping them.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_game import CHROMIUM, CHROMIUM_ARGS, LiveServer, new_context
+from browser_game import live_server as start_server
+from browser_game import new_context
 from playwright.sync_api import Browser, BrowserContext
+from serverproc import CHROMIUM, CHROMIUM_ARGS, Server, require_binary
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if found:
-        return found
-    reason = "chromium is not installed (.ci/run installs it)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    return require_binary("chromium", Path(CHROMIUM))
 
 
 @pytest.fixture(scope="session")
@@ -35,17 +29,20 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`rolwissel serve` with eventlet on a free port and a fresh instance folder."""
     _chromium()  # no server start when the browser is missing anyway
-    server = LiveServer(tmp_path_factory.mktemp("instance")).start()
-    yield server
-    server.stop()
+    server = start_server(tmp_path_factory.mktemp("instance"))
+    try:
+        yield server
+        assert server.stop(timeout=15) == 0, server.text
+    finally:
+        server.close()
     assert "Traceback" not in server.text, server.text
 
 
 @pytest.fixture
-def people(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., BrowserContext]]:
+def people(browser: Browser, live_server: Server) -> Iterator[Callable[..., BrowserContext]]:
     """Make a browser context per person (Dutch unless told); all closed after the test."""
     made: list[BrowserContext] = []
 

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from browser_game import (
     ApiRoom,
-    LiveServer,
     create_game,
     join,
     new_context,
@@ -22,6 +21,7 @@ from browser_game import (
     wait_until,
 )
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from serverproc import Server
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def walk(browser: Browser, live_server: LiveServer) -> Iterator[Walk]:
+def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
     """One game through every page and state, checked at each step."""
     base = live_server.url
     result = Walk()
@@ -289,7 +289,7 @@ class Keyboard:
 
 
 def test_a_round_can_be_played_with_the_keyboard_alone(
-    live_server: LiveServer, browser: Browser
+    live_server: Server, browser: Browser
 ) -> None:
     """Post a card, react and write a shared reflection with Tab, Shift+Tab, Enter, Space."""
     base = live_server.url
@@ -359,7 +359,7 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
 
 
 def test_ten_quick_cards_make_at_most_two_polite_announcements(
-    live_server: LiveServer, browser: Browser
+    live_server: Server, browser: Browser
 ) -> None:
     """Ten cards from other players in a burst: the polite live region speaks once or twice."""
     base = live_server.url

@@ -15,7 +15,6 @@ from browser_game import (
     ROOT,
     SCENARIO,
     ApiRoom,
-    LiveServer,
     card,
     create_game,
     join,
@@ -24,6 +23,7 @@ from browser_game import (
     post_card,
 )
 from playwright.sync_api import BrowserContext, Page, expect
+from serverproc import Server
 
 from game.scenarios.loader import load_scenario
 
@@ -101,7 +101,7 @@ def check_board(viewer: Page, texts: dict[str, str], word: Callable[[str], str])
 
 
 def test_a_full_game_from_the_start_page_to_the_summary(
-    live_server: LiveServer, people: Callable[..., BrowserContext]
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """Facilitator, big screen and six players play four rounds to a carried decision."""
     base = live_server.url
@@ -447,7 +447,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
 
 
 def test_continue_on_another_device_takes_the_seat_over(
-    live_server: LiveServer, people: Callable[..., BrowserContext]
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """The personal link moves a seat: the old device is told, the new one plays on."""
     base = live_server.url
@@ -508,7 +508,7 @@ def test_continue_on_another_device_takes_the_seat_over(
 
 
 def test_the_big_screen_shows_the_code_and_a_large_qr_code(
-    live_server: LiveServer, people: Callable[..., BrowserContext]
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """At 1920x1080 the QR code is ≥30% of the height in the lobby, the code ≥10% always."""
     base = live_server.url
@@ -544,7 +544,7 @@ def test_the_big_screen_shows_the_code_and_a_large_qr_code(
 
 
 def test_the_end_of_the_timer_is_clearly_signalled(
-    live_server: LiveServer, people: Callable[..., BrowserContext]
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """When the time is up the phone and the big screen say so in words, not only digits."""
     room = ApiRoom.create(live_server.url)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from browser_game import ApiRoom, LiveServer, join, next_step, post_card
+from browser_game import ApiRoom, join, next_step, post_card
 from playwright.sync_api import BrowserContext, Page, Response, expect
+from serverproc import Server
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,7 @@ def no_markup(page: Page, where: str, shown: int = 1) -> None:
 
 
 def test_typed_markup_stays_text_on_every_page(
-    live_server: LiveServer, people: Callable[..., BrowserContext]
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """Name, card, shared reflection, vote reason and proposal: text everywhere, no dialog."""
     base = live_server.url
