@@ -189,7 +189,7 @@ def _(event: E.CardPosted, state: RoomState) -> RoomState:
         text=event.text,
         created_at=event.at,
     )
-    return replace(state, cards=(*state.cards, card), card_counter=state.card_counter + 1)
+    return replace(state, cards=(*state.cards, card))
 
 
 @_change.register

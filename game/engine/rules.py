@@ -376,7 +376,8 @@ def _(action: A.PostCard, state: RoomState) -> Decided:
     return [
         E.CardPosted(
             at=action.at,
-            card_id=f"c{state.card_counter + 1}",
+            # Cards are never removed (withdrawing only marks them), so ids never repeat.
+            card_id=f"c{len(state.cards) + 1}",
             round=state.round,
             author_id=action.actor,
             role=role,

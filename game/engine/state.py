@@ -183,7 +183,6 @@ class RoomState:
     timer_paused_by_game: bool = False
     players: tuple[Player, ...] = ()
     cards: tuple[Card, ...] = ()
-    card_counter: int = 0
     reactions: tuple[Reaction, ...] = ()
     reflections: tuple[Reflection, ...] = ()
     scores: tuple[Score, ...] = ()
