@@ -422,6 +422,8 @@ class Crasher:
         if kind == RANDOM:
             assert process.pid in self._killed, "the server died without being killed"
         else:
+            # The last lines of a dead process may still sit in the pipe: read them all first.
+            self.server.readers[-1].join(5)
             marker = f"--- start {self.server.starts} ---\n"
             said = self.server.text.rpartition(marker)[2]
             assert f"crash_at point={kind} " in said, f"died, but not at {kind}:\n{said}"
