@@ -251,7 +251,7 @@ def test_decision_through_played_votes() -> None:
     """Votes cast with actions give the same result: a bezwaar blocks, withdrawing it passes."""
     state = room_with_players([IN, RA, AM])
     while (state.round, state.phase) != (4, Phase.DECISION):
-        state = do(state, A.NextPhase(actor=FACILITATOR, at=T0 + 1_000 * state.version))
+        state = do(state, A.NextPhase(actor=FACILITATOR, at=T0 + 5_000 * state.version))
     state = do(state, A.DraftProposal(actor=FACILITATOR, at=T0 + 10**6, text="Ja, mits"))
     state = do(state, A.OpenVote(actor=FACILITATOR, at=T0 + 10**6))
     for pid in ("p1", "p2"):

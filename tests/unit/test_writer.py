@@ -158,8 +158,9 @@ def test_a_stale_expected_version_is_refused(writer: RoomWriter) -> None:
     """Two clicks on "start" made against version 2: the second one is refused."""
     join(writer, 1)
     start = A.Start(actor=FACILITATOR, at=T0 + 9, expected_version=2)
+    # The start is two events: the game started, and the round-1 secrets dealt.
     assert writer.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR, key="a")) == (
-        Applied(version=3)
+        Applied(version=4)
     )
     again = A.NextPhase(actor=FACILITATOR, at=T0 + 10, expected_version=2)
     outcome = writer.submit(Job(room_id=ROOM, action=again, actor=FACILITATOR, key="b"))
