@@ -228,6 +228,14 @@ def _completions(plan: Sequence[Role | None], current: int) -> list[tuple[Role |
 Tail = tuple[Role | None, ...]  # a plan for the current and remaining rounds
 
 
+def _traded(a: Tail, b: Tail, span: Iterable[int]) -> tuple[Tail, Tail]:
+    """Two plans after their holders trade roles in the rounds of `span` (0 = now)."""
+    new_a, new_b = list(a), list(b)
+    for i in span:
+        new_a[i], new_b[i] = b[i], a[i]
+    return tuple(new_a), tuple(new_b)
+
+
 def _improve(players: Sequence[Player], plans: dict[str, list[Role | None]], current: int) -> None:
     """Lower the total cost by moves that keep every round balanced, until none helps:
     one player, or two together, take another plan for the remaining rounds (one without a
@@ -281,11 +289,7 @@ def _improve(players: Sequence[Player], plans: dict[str, list[Role | None]], cur
                 old_a, old_b = tail(a), tail(b)
                 before = cost(a, old_a) + cost(b, old_b)
                 pairs = [*product(options[a.id], options[b.id])]
-                for span in spans:
-                    new_a, new_b = list(old_a), list(old_b)
-                    for i in span:
-                        new_a[i], new_b[i] = old_b[i], old_a[i]
-                    pairs.append((tuple(new_a), tuple(new_b)))
+                pairs += [_traded(old_a, old_b, span) for span in spans]
                 for new_a, new_b in pairs:
                     if cost(a, new_a) + cost(b, new_b) < before and balanced(
                         [(old_a, new_a), (old_b, new_b)]
