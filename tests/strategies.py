@@ -32,3 +32,7 @@ group_tallies = st.lists(
     unique_by=lambda t: t[0],
 )
 objection_counts = st.integers(0, 40)
+# Thresholds as a scenario file writes them, everyone ("1") included.
+thresholds = st.sampled_from(["1", "1/2", "2/3", "3/4", "1/3", "3/5"])
+# The votes of six players, None for one who did not vote.
+vote_lists = st.lists(st.one_of(st.none(), vote_choices), min_size=6, max_size=6)
