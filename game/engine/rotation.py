@@ -200,7 +200,9 @@ def _even_out(
         if plans[player.id][r - 1] is None:
             emptiest = min(ROLE_ORDER, key=lambda role: _counts(plans, r)[role])
             plans[player.id][r - 1] = emptiest
-    while True:
+    # Each move brings one player from the fullest role to the emptiest; fewer moves than
+    # there are players always even a round out.
+    for _ in players:
         counts = _counts(plans, r)
         most, least = max(counts[x] for x in ROLE_ORDER), min(counts[x] for x in ROLE_ORDER)
         if most - least <= 1:
@@ -226,6 +228,7 @@ def _completions(plan: Sequence[Role | None], current: int) -> list[tuple[Role |
 
 
 Tail = tuple[Role | None, ...]  # a plan for the current and remaining rounds
+SWEEPS = 50  # the most passes over all players the search makes
 
 
 def _traded(a: Tail, b: Tail, span: Iterable[int]) -> tuple[Tail, Tail]:
@@ -272,8 +275,9 @@ def _improve(players: Sequence[Player], plans: dict[str, list[Role | None]], cur
                 counted[new[index]] += 1
             plans[player.id][current - 1 :] = new
 
-    improved = True
-    while improved:
+    # Each sweep lowers the total cost or ends the search; the bound only stops a search
+    # that would otherwise never end, and is far above what any room needs.
+    for _ in range(SWEEPS):
         improved = False
         # Only a player whose plan costs something can gain; the others may give way.
         costly = [p for p in players if cost(p, tail(p)) > 0]
@@ -297,6 +301,8 @@ def _improve(players: Sequence[Player], plans: dict[str, list[Role | None]], cur
                         take([(a, old_a, new_a), (b, old_b, new_b)])
                         improved = True
                         break
+        if not improved:
+            return
 
 
 # The reflection question that fits a round, by what the player did in it.

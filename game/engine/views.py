@@ -421,20 +421,17 @@ def personal_view(state: RoomState, player_id: str) -> JSON:
 
 def shared_reflections(state: RoomState) -> list[JSON]:
     """The reflections their writers chose to share, never the others."""
-    shared = []
-    for r in state.reflections:
-        if not r.shared:
-            continue
-        player = state.player(r.player_id)
-        shared.append(
-            {
-                "round": r.round,
-                "role": _value(player.role_in(r.round)) if player else None,
-                "name": player.name if player else None,
-                "text": r.text,
-            }
-        )
-    return shared
+    players = {p.id: p for p in state.players}  # a seat stays in the state after it is left
+    return [
+        {
+            "round": r.round,
+            "role": _value(players[r.player_id].role_in(r.round)),
+            "name": players[r.player_id].name,
+            "text": r.text,
+        }
+        for r in state.reflections
+        if r.shared
+    ]
 
 
 def facilitator_view(state: RoomState) -> JSON:

@@ -397,3 +397,22 @@ def test_group_warnings(homes: list[Role], warnings: list[tuple[Role, int, str]]
     """A home-role group with no one present is absent, with one person alone."""
     state = room_with_players(homes, started=False)
     assert [(w.role, w.members, w.kind) for w in decision.group_warnings(state)] == warnings
+
+
+@pytest.mark.parametrize("how", ["hidden", "withdrawn"])
+def test_a_hidden_or_withdrawn_card_is_never_common_ground(how: str) -> None:
+    """Support from every group does not make a hidden or withdrawn card common ground."""
+    state = room_with_players([IN, RA, AM])
+    state = do(state, A.PostCard(actor="p1", at=T0 + 10_000, text="Samen"))
+    for n, pid in enumerate(("p1", "p2", "p3")):
+        state = do(
+            state, A.React(actor=pid, at=T0 + 10_001 + n, card_id="c1", kind=ReactionKind.SUPPORT)
+        )
+    assert decision.card_facts(state)["c1"].common_ground
+    if how == "hidden":
+        state = do(state, A.HideCard(actor=FACILITATOR, at=T0 + 10_010, card_id="c1"))
+    else:
+        state = do(state, A.WithdrawCard(actor="p1", at=T0 + 10_010, card_id="c1"))
+    facts = decision.card_facts(state)["c1"]
+    assert not facts.common_ground
+    assert dict(facts.supporters) == {IN: 1, RA: 1, AM: 1}

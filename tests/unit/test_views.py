@@ -672,3 +672,209 @@ def test_live_view_and_export_write_a_result_alike(
     assert live["groups"] == exported["groups"]
     assert live["gedragen"] == exported["gedragen"]
     assert live["sentence"]["nl"] == exported["sentence"]
+
+
+# More of each view, field by field
+
+
+def test_participant_view_is_the_role_card_and_the_seat() -> None:
+    """A participant's view holds the public part, their role card and their own seat;
+    the console's and the screen's say which viewer they are."""
+    state = board()
+    view = views.view_for(state, views.Participant("p2"))
+    assert view["viewer"] == "participant"
+    assert view["role"] == views.role_view(state, "p2") is not None
+    assert view["me"] == views.personal_view(state, "p2")
+    assert view["me"]["id"] == "p2"
+    assert views.view_for(state, views.FACILITATOR_VIEWER)["viewer"] == "facilitator"
+    assert views.view_for(state, views.FACILITATOR_VIEWER)["facilitator"] == (
+        views.facilitator_view(state)
+    )
+
+
+def test_public_scenario_names_the_case() -> None:
+    """The scenario's id, title, summary and situation, in both languages."""
+    public = views.scenario_public(make_scenario())
+    assert {k: public[k] for k in ("id", "title", "summary", "situation")} == {
+        "id": "testcasus",
+        "title": {"nl": "Testcasus", "en": "Testcasus (en)"},
+        "summary": {"nl": "Een casus voor tests", "en": "Een casus voor tests (en)"},
+        "situation": {"nl": "De situatie", "en": "De situatie (en)"},
+    }
+
+
+@cache
+def proposed() -> RoomState:
+    """Round 4 decision with a drafted proposal (one condition from a round-2 card), voted
+    on once, then amended."""
+    clock = Clock()
+    state = room_with_players([IN, RA, AM])
+    while (state.round, state.phase) != (2, Phase.PLAY):
+        state = step(state, clock)
+    state = do(state, A.PostCard(actor="p1", at=clock(), text="Mits het veilig is"))
+    while (state.round, state.phase) != (4, Phase.DECISION):
+        state = step(state, clock)
+    conditions = (A.ConditionInput(source_card_id="c1"), A.ConditionInput(text="Een evaluatie"))
+    state = do(state, A.DraftProposal(actor=F, at=clock(), text="Ja", conditions=conditions))
+    state = do(state, A.OpenVote(actor=F, at=clock()))
+    state = do(state, A.CastVote(actor="p1", at=clock(), choice=VoteChoice.EENS))
+    state = do(state, A.CloseVote(actor=F, at=clock()))
+    return do(state, A.DraftProposal(actor=F, at=clock(), text="Ja, maar", conditions=()))
+
+
+def test_draft_and_versions_are_public() -> None:
+    """Everyone reads the draft and every version voted on, with their conditions."""
+    state = proposed()
+    public = views.public_view(state)
+    assert public["draft"] == {"text": "Ja, maar", "conditions": []}
+    assert public["versions"] == [
+        {
+            "number": 1,
+            "text": "Ja",
+            "conditions": [
+                {"id": "k1", "text": "Mits het veilig is", "source_card_id": "c1"},
+                {"id": "k2", "text": "Een evaluatie", "source_card_id": None},
+            ],
+            "created_at": state.versions[0].created_at,
+        }
+    ]
+
+
+def test_personal_view_holds_only_the_own_vote_on_the_current_ballot() -> None:
+    """A player sees their own vote (choice, reason, need) until a new ballot opens."""
+    state = voting()
+    assert views.personal_view(state, "p3")["vote"] == {
+        "choice": "bezwaar",
+        "reason": "Te duur",
+        "needed": "Minder",
+    }
+    assert views.personal_view(state, "p4")["vote"] is None
+    state = do(state, A.CloseVote(actor=F, at=T0 + 10**8))
+    state = do(state, A.DraftProposal(actor=F, at=T0 + 10**8 + 1, text="Anders"))
+    state = do(state, A.OpenVote(actor=F, at=T0 + 10**8 + 2))
+    assert views.personal_view(state, "p3")["vote"] is None
+
+
+def test_facilitator_lists_votes_by_ballot_without_voters() -> None:
+    """Each vote with its ballot, choice, reason and need, in an order that says nothing
+    about who voted when."""
+    assert views.facilitator_view(voting())["votes"] == [
+        {"ballot": 1, "choice": "eens", "reason": "", "needed": ""},
+        {"ballot": 1, "choice": "eens_met_bedenkingen", "reason": "Let op de buren", "needed": ""},
+        {"ballot": 1, "choice": "bezwaar", "reason": "Te duur", "needed": "Minder"},
+    ]
+
+
+@cache
+def scored() -> RoomState:
+    """Round 4 play after scoring: p1 and p2 scored both options, p3 one."""
+    clock = Clock()
+    state = room_with_players([IN, RA, AM], options=2)
+    while state.phase != Phase.SCORING:
+        state = step(state, clock)
+    for pid, option, score in (("p1", "optie-1", 2), ("p1", "optie-2", 5), ("p2", "optie-1", 3),
+                               ("p2", "optie-2", 4), ("p3", "optie-2", 2)):  # fmt: skip
+        state = do(state, A.ScoreOption(actor=pid, at=clock(), option_id=option, score=score))
+    return step(state, clock)
+
+
+def test_ranking_after_scoring_is_public_and_exact() -> None:
+    """After scoring everyone sees the options by exact mean, highest first."""
+    state = scored()
+    ranking = [
+        {"option_id": "optie-2", "mean": "11/3", "mean_float": 11 / 3, "count": 3},
+        {"option_id": "optie-1", "mean": "5/2", "mean_float": 2.5, "count": 2},
+    ]
+    assert views.public_view(state)["ranking"] == ranking
+    assert views.facilitator_view(state)["ranking"] == ranking
+    assert views.personal_view(state, "p1")["scores"] == {"optie-1": 2, "optie-2": 5}
+    assert views.personal_view(state, "p3")["scores"] == {"optie-2": 2}
+    unscored = views.facilitator_view(room_with_players([IN], options=1))["ranking"]
+    assert unscored == [{"option_id": "optie-1", "mean": None, "mean_float": None, "count": 0}]
+
+
+@cache
+def reflected() -> RoomState:
+    """Round 2 reflection: p1 shared reflections in rounds 1 and 2, p2 kept one of round 1
+    private, p3 left after sharing one in round 1."""
+    clock = Clock()
+    state = room_with_players([IN, RA, AM])
+    state = step(state, clock)
+    state = do(state, A.SaveReflection(actor="p1", at=clock(), text="R1 van p1", shared=True))
+    state = do(state, A.SaveReflection(actor="p2", at=clock(), text="R1 van p2"))
+    state = do(state, A.SaveReflection(actor="p3", at=clock(), text="R1 van p3", shared=True))
+    state = do(state, A.Leave(actor="p3", at=clock()))
+    state = step(step(state, clock), clock)
+    return do(state, A.SaveReflection(actor="p1", at=clock(), text="R2 van p1", shared=True))
+
+
+def test_console_counts_and_lists_shared_reflections() -> None:
+    """The console counts reflections per round and lists the shared ones with role and
+    name; a private one is counted, never shown."""
+    state = reflected()
+    host = views.facilitator_view(state)
+    assert host["reflections_count"] == {"1": 3, "2": 1, "3": 0, "4": 0}
+    role = {p.id: p.rotation for p in state.players}
+    assert host["reflections_shared"] == [
+        {"round": 1, "role": role["p1"][0].value, "name": "Speler 1", "text": "R1 van p1"},  # type: ignore[union-attr]
+        {"round": 1, "role": role["p3"][0].value, "name": "Speler 3", "text": "R1 van p3"},  # type: ignore[union-attr]
+        {"round": 2, "role": role["p1"][1].value, "name": "Speler 1", "text": "R2 van p1"},  # type: ignore[union-attr]
+    ]
+    overview = {o["player_id"]: o["reflected"] for o in host["overview"]}
+    assert overview == {"p1": True, "p2": False}  # p2 reflected in round 1 only
+
+
+def test_console_lists_every_seat_with_its_rotation() -> None:
+    """Every seat, also one that was left, with whether it is active and its rotation."""
+    state = reflected()
+    players = views.facilitator_view(state)["players"]
+    p3 = state.player("p3")
+    assert p3 is not None
+    assert players[2] == {
+        "id": "p3",
+        "name": "Speler 3",
+        "home_role": "ambtenaar",
+        "role": p3.rotation[1].value,  # type: ignore[union-attr]
+        "joined_round": 0,
+        "active": False,
+        "left_reason": "left",
+        "rotation": [r.value for r in p3.rotation],  # type: ignore[union-attr]
+    }
+    assert [p["active"] for p in players] == [True, True, False]
+
+
+def test_undealt_secrets_are_dealt_to_nobody_yet() -> None:
+    """In round 1 the secrets of rounds 2 and 3 have been dealt to no one."""
+    secrets = views.facilitator_view(board())["secrets"]
+    assert {s["id"]: len(s["dealt_to"]) for s in secrets if s["round"] > 1} == {
+        f"{role.value}-{r}": 0 for role in (IN, RA, AM) for r in (2, 3)
+    }
+    assert all(s["dealt_to"] == [] for s in secrets if s["round"] > 1)
+
+
+def test_after_a_rebalance_the_card_shows_only_the_new_roles_secret() -> None:
+    """A player moved to another role in round 2 keeps both round-2 secrets in 'Wat je
+    weet', but the role card shows only the one of the role held now."""
+    clock = Clock()
+    state = room_with_players([IN] * 6)
+    gone = [p.id for p in state.players if p.rotation == state.players[0].rotation]
+    for pid in gone:
+        state = do(state, A.Leave(actor=pid, at=clock()))
+    state = step(state, clock)
+    state = step(state, clock)  # round 2 play, still unbalanced
+    result = rules.apply(state, A.RebalanceRoles(actor=F, at=clock()))
+    assert isinstance(result, rules.Accepted)
+    moved = [
+        r.player_id
+        for r in result.events[0].rotations  # type: ignore[union-attr]
+        if r.rotation[1] != state.player(r.player_id).rotation[1]  # type: ignore[union-attr]
+    ]
+    assert moved
+    after = result.state
+    pid = moved[0]
+    now = after.player(pid).rotation[1]  # type: ignore[union-attr]
+    card = views.role_view(after, pid)
+    assert card is not None
+    assert [s["id"] for s in card["card"]["secrets"]] == [f"{now.value}-2"]  # type: ignore[union-attr]
+    known = [(k["round"], k["role"]) for k in views.personal_view(after, pid)["known_secrets"]]
+    assert len(known) == 3 and known[-1] == (2, now.value)  # type: ignore[union-attr]
