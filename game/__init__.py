@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from game.rooms.writer import RoomWriter
     from game.scenarios.schema import Scenario
     from game.store.db import Database
+    from game.web.admission import Admission
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,7 @@ class Rolwissel:
     scenarios: Mapping[str, Scenario]
     shared: bool  # a message queue: other processes hold sockets of the same rooms
     max_message_bytes: int
+    admission: Admission  # connection and session caps (game/web/admission.py)
 
     def refresh_or_state(self, room_id: str) -> RoomState | None:
         """The room's state; with other processes writing too, caught up first."""
@@ -72,8 +74,9 @@ def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
-    # Bodies larger than this are refused before any route reads them.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    # Bodies larger than this are refused before any route reads them (the Guard refuses
+    # them even earlier, before they are read).
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     return app
 
 
@@ -91,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.scenarios.loader import load_folder
     from game.store.db import Database, upgrade
     from game.web import api, i18n, pages, sockets, summary_pages
+    from game.web.admission import Admission, Limits
 
     app = configured_app(test_config)
     cfg = app.config
@@ -111,9 +115,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         async_mode=mode,
         # Several server processes share rooms through this queue (Redis); None: one process.
         message_queue=cfg["MESSAGE_QUEUE"],
-        # Engine.IO closes a connection sending more than this; the protocol refuses, with a
-        # code, anything over MAX_MESSAGE_BYTES below it.
-        max_http_buffer_size=max(64 * 1024, 2 * cfg["MAX_MESSAGE_BYTES"]),
+        # A websocket message (across its fragments) or long-polling body larger than this
+        # closes the connection before it is read whole; the protocol refuses, with a code,
+        # anything over MAX_MESSAGE_BYTES below it.
+        max_http_buffer_size=2 * cfg["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
     )
@@ -129,6 +134,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         on_commit=broadcaster.publish,
     )
     service = RoomService(reader, writer, scenarios)
+    admission = Admission(Limits.from_config(cfg))
     app.extensions["rolwissel"] = Rolwissel(
         service=service,
         broadcaster=broadcaster,
@@ -139,6 +145,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         scenarios=scenarios,
         shared=bool(cfg["MESSAGE_QUEUE"]),
         max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+        admission=admission,
     )
 
     i18n.init_app(app)
@@ -147,4 +154,36 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     api.limiter.init_app(app)
     sockets.register(socketio)
+    _guard(app, socketio, admission, broadcaster)
     return app
+
+
+def _guard(app: Flask, socketio: SocketIO, admission: Admission, broadcaster: Broadcaster) -> None:
+    """The connection guard in front of everything (game/web/guard.py): sessions, messages,
+    bodies, headers; behind trusted proxies, their forwarded address and scheme."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from game.web import guard
+
+    cfg = app.config
+
+    def connection_lang(sid: str) -> str | None:
+        connection = broadcaster.connections.get(sid)
+        return connection.lang if connection else None
+
+    watch = guard.install(socketio, admission, connection_lang)
+    if cfg["ASYNC_MODE"] == "eventlet":
+        from game.web import eventlet_edge
+
+        eventlet_edge.install(socketio)
+        watch.start()
+    app.wsgi_app = guard.Guard(  # type: ignore[method-assign]
+        app.wsgi_app,
+        admission,
+        max_body=cfg["MAX_BODY_BYTES"],
+        max_socket_body=socketio.server.eio.max_http_buffer_size,
+    )
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below sees the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from game.engine import codec, replay, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.store import log
 from game.store.db import Database
 from game.store.models import Room, Seat
@@ -574,11 +575,13 @@ def log_action(
 ) -> None:
     """The one log line per action: room, seq, actor's role, type, time taken, outcome."""
     action_log.info(
-        "action room=%s seq=%s actor_role=%s type=%s ms=%.1f outcome=%s",
-        room,
-        seq if seq is not None else "-",
-        actor_role(actor),
-        kind,
-        ms,
-        outcome,
+        line(
+            "action",
+            room=room,
+            seq=seq,
+            actor_role=actor_role(actor),
+            type=kind,
+            ms=ms,
+            outcome=outcome,
+        )
     )

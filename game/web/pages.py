@@ -3,8 +3,8 @@
 Pages are thin shells. The server renders the frame, the texts and the translations the
 page's script needs; everything about the game arrives over the socket as the viewer's
 view and is built into the page with DOM calls (never as HTML). Every response carries a
-Content-Security-Policy that allows only this site's own scripts, so even a slip that let
-typed text into the markup could not run.
+Content-Security-Policy that allows only this site's own scripts (game/web/guard.py), so
+even a slip that let typed text into the markup could not run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from game.rooms.seats import format_code
 from game.web.i18n import LANGUAGES, current_language
+from game.web.links import join_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,12 +27,6 @@ bp = Blueprint(
     # Served at /static even when the app itself has no static folder.
     static_folder=str(ROOT / "static"),
     static_url_path="/static",
-)
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
-    "object-src 'none'"
 )
 
 # Room and event ids are made by the server (URL-safe random text); anything else is a 404.
@@ -63,11 +58,6 @@ def _room_code(room_id: str) -> str:
     return format_code(info.code)
 
 
-def _join_url(code: str) -> str:
-    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-    return base + url_for("pages.join", code=code) if code else base + url_for("pages.join")
-
-
 def _switch_url() -> str:
     """This page's address in the other language (the switch every page shows)."""
     other = next(code for code in LANGUAGES if code != current_language())
@@ -79,15 +69,6 @@ def _switch_url() -> str:
 @bp.app_context_processor
 def _page_context() -> dict[str, object]:
     return {"switch_url": _switch_url, "roles": ROLES}
-
-
-@bp.after_app_request
-def _security_headers(response: Response) -> Response:
-    # On every response of the app, pages and API alike: scripts only from this site.
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 @bp.app_errorhandler(404)
@@ -129,7 +110,7 @@ def host(room_id: str) -> str:
     """The facilitator console; the token arrives in the fragment (#t=...)."""
     code = _room_code(_checked_id(room_id))
     return render_template(
-        "host.html", page="host", room_id=room_id, code=code, join_url=_join_url(code)
+        "host.html", page="host", room_id=room_id, code=code, join_url=join_url(code)
     )
 
 
@@ -138,7 +119,7 @@ def screen(room_id: str) -> str:
     """The big screen for the projector."""
     code = _room_code(_checked_id(room_id))
     return render_template(
-        "screen.html", page="screen", room_id=room_id, code=code, join_url=_join_url(code)
+        "screen.html", page="screen", room_id=room_id, code=code, join_url=join_url(code)
     )
 
 

@@ -65,6 +65,21 @@ class ServerCode(StrEnum):
     SERVER_RESTARTING = "server_restarting"
     # Something unexpected failed on the server; nothing was changed.
     SERVER_ERROR = "server_error"
+    # Too many open connections from this address (HTTP 429, before any upgrade).
+    TOO_MANY_CONNECTIONS = "too_many_connections"
+    # The server holds as many connections as it may; try again soon (HTTP 503).
+    SERVER_BUSY = "server_busy"
+    # The connection did not show a valid key in time and was closed.
+    AUTH_TIMEOUT = "auth_timeout"
+    # An HTTP request body larger than the server accepts (HTTP 413).
+    BODY_TOO_LARGE = "body_too_large"
+    # A socket message that is not a readable Socket.IO event (not JSON, nested too deep,
+    # binary, or missing its event name).
+    BAD_PACKET = "bad_packet"
+    # An event name the server does not handle (or a reserved one such as `connect`).
+    UNKNOWN_EVENT = "unknown_event"
+    # Text with characters that cannot be stored (for example half of an emoji).
+    BAD_TEXT = "bad_text"
 
 
 class _Strict(BaseModel):
@@ -266,6 +281,12 @@ SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("state", StateMessage, "after connect, resync, and every committed change"),
     ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
     ("notice", Notice, "seat_taken_over (then disconnected) or server_restarting"),
+    (
+        "refusal",
+        Refusal,
+        "a message that asked for no acknowledgement and could not be taken (not readable, "
+        "or an unknown event); one that asked for one gets the Refusal as its acknowledgement",
+    ),
 )
 REPLIES: tuple[type[BaseModel], ...] = (Ack, Refusal, ConnectError)
 

@@ -13,6 +13,7 @@ from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
+from game.logfmt import line
 from game.rooms.broadcast import Connection, sio_room
 from game.rooms.service import Identity
 from game.rooms.writer import Applied, Outcome, Refused, log_action
@@ -27,7 +28,7 @@ def register(socketio: SocketIO) -> None:
     """Attach the handlers to the app's SocketIO."""
 
     @socketio.on("connect")
-    def on_connect(auth: Any) -> None:
+    def on_connect(auth: Any = None) -> None:
         """Sent by every browser on (re)connect with ConnectAuth. Refused with a code, or the
         socket joins its viewer's rooms and gets the current `state`; a seat token already
         connected elsewhere takes the seat over (the older socket gets `seat_taken_over`)."""
@@ -45,11 +46,15 @@ def register(socketio: SocketIO) -> None:
         if checked.last_seq > state.version:
             # The browser saw a version the database does not have: must never happen.
             logger.error(
-                "client_ahead room=%s last_seq=%d version=%d",
-                checked.room,
-                checked.last_seq,
-                state.version,
+                line(
+                    "client_ahead",
+                    room=identity.room_id,
+                    last_seq=checked.last_seq,
+                    version=state.version,
+                )
             )
+        # A valid key: this session no longer counts against the caps on keyless ones.
+        ext.admission.key_shown(request.environ)
         sid = request.sid  # type: ignore[attr-defined]
         viewer_room = sio_room(identity.room_id, identity.viewer_key)
         older = ext.broadcaster.add(Connection(sid, identity, checked.lang))
@@ -62,18 +67,20 @@ def register(socketio: SocketIO) -> None:
         join_room(identity.room_id)
         join_room(viewer_room)
         logger.info(
-            "connect room=%s viewer=%s version=%d takeover=%d",
-            identity.room_id,
-            _role(identity),
-            state.version,
-            len(older),
+            line(
+                "connect",
+                room=identity.room_id,
+                viewer=_role(identity),
+                version=state.version,
+                takeover=len(older),
+            )
         )
         ext.broadcaster.send_state(sid, state, identity.viewer_key)
         if identity.viewer_key.startswith("p:"):
             ext.broadcaster.publish_presence(identity.room_id, state)
 
     @socketio.on("action")
-    def on_action(payload: Any) -> dict[str, Any]:
+    def on_action(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by a participant or the facilitator: an intention (ActionMessage). Replied to
         with Ack after its commit (then every viewer gets `state`) or with a Refusal."""
         ext = _ext()
@@ -93,7 +100,7 @@ def register(socketio: SocketIO) -> None:
         return _reply(outcome, lang)
 
     @socketio.on("set_lang")
-    def on_set_lang(payload: Any) -> dict[str, Any]:
+    def on_set_lang(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by any browser when its person switches language; later sentences follow."""
         ext = _ext()
         connection = ext.broadcaster.connections.get(request.sid)  # type: ignore[attr-defined]
@@ -107,7 +114,7 @@ def register(socketio: SocketIO) -> None:
         return {"ok": True}
 
     @socketio.on("resync")
-    def on_resync(payload: Any) -> dict[str, Any]:
+    def on_resync(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by a browser that may have missed something (a tab back in front); it gets
         the current `state` again."""
         ext = _ext()
@@ -135,11 +142,25 @@ def register(socketio: SocketIO) -> None:
             return
         identity = connection.identity
         logger.info(
-            "disconnect room=%s viewer=%s reason=%s", identity.room_id, _role(identity), reason
+            line("disconnect", room=identity.room_id, viewer=_role(identity), reason=reason)
         )
         if identity.viewer_key.startswith("p:"):
             room_id = identity.room_id
             ext.broadcaster.publish_presence(room_id, ext.service.state(room_id))
+
+    @socketio.on("*")
+    def on_unknown(_event: Any = None, *_args: Any) -> dict[str, Any]:
+        """Any other event name: python-socketio would call no handler and send no answer;
+        this one answers `unknown_event` (reserved names never get here, see wiregate.py)."""
+        logger.info(line("event_refused", code=ServerCode.UNKNOWN_EVENT))
+        return _reply(Refused(ServerCode.UNKNOWN_EVENT), _ext().lang_of(request.sid))  # type: ignore[attr-defined]
+
+    @socketio.on_error_default
+    def on_error(_error: Exception) -> dict[str, Any]:
+        """A handler raised (a bug): the traceback goes to the log, the sender gets an answer."""
+        event = getattr(request, "event", None) or {}
+        logger.exception(line("event_failed", event=event.get("message")))
+        return _reply(Refused(ServerCode.SERVER_ERROR), _ext().lang_of(request.sid))  # type: ignore[attr-defined]
 
 
 def _ext() -> Any:

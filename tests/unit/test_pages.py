@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from game.web.pages import CONTENT_SECURITY_POLICY
+from game.web.guard import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
