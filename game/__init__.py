@@ -7,6 +7,7 @@ imported, and the console script imports this package first.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -110,6 +111,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if mode == "eventlet" and reader.is_sqlite:
         writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
 
+    # python-socketio and python-engineio give their loggers a handler of their own (a second,
+    # unescaped copy of each line) unless a level is set: with one, their lines go through ours.
+    for name in ("engineio.server", "socketio.server"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     socketio = SocketIO(
         app,
         async_mode=mode,

@@ -117,6 +117,9 @@ class GuardedWebSocket(RFC6455WebSocket):
         return data
 
     def close(self, close_data: Any = None) -> None:
+        if getattr(self, "_closed", False):
+            return  # python-engineio closes again after we did; the socket is gone by then
+        self._closed = True
         if close_data is not None and close_data[0] == 1009:
             self._refused("message_too_big")
             close_data = (1009, ServerCode.MESSAGE_TOO_BIG.value)

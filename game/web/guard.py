@@ -10,7 +10,8 @@ long-polling and websocket requests):
 * Engine.IO handshakes: refused with 429 `too_many_connections` or 503 `server_busy` when
   the address or the server has too many sessions without a valid key (game/web/admission.py);
 * connections the eventlet server accepted over a cap: answered with their refusal;
-* any exception below: one log line with the traceback, and a 500 with a code and sentence.
+* any exception below: one log line with the traceback, and a 500 with a code and sentence;
+* `wsgi.errors`: what libraries write there goes to the log as escaped lines.
 
 `install` puts the session bookkeeping and the message gate (game/web/wiregate.py) in front of
 python-socketio's Engine.IO handlers, and starts the task that closes sessions that did not
@@ -79,6 +80,7 @@ class Guard:
         self.max_socket_body = max_socket_body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        environ["wsgi.errors"] = ERRORS
         start = _with_security_headers(environ, start_response)
         try:
             refusal = self._refusal(environ)
@@ -113,6 +115,26 @@ class Guard:
         if method == "GET" and "sid" not in query:
             return self.admission.session_refusal(environ.get("REMOTE_ADDR", ""))
         return None
+
+
+class ErrorStream:
+    """`wsgi.errors`: what a library writes there (eventlet's websocket writes the client's
+    address, which behind a proxy is a header) becomes one escaped log line."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            logger.warning(line("wsgi_errors", detail=text.strip()))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for text in lines:
+            self.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+ERRORS = ErrorStream()
 
 
 def read_body(environ: dict[str, Any], limit: int) -> ServerCode | None:

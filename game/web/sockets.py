@@ -150,8 +150,8 @@ def register(socketio: SocketIO) -> None:
 
     @socketio.on("*")
     def on_unknown(_event: Any = None, *_args: Any) -> dict[str, Any]:
-        """Any other event name: python-socketio would call no handler and send no answer;
-        this one answers `unknown_event` (reserved names never get here, see wiregate.py)."""
+        """Any other event name, answered `unknown_event` (python-socketio would call no
+        handler). On the real server the message gate (wiregate.py) answers these first."""
         logger.info(line("event_refused", code=ServerCode.UNKNOWN_EVENT))
         return _reply(Refused(ServerCode.UNKNOWN_EVENT), _ext().lang_of(request.sid))  # type: ignore[attr-defined]
 

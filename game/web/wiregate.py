@@ -6,9 +6,9 @@ are, and some of them raise inside the library (a traceback, and no answer for t
 `SocketGate` sits in front of it as Engine.IO's `message` handler. It reads the Socket.IO
 packet header the way python-socketio does and lets through only what the handlers can take:
 
-* EVENT packets whose JSON is a list starting with an event name that is not reserved,
-  nested at most MAX_DEPTH deep, with only finite numbers and only text that can be stored
-  (no lone surrogates);
+* EVENT packets whose JSON is a list starting with the name of an event the server handles
+  (never a reserved one), nested at most MAX_DEPTH deep, with only finite numbers and only
+  text that can be stored (no lone surrogates);
 * CONNECT packets whose auth is such a JSON object (or absent), on a namespace the session
   is not connected to yet, and DISCONNECT packets.
 
@@ -231,6 +231,9 @@ class SocketGate:
                 return Problem(ServerCode.BAD_PACKET, "event", header)
             if body[0] in RESERVED_EVENTS:
                 return Problem(ServerCode.UNKNOWN_EVENT, "reserved", header)
+            if body[0] not in self.server.handlers.get(header.namespace, {}):
+                # python-socketio would answer nothing when no acknowledgement was asked for
+                return Problem(ServerCode.UNKNOWN_EVENT, "unknown", header)
         return None
 
     def answer(self, eio_sid: str, problem: Problem) -> None:
