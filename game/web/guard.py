@@ -26,8 +26,9 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
+from string import punctuation
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from flask_socketio import SocketIO
 
@@ -45,6 +46,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 SOCKET_PATH = "/socket.io"
 READ_CHUNK = 16 * 1024
+QUERY_SAFE = punctuation + " "  # what stays as it is when a raw query is %-encoded
 REPORT_EVERY_S = 10.0  # refusals are summed up in one log line at most this often
 CLOSE_BATCH = 50  # sessions closed for auth_timeout before the watch lets others run
 
@@ -101,6 +103,11 @@ class Guard:
         ticket = environ.get(CONNECTION_KEY)
         if ticket is not None and ticket.refusal is not None:
             return ticket.refusal
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():
+            # Raw bytes a browser would have %-encoded: Werkzeug reads the query as strict
+            # UTF-8 and would fail with a 500 on them, so encode them as a browser would.
+            environ["QUERY_STRING"] = quote(query.encode("latin-1", "replace"), safe=QUERY_SAFE)
         path = environ.get("PATH_INFO", "")
         socket = path == SOCKET_PATH or path.startswith(SOCKET_PATH + "/")
         refusal = read_body(environ, self.max_socket_body if socket else self.max_body)

@@ -61,9 +61,16 @@ def _room_code(room_id: str) -> str:
 def _switch_url() -> str:
     """This page's address in the other language (the switch every page shows)."""
     other = next(code for code in LANGUAGES if code != current_language())
-    args = request.args.to_dict()
+    path_args = request.view_args or {}
+    # The query is the client's: never a second value for a path argument, never one of
+    # url_for's own (_external would put the Host header into the link).
+    args = {
+        name: value
+        for name, value in request.args.items()
+        if name not in path_args and name != "endpoint" and not name.startswith("_")
+    }
     args["lang"] = other
-    return url_for(request.endpoint or "pages.start", **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "pages.start", **path_args, **args)
 
 
 @bp.app_context_processor
