@@ -189,7 +189,8 @@ def test_small_fragments_count_towards_one_message(serve: Start) -> None:
     _texts, code, reason = ending()
     ws.close()
     assert (code, reason) == (1009, "message_too_big")
-    assert "websocket_closed reason=message_too_big client=127.0.0.2" in server.text
+    logged = "websocket_closed reason=message_too_big client=127.0.0.2"
+    server.wait_for(lambda: logged in server.text, 5)
 
 
 def test_long_polling_bodies_are_refused_before_they_are_read(serve: Start) -> None:
