@@ -97,8 +97,8 @@ def run(host: str, port: int, mode: str) -> int:
 
 def _shutdown(ext: Rolwissel) -> None:
     """SIGTERM: finish the current batch, tell every browser to reconnect, exit."""
+    from game.codes import ServerCode
     from game.web.messages import message
-    from game.web.protocol import ServerCode
 
     logger.info("shutdown signal=SIGTERM connections=%d", len(ext.broadcaster.connections))
     finished = ext.service.stop(timeout=10)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import codec, rules
 from game.engine.errors import ErrorCode
@@ -27,7 +28,6 @@ from game.rooms.writer import Applied, Job, NewRoom, NewSeat, Outcome, Refused, 
 from game.scenarios.schema import Scenario
 from game.store.db import Database
 from game.store.models import Room, Seat
-from game.web.protocol import ServerCode
 
 logger = logging.getLogger("rolwissel.rooms")
 

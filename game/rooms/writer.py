@@ -30,13 +30,13 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
+from game.codes import ServerCode
 from game.engine import codec, replay, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
 from game.store import log
 from game.store.db import Database
 from game.store.models import Room, Seat
-from game.web.protocol import ServerCode
 
 logger = logging.getLogger("rolwissel.writer")
 action_log = logging.getLogger("rolwissel.actions")

@@ -16,13 +16,14 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from game.codes import ServerCode
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
+from game.languages import language
 from game.rooms import seats
 from game.rooms.service import CreatedRooms, RoomInfo
 from game.rooms.writer import Refused
-from game.web.messages import language, message
-from game.web.protocol import ServerCode
+from game.web.messages import message
 
 logger = logging.getLogger("rolwissel.api")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from game.languages import LANGUAGES
 from game.rooms.seats import format_code
-from game.web.i18n import LANGUAGES, current_language
+from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
 

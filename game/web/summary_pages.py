@@ -32,7 +32,7 @@ from game.engine import codec, replay
 from game.engine.events import AnyEvent
 from game.engine.roles import Role
 from game.engine.state import RoomState
-from game.engine.wording import lang_or_default, role_name
+from game.engine.wording import role_name
 from game.exports import compare as compare_export
 from game.exports import csv as csv_export
 from game.exports import json as json_export
@@ -40,6 +40,8 @@ from game.exports import markdown as markdown_export
 from game.exports import pdf as pdf_export
 from game.exports import wording as W
 from game.exports.summary import Summary, build_summary
+from game.languages import language
+from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,18 +152,6 @@ def _cache() -> Cache:
     return cache
 
 
-def _lang() -> str:
-    """`?lang=` when given, else the page language Flask-Babel chose, else Dutch."""
-    asked = request.args.get("lang")
-    if asked in ("nl", "en"):
-        return asked
-    if "babel" not in current_app.extensions:
-        return "nl"
-    from game.web.i18n import current_language
-
-    return current_language()
-
-
 def summary_of(room_id: str) -> Summary | None:
     """The summary of a room at its newest version (cached), or None for no such room."""
     source = _source()
@@ -178,7 +168,7 @@ def summary_of(room_id: str) -> Summary | None:
 
 
 def _refusal(code: str, lang: str, status: int) -> tuple[Response, int]:
-    text = SENTENCES[code][lang_or_default(lang)]
+    text = SENTENCES[code][language(lang)]
     return jsonify({"ok": False, "code": code, "message": text}), status
 
 
@@ -243,7 +233,7 @@ def _page_helpers(lang: str) -> dict[str, Any]:
 @bp.get("/room/<room_id>/summary")
 def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
-    lang = _lang()
+    lang = current_language()
     helpers = _page_helpers(lang)
     summary = summary_of(room_id) if _ID.match(room_id) else None
     if summary is None:
@@ -268,7 +258,7 @@ def summary_page(room_id: str) -> tuple[str, int]:
 @bp.get("/room/<room_id>/summary.<fmt>")
 def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The summary as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
-    lang = lang_or_default(request.args.get("lang") or _lang())
+    lang = language(request.args.get("lang") or current_language())
     if fmt not in FORMATS:
         return _refusal(UNKNOWN_ROOM, lang, 404)
     summary = summary_of(room_id) if _ID.match(room_id) else None
@@ -296,7 +286,7 @@ def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Su
 @bp.get("/event/<event_id>/compare")
 def compare_page(event_id: str) -> tuple[str, int]:
     """Every table of an event side by side: decision, gedragen, support, conditions."""
-    lang = _lang()
+    lang = current_language()
     helpers = _page_helpers(lang)
     found = comparison_of(event_id)
     if found is None:
@@ -321,7 +311,7 @@ def compare_page(event_id: str) -> tuple[str, int]:
 @bp.get("/event/<event_id>/compare.<fmt>")
 def compare_download(event_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The comparison as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
-    lang = lang_or_default(request.args.get("lang") or _lang())
+    lang = language(request.args.get("lang") or current_language())
     found = comparison_of(event_id) if fmt in FORMATS else None
     if found is None:
         return _refusal(UNKNOWN_EVENT, lang, 404)

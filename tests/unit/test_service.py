@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from factories import make_scenario, room_with_players
+from game.codes import ServerCode
 from game.engine import views
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
@@ -19,7 +20,6 @@ from game.rooms.service import CreatedRooms, Identity, Joined, RoomService
 from game.rooms.writer import Applied, Refused, RoomWriter, Runtime
 from game.store.db import Database, upgrade
 from game.store.models import Room, Seat
-from game.web.protocol import ServerCode
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from factories import T0, make_scenario
+from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import codec, replay, rules
 from game.engine.errors import ErrorCode
@@ -27,7 +28,6 @@ from game.rooms.writer import (
 from game.store import log
 from game.store.db import Database, upgrade
 from game.store.models import ActionKey, RoomEvent, Snapshot
-from game.web.protocol import ServerCode
 
 ROOM = "room-1"
 
