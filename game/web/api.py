@@ -19,9 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from game.codes import ServerCode
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
+from game.extension import extension
 from game.languages import language
 from game.rooms import seats
-from game.rooms.service import CreatedRooms, RoomInfo
+from game.rooms.lifecycle import CreatedRooms
+from game.rooms.queries import RoomInfo
 from game.rooms.writer import Refused
 from game.web.messages import message
 
@@ -68,10 +70,6 @@ class JoinRoom(_Body):
     name: Annotated[str, StringConstraints(max_length=1000)]
     home_role: Annotated[str, StringConstraints(max_length=32)]
     lang: str = "nl"
-
-
-def _ext() -> Any:
-    return current_app.extensions["rolwissel"]
 
 
 def _lang() -> str:
@@ -127,7 +125,7 @@ def scenarios() -> Response:
             "summary": s.summary.get(lang),
             "minutes": sum(r.minutes for r in s.rounds),
         }
-        for s in sorted(_ext().service.scenarios.values(), key=lambda s: s.title.get(lang))
+        for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]
     return jsonify({"ok": True, "scenarios": items})
 
@@ -141,7 +139,7 @@ def create_rooms() -> tuple[Response, int]:
     body = _body(CreateRooms)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
-    created = _ext().service.create_rooms(body.scenario_id, body.tables)
+    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
     return jsonify(_created(created)), 201
@@ -177,12 +175,12 @@ def join() -> tuple[Response, int]:
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
     code = seats.normalise_code(body.code)
-    info = _ext().service.room_by_code(code) if code else None
+    info = extension().queries.room_by_code(code) if code else None
     if info is None:
         return refusal(ServerCode.UNKNOWN_CODE, lang)
     if body.home_role not in {r.value for r in Role}:
         return refusal(ServerCode.BAD_ROLE, lang)
-    joined = _ext().service.join(info.id, body.name, Role(body.home_role))
+    joined = extension().lifecycle.join(info.id, body.name, Role(body.home_role))
     if isinstance(joined, Refused):
         return refusal(joined.code, lang, joined.detail)
     return jsonify(
@@ -202,10 +200,10 @@ def event(event_id: str) -> tuple[Response, int]:
     the tables of the event and their links."""
     lang = language(request.args.get("lang"))
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    service = _ext().service
-    if not token or not service.is_facilitator_of_event(event_id, token):
+    ext = extension()
+    if not token or not ext.lifecycle.is_facilitator_of_event(event_id, token):
         return refusal(ServerCode.BAD_TOKEN, lang)
-    rooms = [_room_links(info) for info in service.event_rooms(event_id)]
+    rooms = [_room_links(info) for info in ext.queries.event_rooms(event_id)]
     return jsonify({"ok": True, "event_id": event_id, "rooms": rooms}), 200
 
 
@@ -240,7 +238,7 @@ def qr(code: str) -> Response:
 def healthz() -> tuple[Response, int]:
     """Sent by monitoring: the process is up and the database answers `SELECT 1`."""
     try:
-        database = bool(_ext().reader.ping())
+        database = extension().reader.ping()
     except Exception:  # any failure means "not healthy", with the reason in the log
         logger.exception("healthz_database_failed")
         database = False

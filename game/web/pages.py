@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms.seats import format_code
 from game.web.i18n import current_language
@@ -55,10 +56,9 @@ def _room_code(room_id: str) -> str:
     Without the room service (pages rendered on their own, as in the page tests) the page
     still renders and its script takes the code from what this browser kept.
     """
-    rolwissel = current_app.extensions.get("rolwissel")
-    if rolwissel is None:
+    if not has_extension():
         return ""
-    info = rolwissel.service.room(room_id)
+    info = extension().queries.room(room_id)
     if info is None:
         abort(404)
     return format_code(info.code)

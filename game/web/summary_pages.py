@@ -11,8 +11,7 @@ only shared reflections), so knowing the room id is enough to read it, and it is
 says "not yet" and a download answers 409 with a code and a sentence.
 
 Rooms are read through a `SummarySource`. By default that is the server's room service
-(`app.extensions["rolwissel"]`); tests put another one in
-`app.extensions["rolwissel.summary_source"]`.
+(`game.extension()`); tests put another one in `app.extensions["rolwissel.summary_source"]`.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from typing import Any, Protocol
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from game.engine import codec, replay
+from game.engine import replay
 from game.engine.events import AnyEvent
 from game.engine.roles import Role
 from game.engine.state import RoomState
@@ -40,7 +39,9 @@ from game.exports import markdown as markdown_export
 from game.exports import pdf as pdf_export
 from game.exports import wording as W
 from game.exports.summary import Summary, build_summary
+from game.extension import extension
 from game.languages import language
+from game.rooms.service import RoomService
 from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,23 +98,19 @@ class SummarySource(Protocol):
 class ServiceSource:
     """The server's rooms: states from the room service, the log from the database."""
 
-    def __init__(self, ext: Any) -> None:
-        self.ext = ext
+    def __init__(self, service: RoomService) -> None:
+        self.service = service
 
     def current_state(self, room_id: str) -> RoomState | None:
-        if self.ext.service.room(room_id) is None:
+        if self.service.queries.room(room_id) is None:
             return None
-        return self.ext.refresh_or_state(room_id)
+        return self.service.current(room_id)
 
     def room_events(self, room_id: str) -> list[AnyEvent]:
-        from game.store import log
-
-        with self.ext.reader.sessions() as session:
-            entries = log.read_after(session, room_id, 0)
-        return [codec.event_from_json(e.payload) for e in entries]
+        return self.service.queries.room_events(room_id)
 
     def event_room_ids(self, event_id: str) -> list[str]:
-        return [info.id for info in self.ext.service.event_rooms(event_id)]
+        return [info.id for info in self.service.queries.event_rooms(event_id)]
 
 
 class Cache:
@@ -140,7 +137,7 @@ class Cache:
 def _source() -> SummarySource:
     source = current_app.extensions.get(SOURCE_KEY)
     if source is None:
-        source = ServiceSource(current_app.extensions["rolwissel"])
+        source = ServiceSource(extension().service)
         current_app.extensions[SOURCE_KEY] = source
     return source
 

@@ -15,7 +15,8 @@ import pytest
 import requests
 from serverproc import RANDOM, Crasher, Server, StoredRoom, neutral, normalised, read_room
 
-from game.rooms.writer import RoomWriter, Runtime
+from game.rooms.runtime import Runtime
+from game.rooms.writer import RoomWriter
 from game.simulate import ScriptedGame
 from game.store.db import Database
 
