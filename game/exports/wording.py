@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from game.engine.roles import Role
 from game.engine.state import VoteChoice
 from game.engine.wording import role_name
-from game.exports.summary import Changes, Summary, TimelineItem
+from game.exports.summary import Summary, TimelineItem
 from game.languages import language
 
 # Times are shown on the clock of the workshop's place; without the time-zone database
@@ -301,16 +301,6 @@ def timeline_lines(summary: Summary, lang: str) -> list[tuple[str, str]]:
         sentence = timeline_sentence(summary, item, lang)
         if sentence is not None:
             lines.append((clock(item.at), sentence))
-    return lines
-
-
-def change_lines(changes: Changes, lang: str) -> list[str]:
-    """What changed between two versions, one line each."""
-    lines = []
-    if changes.text_changed:
-        lines.append(label("text_changed", lang))
-    lines.extend(f"{label('added', lang)}: {c.text}" for c in changes.added)
-    lines.extend(f"{label('removed', lang)}: {c.text}" for c in changes.removed)
     return lines
 
 

@@ -20,6 +20,8 @@ ID_BYTES = 12
 TOKEN_BYTES = 32
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
+# What a room, player or event id may look like in an address (new_id makes 16 of these).
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def new_code() -> str:
@@ -58,3 +60,9 @@ def hash_token(token: str) -> str:
 def new_id() -> str:
     """A room, player or event id: random and URL-safe (16 characters, 96 bits)."""
     return secrets.token_urlsafe(ID_BYTES)
+
+
+def looks_like_id(text: str) -> bool:
+    """Whether text from an address can be an id this server made; anything else is a 404
+    without a look in the database."""
+    return _ID.match(text) is not None

@@ -328,9 +328,9 @@ class RoomWriter:
             for new in job.new_rooms:
                 state = new.created.state
                 base = StoredRoom(state=state, keys={}, snapshot_seq=0)
-                room = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
-                room.entries = _entries(1, new.created.events)
-                working[new.room_id] = room
+                made = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
+                made.entries = _entries(1, new.created.events)
+                working[new.room_id] = made
             return Applied(version=1)
         room = working.get(job.room_id) or self._working(job.room_id)
         if room is None:

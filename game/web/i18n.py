@@ -126,9 +126,9 @@ def extract() -> Catalog:
 
 
 @lru_cache(maxsize=1)
-def js_messages() -> tuple[str | tuple[str, str], ...]:
+def js_messages() -> tuple[str | tuple[str, ...], ...]:
     """The msgids the scripts in static/js use, found once per process."""
-    found: dict[str, str | tuple[str, str]] = {}
+    found: dict[str, str | tuple[str, ...]] = {}
     method_map, options_map = _mapping()
     for pattern, method in method_map:
         if method != "javascript":
@@ -219,7 +219,7 @@ def _fill_english(catalog: Catalog) -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if not (isinstance(message.string, (list, tuple)) and all(message.string)):
                 message.string = message.id
         elif not message.string:
             message.string = message.id

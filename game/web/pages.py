@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from game.engine.roles import ROLE_ORDER
 from game.extension import extension, has_extension
 from game.languages import LANGUAGES
-from game.rooms.seats import format_code
+from game.rooms import seats
 from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +38,14 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'"
 )
 
-# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # What may be in a join code in the address; the server checks it properly on join.
 _CODE = re.compile(r"^[A-Za-z0-9 _.-]{1,32}$")
 
-ROLES = ("inwoner", "raadslid", "ambtenaar")
+ROLES = tuple(role.value for role in ROLE_ORDER)
 
 
 def _checked_id(value: str) -> str:
-    if not _ID.match(value):
+    if not seats.looks_like_id(value):
         abort(404)
     return value
 
@@ -61,7 +61,7 @@ def _room_code(room_id: str) -> str:
     info = extension().queries.room(room_id)
     if info is None:
         abort(404)
-    return format_code(info.code)
+    return seats.format_code(info.code)
 
 
 def _join_url(code: str) -> str:
@@ -72,9 +72,8 @@ def _join_url(code: str) -> str:
 def _switch_url() -> str:
     """This page's address in the other language (the switch every page shows)."""
     other = next(code for code in LANGUAGES if code != current_language())
-    args = request.args.to_dict()
-    args["lang"] = other
-    return url_for(request.endpoint or "pages.start", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
+    return url_for(request.endpoint or "pages.start", **values)
 
 
 @bp.app_context_processor

@@ -17,7 +17,6 @@ Rooms are read through a `SummarySource`. By default that is the server's room s
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -41,6 +40,7 @@ from game.exports import wording as W
 from game.exports.summary import Summary, build_summary
 from game.extension import extension
 from game.languages import language
+from game.rooms.seats import looks_like_id
 from game.rooms.service import RoomService
 from game.web.i18n import current_language
 
@@ -52,8 +52,6 @@ SOURCE_KEY = "rolwissel.summary_source"
 CACHE_KEY = "rolwissel.summary_cache"
 CACHE_SIZE = 256
 
-# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -174,7 +172,8 @@ def _download(body: str | bytes, fmt: str, filename: str, etag: str) -> Response
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 itself when the browser has this one
+    return response
 
 
 def _filename(kind: str, scenario_id: str, moment: int | None, lang: str) -> str:
@@ -232,7 +231,7 @@ def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
     lang = current_language()
     helpers = _page_helpers(lang)
-    summary = summary_of(room_id) if _ID.match(room_id) else None
+    summary = summary_of(room_id) if looks_like_id(room_id) else None
     if summary is None:
         return render_template(
             "summary.html", page="summary", status="missing", room_id=None, **helpers
@@ -258,7 +257,7 @@ def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     lang = language(request.args.get("lang") or current_language())
     if fmt not in FORMATS:
         return _refusal(UNKNOWN_ROOM, lang, 404)
-    summary = summary_of(room_id) if _ID.match(room_id) else None
+    summary = summary_of(room_id) if looks_like_id(room_id) else None
     if summary is None:
         return _refusal(UNKNOWN_ROOM, lang, 404)
     if not summary.closed:
@@ -273,7 +272,7 @@ def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
 
 def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Summary]] | None:
     """The comparison of an event's tables, or None for an unknown event."""
-    room_ids = _source().event_room_ids(event_id) if _ID.match(event_id) else []
+    room_ids = _source().event_room_ids(event_id) if looks_like_id(event_id) else []
     summaries = [s for s in (summary_of(r) for r in room_ids) if s is not None]
     if not summaries:
         return None

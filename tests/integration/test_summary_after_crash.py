@@ -17,8 +17,8 @@ from serverproc import RANDOM, Crasher, Server, StoredRoom, neutral, normalised,
 
 from game.rooms.runtime import Runtime
 from game.rooms.writer import RoomWriter
-from game.simulate import ScriptedGame
 from game.store.db import Database
+from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
 
