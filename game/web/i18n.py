@@ -113,7 +113,6 @@ def extract_js(
         yield lineno, name, strings if len(strings) > 1 else strings[0], []
 
 
-
 def _mapping() -> tuple[list[tuple[str, str]], dict[str, dict[str, Any]]]:
     with MAPPING.open(encoding="utf-8") as handle:
         return parse_mapping_cfg(handle, str(MAPPING))

@@ -3,6 +3,7 @@
 import { show } from "./dom.js";
 import { html, nothing, render, repeat } from "./html.js";
 import { t, tn } from "./i18n.js";
+import { CardAnnouncer } from "./live.js";
 import { icon, roleBadge, roleName } from "./roles.js";
 
 export const REACTIONS = ["support", "question", "concern"];
@@ -29,7 +30,7 @@ export function reactionIcon(kind) {
   return icon(REACTION_ICONS[kind], "icon reaction-icon");
 }
 
-export function describeCard(card) {
+function describeCard(card) {
   return `${roleName(card.role)}: ${card.text}`;
 }
 
@@ -77,11 +78,13 @@ export function cardView(card, { all = [], hiddenFlag = false, mine = false, edi
   </article>`;
 }
 
-// A board rendered into `list`: `card(card, all)` makes each card's template. New cards by
-// others (not `mine`) are told to the announcer; `seen` remembers what was there before.
+// A board rendered into `list`: `card(card, all)` makes each card's template, `empty` shows
+// when there are none. New cards by others (not `mine`) are announced to screen readers, a
+// few at a time; `seen` remembers what was there before.
 export class Board {
-  constructor(list, { announcer = null, mine = () => false, card = (c, all) => cardView(c, { all }), empty = null } = {}) {
-    Object.assign(this, { list, announcer, mine, card, empty });
+  constructor(list, { mine = () => false, card = (c, all) => cardView(c, { all }), empty = null } = {}) {
+    Object.assign(this, { list, mine, card, empty });
+    this.announcer = new CardAnnouncer({ describe: describeCard });
     this.seen = null;
   }
 
@@ -89,7 +92,7 @@ export class Board {
     const shown = topLevel(cards);
     render(repeat(shown, (c) => c.id, (c) => this.card(c, cards)), this.list);
     show(this.empty, shown.length === 0);
-    if (this.seen && this.announcer) {
+    if (this.seen) {
       for (const card of cards) {
         if (!this.seen.has(card.id) && !this.mine(card)) this.announcer.add(card);
       }

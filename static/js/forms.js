@@ -117,6 +117,11 @@ export class IntentForm {
   }
 }
 
+// A `check` for forms whose field `name` must hold more than spaces.
+export function filled(name, message) {
+  return (values) => (String(values[name]).trim() ? null : message);
+}
+
 // The radio buttons called `name` in a form, as one field.
 export function radioField(form, name) {
   const inputs = () => $$(`input[name="${name}"]`, form);

@@ -1,14 +1,14 @@
 // The facilitator console (laptop): who is there, steering, timer, board moderation, the
 // role spread, the round-4 proposal and vote, and closing the game.
-import { Board, cardCount, cardView, describeCard, reactionSummary, topLevel } from "./board.js";
+import { Board, cardCount, cardView, reactionSummary, topLevel } from "./board.js";
 import { $, copyText, setText, show, showError } from "./dom.js";
-import { Intention } from "./forms.js";
+import { filled, Intention } from "./forms.js";
 import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, questionSection,
          resultBlock, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
 import { html, live, nothing, render, repeat } from "./html.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { LIMITS } from "./limits.js";
-import { announce, CardAnnouncer } from "./live.js";
+import { announce } from "./live.js";
 import { roleBadge, roleName, ROLES } from "./roles.js";
 import { startPage } from "./shell.js";
 import { roomInfo, takeTokenFromFragment } from "./store.js";
@@ -256,11 +256,7 @@ function hostCard(card, all) {
     <p class="error card-error" role="alert" hidden></p>` });
 }
 
-const board = new Board($("#board-list"), {
-  announcer: new CardAnnouncer({ describe: describeCard }),
-  card: hostCard,
-  empty: $("#board-empty"),
-});
+const board = new Board($("#board-list"), { card: hostCard, empty: $("#board-empty") });
 
 function shownRound() {
   return boardRound || pub.round;
@@ -472,7 +468,7 @@ if (!token) {
     form: $("#proposal-form"),
     fields: { text: $("#proposal-text"),
               conditions: { get: () => conditions.map((c) => ({ ...c })), set: (value) => { conditions = value.map((c) => ({ ...c })); } } },
-    check: ({ text }) => (text.trim() ? null : t("Write the decision text first.")),
+    check: filled("text", t("Write the decision text first.")),
     action: ({ text, conditions: given }) => ["draft_proposal", {
       text: text.trim(),
       conditions: given.filter((c) => c.text.trim() || c.source_card_id)

@@ -1,13 +1,13 @@
 // The participant's page (phone first): lobby, role card, cards, reflection, scoring, vote.
-import { Board, cardCount, cardView, describeCard, REACTIONS, reactionIcon, reactionName } from "./board.js";
+import { Board, cardCount, cardView, REACTIONS, reactionIcon, reactionName } from "./board.js";
 import { $, copyText, setText, show } from "./dom.js";
-import { Intention, Pending, radioField } from "./forms.js";
+import { filled, Intention, Pending, radioField } from "./forms.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, questionSection, resultBlock,
          roundLabel, roundSpec, summaryUrl, voteName } from "./game.js";
 import { html, live, nothing, render, repeat } from "./html.js";
 import { pick, t, tn } from "./i18n.js";
 import { LIMITS } from "./limits.js";
-import { announce, CardAnnouncer } from "./live.js";
+import { announce } from "./live.js";
 import { roleBadge, ROLES } from "./roles.js";
 import { startPage } from "./shell.js";
 import { seat, takeSeatFromFragment } from "./store.js";
@@ -159,7 +159,7 @@ function openEditor(card) {
   page.form({
     form,
     fields: { text: field },
-    check: ({ text }) => (text.trim() ? null : t("Write something first.")),
+    check: filled("text", t("Write something first.")),
     action: ({ text }) => ["edit_card", { card_id: card.id, text: text.trim() }],
     sent: () => {
       closeEditor(card.id);
@@ -241,12 +241,7 @@ function playCard(card, all) {
     <p class="error card-error" role="alert" hidden></p>` });
 }
 
-const board = new Board($("#board-list"), {
-  announcer: new CardAnnouncer({ describe: describeCard }),
-  mine: isMine,
-  card: playCard,
-  empty: $("#board-empty"),
-});
+const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty: $("#board-empty") });
 
 function renderBoard() {
   const cards = pub.cards || [];
@@ -417,7 +412,7 @@ function makeForms() {
   renameForm = page.form({
     form: $("#rename-form"),
     fields: { name: $("#rename") },
-    check: ({ name }) => (name.trim() ? null : t("Write a name first.")),
+    check: filled("name", t("Write a name first.")),
     action: ({ name }) => ["rename", { name: name.trim() }],
     sent: () => announce(t("Your name is saved.")),
   });
@@ -425,7 +420,7 @@ function makeForms() {
   composeForm = page.form({
     form: $("#compose-form"),
     fields: { text: $("#compose-text") },
-    check: ({ text }) => (text.trim() ? null : t("Write something first.")),
+    check: filled("text", t("Write something first.")),
     action: ({ text }) => ["post_card", { text: text.trim() }],
     sent: () => {
       composeForm.fill({ text: "" });
@@ -436,7 +431,7 @@ function makeForms() {
   reflectionForm = page.form({
     form: $("#reflection-form"),
     fields: { text: $("#reflection-text"), shared: $("#reflection-shared") },
-    check: ({ text }) => (text.trim() ? null : t("Write something first.")),
+    check: filled("text", t("Write something first.")),
     action: ({ text, shared }) => ["save_reflection", { text: text.trim(), shared }],
   });
 

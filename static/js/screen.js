@@ -1,12 +1,11 @@
 // The big screen (projector): join code and QR, round and lens, timer, the board and the
 // result, in type large enough to read from the back of the room.
-import { Board, cardView, describeCard, reactionSummary } from "./board.js";
+import { Board, cardView, reactionSummary } from "./board.js";
 import { $, setText, showError } from "./dom.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, roundLabel,
          roundSpec } from "./game.js";
 import { html, nothing, repeat } from "./html.js";
 import { pick, t, tn } from "./i18n.js";
-import { CardAnnouncer } from "./live.js";
 import { roleBadge } from "./roles.js";
 import { startPage } from "./shell.js";
 import { roomInfo } from "./store.js";
@@ -46,7 +45,6 @@ function renderQuestion({ public: pub }) {
 }
 
 const board = new Board($("#board-list"), {
-  announcer: new CardAnnouncer({ describe: describeCard }),
   card: (card, all) => cardView(card, { all, actions: html`<p class="reaction-summary">${reactionSummary(card)}</p>` }),
   empty: $("#board-empty"),
 });
