@@ -18,7 +18,7 @@ tests/unit/test_i18n.py checks that they match the .po files.
 
 from __future__ import annotations
 
-import json
+import ast
 import re
 import sys
 from collections.abc import Collection, Iterable, Iterator
@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
 
 # Extraction: which messages the templates and scripts use.
 
-_JS_STRING = r'"((?:[^"\\\n]|\\.)*)"'
+_JS_STRING = r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 _JS_COMMENTS = re.compile(r"/\*.*?\*/|(?:^|(?<=\s))//[^\n]*", re.S | re.M)
 
 
@@ -108,7 +108,7 @@ def extract_js(
     call = re.compile(rf"(?<![\w$.])({names})\(\s*{_JS_STRING}(?:\s*,\s*{_JS_STRING})?")
     for match in call.finditer(text):
         name, *given = match.groups()
-        strings = tuple(json.loads(f'"{s}"') for s in given if s is not None)
+        strings = tuple(ast.literal_eval(s) for s in given if s is not None)
         lineno = text.count("\n", 0, match.start()) + 1
         yield lineno, name, strings if len(strings) > 1 else strings[0], []
 
