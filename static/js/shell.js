@@ -97,7 +97,7 @@ function sectionElements() {
 
 // A live page: connect, keep the view, run the timer and the pause banner, and render the
 // declared sections on every view. `onView(view)` runs first, for what is not a section.
-// Returns the page: {live, conn, timer, send, form, stop, hideAll}.
+// Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
 export function startPage({ room, token, sections = [], onView = null, onNotice, onRefused }) {
   const { live, conn } = connectLive({ room, token, onNotice, onRefused });
   const timerEl = $("#timer");
@@ -109,6 +109,7 @@ export function startPage({ room, token, sections = [], onView = null, onNotice,
     live,
     conn,
     timer,
+    stopped: false, // once true, views are no longer rendered (stopped, or taken over)
     // Send an intention: its error shows in `error`, `button` is off while waiting, an
     // `intention` keeps its key until answered (so a retry is applied once), and a
     // `steering` action carries the version it was pressed on (a double click moves once).
@@ -134,7 +135,6 @@ export function startPage({ room, token, sections = [], onView = null, onNotice,
       showError($("#page-error"), message || t("This game cannot be found."));
       conn.stop();
     },
-    stopped: false,
   };
 
   live.subscribe((view) => {
