@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from game.engine import state
 from game.engine.roles import ROLE_ORDER
 from game.extension import extension, has_extension
 from game.languages import LANGUAGES
@@ -42,6 +43,19 @@ CONTENT_SECURITY_POLICY = (
 _CODE = re.compile(r"^[A-Za-z0-9 _.-]{1,32}$")
 
 ROLES = tuple(role.value for role in ROLE_ORDER)
+
+# The engine's limits as the pages use them: maxlength and counters in the templates, and
+# the JSON block #rw-limits for fields the scripts make (static/js/limits.js). Typed once,
+# in game/engine/state.py.
+LIMITS = {
+    "name": state.MAX_NAME,
+    "card": state.MAX_CARD,
+    "condition": state.MAX_CARD,  # a condition is checked against the card length
+    "conditions": state.MAX_CONDITIONS,
+    "reflection": state.MAX_REFLECTION,
+    "proposal": state.MAX_PROPOSAL,
+    "reason": state.MAX_REASON,
+}
 
 
 def _checked_id(value: str) -> str:
@@ -78,7 +92,7 @@ def _switch_url() -> str:
 
 @bp.app_context_processor
 def _page_context() -> dict[str, object]:
-    return {"switch_url": _switch_url, "roles": ROLES}
+    return {"switch_url": _switch_url, "roles": ROLES, "limits": LIMITS}
 
 
 @bp.after_app_request
