@@ -181,3 +181,25 @@ def test_the_checks_name_a_forbidden_edge_and_a_cycle(tmp_path: Path) -> None:
         "game.rooms.service -> game.web.protocol"
     ]
     assert cycles(made) == [["game.web.messages", "game.web.protocol", "game.web.messages"]]
+
+
+def test_the_client_and_the_server_package_stay_apart() -> None:
+    """rolwissel_client talks to a server over the network: from game/ it uses only the
+    languages and where the scenario files are. In game/ only the command line uses it."""
+    server_modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
+    used = set()
+    for path in sorted((ROOT / "rolwissel_client").rglob("*.py")):
+        names = imported_names(
+            path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py"
+        )
+        used |= names & server_modules
+    assert used == {"game.languages", "game.scenarios.loader"}
+    users = [
+        module_name(path)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if any(
+            n.startswith("rolwissel_client")
+            for n in imported_names(path.read_text(encoding="utf-8"), module_name(path), False)
+        )
+    ]
+    assert users == ["game.cli"]
