@@ -82,7 +82,9 @@ class Joined:
 class RoomLifecycle:
     """Rooms and seats of this server process, from creation to being forgotten."""
 
-    def __init__(self, service: RoomService, broadcaster: Broadcaster, transport: Transport):
+    def __init__(
+        self, service: RoomService, broadcaster: Broadcaster, transport: Transport
+    ) -> None:
         self.service = service
         self.queries = service.queries
         self.writer = service.writer

@@ -20,7 +20,7 @@ from game.codes import ServerCode
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.extension import extension
-from game.languages import language
+from game.languages import DEFAULT_LANGUAGE, language
 from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
@@ -58,7 +58,7 @@ class CreateRooms(_Body):
 
     scenario_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     tables: Annotated[int, Field(ge=1, le=12)] = 1
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
 
 
 class JoinRoom(_Body):
@@ -69,10 +69,12 @@ class JoinRoom(_Body):
     # absurd bodies out.
     name: Annotated[str, StringConstraints(max_length=1000)]
     home_role: Annotated[str, StringConstraints(max_length=32)]
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
 
 
-def _lang() -> str:
+def _asked_language() -> str:
+    """The language the request asks for (`lang` in the JSON body, else `?lang=`), Dutch
+    when none: the API's sentences never follow a cookie or the browser's settings."""
     body = request.get_json(silent=True)
     asked = body.get("lang") if isinstance(body, dict) else None
     return language(asked or request.args.get("lang"))
@@ -135,7 +137,7 @@ def scenarios() -> Response:
 def create_rooms() -> tuple[Response, int]:
     """Sent by the start page's "new game": creates the rooms and returns their links and
     the facilitator token (kept in that browser; only its hash is stored)."""
-    lang = _lang()
+    lang = _asked_language()
     body = _body(CreateRooms)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
@@ -170,7 +172,7 @@ def _created(created: CreatedRooms) -> dict[str, Any]:
 def join() -> tuple[Response, int]:
     """Sent by the join page: a seat in the room with this code. Returns the seat token
     (kept in the browser per room) and the address of the player's page."""
-    lang = _lang()
+    lang = _asked_language()
     body = _body(JoinRoom)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
@@ -210,7 +212,7 @@ def event(event_id: str) -> tuple[Response, int]:
 @bp.app_errorhandler(429)
 def too_many(_error: Exception) -> tuple[Response, int]:
     """Flask-Limiter's refusal, as our JSON with a sentence."""
-    return refusal(ServerCode.TOO_MANY_ATTEMPTS, _lang())
+    return refusal(ServerCode.TOO_MANY_ATTEMPTS, _asked_language())
 
 
 @bp.get("/qr/<code>.svg")

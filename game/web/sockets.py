@@ -54,9 +54,8 @@ def register(socketio: SocketIO) -> None:
         try:
             checked: ConnectAuth = protocol.check(ConnectAuth, auth)
         except ProtocolError:
-            _refuse(
-                ServerCode.BAD_AUTH, language(auth.get("lang") if isinstance(auth, dict) else None)
-            )
+            asked = auth.get("lang") if isinstance(auth, dict) else None
+            _refuse(ServerCode.BAD_AUTH, language(asked))
         connected = extension().lifecycle.connect(
             _sid(), checked.room, checked.token, checked.lang, checked.last_seq
         )
