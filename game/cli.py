@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES
 from rolwissel_client.scripted import DEFAULT_SCENARIO, DEFAULT_URL
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -86,7 +87,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("--players", type=click.IntRange(1, 60), required=True, help="How many participants.")
 @click.option("--scenario", "scenario_id", default=DEFAULT_SCENARIO, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same game.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
 @click.option("--verbose", is_flag=True, help="Name each step on stderr as it starts.")
 def simulate(url: str, players: int, scenario_id: str, seed: int, lang: str, verbose: bool) -> None:
     """Play a whole game on a running server with scripted participants and a facilitator.

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from game.languages import DEFAULT_LANGUAGE
+
 # A refusal that means "try again in a moment": the server is stopping (SIGTERM).
 RETRY_CODES = frozenset({"server_restarting"})
 
@@ -95,7 +97,7 @@ class Connection:
         token: str | None,
         actor: str | None,
         *,
-        lang: str = "nl",
+        lang: str = DEFAULT_LANGUAGE,
         timeout: float = 60.0,
         recorder: Recorder | None = None,
     ) -> None:

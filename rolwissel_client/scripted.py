@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.languages import LANGUAGES, language
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES, language
 from rolwissel_client.connection import AckRecord, Connection, Sent, SimulationError
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class ScriptedGame:
     players: int
     scenario_id: str = DEFAULT_SCENARIO
     seed: int = 1
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
     concurrent: bool = False
     cards_per_round: int = 2
     screen: bool = False  # also connect a big screen (it only watches)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from game.codes import ServerCode
 from game.engine import codec
-from game.languages import Lang
+from game.languages import DEFAULT_LANGUAGE, Lang
 
 # The largest message a browser may send, in bytes of compact JSON (the setting
 # MAX_MESSAGE_BYTES may lower or raise it; this is the default).
@@ -50,7 +50,7 @@ class ConnectAuth(_Strict):
     room: RoomId
     token: Token | None = None
     last_seq: Seq = 0
-    lang: Lang = "nl"
+    lang: Lang = DEFAULT_LANGUAGE
 
 
 class ActionMessage(BaseModel):
