@@ -31,11 +31,13 @@ from babel.messages.extract import extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale, get_translations
 
-LANGUAGES: tuple[str, ...] = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
+# Aliased: `language` is the usual name of a language-code variable in this module.
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES, Lang
+from game.languages import language as supported
+
 COOKIE = "rw_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -46,13 +48,12 @@ DOMAIN = "messages"
 JS_EXTRACTOR = "game.web.i18n.extract_js"  # the method babel.cfg names for static/js
 
 
-def choose_language(asked: str | None, cookie: str | None, accept: Any) -> str:
+def choose_language(asked: str | None, cookie: str | None, accept: Any) -> Lang:
     """The language for a request: asked in the address, remembered, the browser's, or Dutch."""
     for candidate in (asked, cookie):
         if candidate in LANGUAGES:
-            return candidate
-    best = accept.best_match(LANGUAGES) if accept is not None else None
-    return best or DEFAULT_LANGUAGE
+            return supported(candidate)
+    return supported(accept.best_match(LANGUAGES) if accept is not None else None)
 
 
 def select_locale() -> str:
@@ -62,11 +63,12 @@ def select_locale() -> str:
     )
 
 
-def current_language() -> str:
-    """The language of the current request as a code from LANGUAGES."""
+def current_language() -> Lang:
+    """The language of the current request (Dutch in an app without Flask-Babel)."""
+    if "babel" not in current_app.extensions:
+        return DEFAULT_LANGUAGE
     locale = get_locale()
-    language = locale.language if locale is not None else DEFAULT_LANGUAGE
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return supported(locale.language if locale is not None else None)
 
 
 def _remember_language(response: Response) -> Response:
@@ -148,9 +150,9 @@ def extract() -> Catalog:
 
 
 @lru_cache(maxsize=1)
-def js_messages() -> tuple[str | tuple[str, str], ...]:
+def js_messages() -> tuple[str | tuple[str, ...], ...]:
     """The msgids the scripts in static/js use, found once per process."""
-    found: dict[str, str | tuple[str, str]] = {}
+    found: dict[str, str | tuple[str, ...]] = {}
     method_map, options_map = _mapping()
     for pattern, method in method_map:
         if method != JS_EXTRACTOR:
@@ -241,7 +243,7 @@ def _fill_english(catalog: Catalog) -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if not (isinstance(message.string, (list, tuple)) and all(message.string)):
                 message.string = message.id
         elif not message.string:
             message.string = message.id
