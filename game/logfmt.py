@@ -54,7 +54,7 @@ def value(item: Any) -> str:
     return json.dumps(text, ensure_ascii=True)
 
 
-def line(event: str, **fields: Any) -> str:
+def line(event: str, /, **fields: Any) -> str:
     """`event key=value ...` with each value through `value()`; keys are ours, never a client's."""
     if not _EVENT.fullmatch(event):
         raise ValueError(f"not a log event name: {event!r}")

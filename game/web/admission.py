@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.web.protocol import ServerCode
+from game.codes import ServerCode
 
 # Keys the eventlet protocol puts into each request's WSGI environ.
 CONNECTION_KEY = "rolwissel.connection"  # the Ticket of the TCP connection

@@ -24,14 +24,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import eventlet
-from engineio.async_drivers.eventlet import WebSocketWSGI as EngineIOWebSocketWSGI
+from engineio.async_drivers.eventlet import (  # type: ignore[import-untyped]
+    WebSocketWSGI as EngineIOWebSocketWSGI,
+)
 from eventlet import wsgi
 from eventlet.websocket import FailedConnectionError, RFC6455WebSocket
 from flask_socketio import SocketIO
 
+from game.codes import ServerCode
 from game.logfmt import line
 from game.web.admission import CLOSE_KEY, CONNECTION_KEY, Admission, Ticket
-from game.web.protocol import ServerCode
 from game.web.wiregate import engineio_text_ok
 
 logger = logging.getLogger("rolwissel.guard")

@@ -32,12 +32,13 @@ from urllib.parse import parse_qs, quote
 
 from flask_socketio import SocketIO
 
+from game.codes import ServerCode
+from game.languages import DEFAULT_LANGUAGE
 from game.logfmt import line
 from game.web.admission import CLOSE_KEY, CONNECTION_KEY, SESSION_KEY, Admission, Session
 from game.web.api import STATUS
-from game.web.i18n import DEFAULT_LANGUAGE, environ_language
+from game.web.i18n import environ_language
 from game.web.messages import message
-from game.web.protocol import ServerCode
 from game.web.wiregate import SocketGate, connect_error, polling_payload_ok
 
 logger = logging.getLogger("rolwissel.guard")

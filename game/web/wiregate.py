@@ -32,9 +32,9 @@ from typing import Any
 
 from socketio import packet as sio_packet
 
+from game.codes import ServerCode
 from game.logfmt import line
 from game.web.messages import message
-from game.web.protocol import ServerCode
 
 logger = logging.getLogger("rolwissel.wire")
 

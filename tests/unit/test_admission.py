@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from game.codes import ServerCode
 from game.web.admission import (
     REFUSAL_ROOM,
     REFUSAL_ROOM_PER_ADDRESS,
@@ -9,7 +10,6 @@ from game.web.admission import (
     Admission,
     Limits,
 )
-from game.web.protocol import ServerCode
 
 LIMITS = Limits(
     connections=20, connections_per_address=4, pending=5, pending_per_address=2, auth_timeout=5

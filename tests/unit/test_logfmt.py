@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from game import logfmt
-from game.web.protocol import ServerCode
+from game.codes import ServerCode
 
 
 def test_values_are_typed_or_escaped() -> None:
