@@ -52,6 +52,7 @@ class Rolwissel:
     def close(self, timeout: float = 10.0) -> None:
         """Finish the batch in hand, then close the databases (tests, shutdown)."""
         self.writer.stop(timeout)
+        self.broadcaster.online.close()
         self.writer_db.close()
         if self.reader is not self.writer_db:
             self.reader.close()
@@ -84,8 +85,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pass the async mode this way). A broken scenario file raises ScenarioError.
     """
     from flask_socketio import SocketIO
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from game.rooms.broadcast import Broadcaster
+    from game.rooms.presence import RedisPresence, presence_for
     from game.rooms.service import RoomService, now_ms
     from game.rooms.writer import CrashPoints, RoomWriter, Runtime
     from game.scenarios.loader import load_folder
@@ -97,7 +100,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
 
     mode = cfg["ASYNC_MODE"]
-    reader = Database.open(cfg["DATABASE_URL"])
+    reader = Database.open(
+        cfg["DATABASE_URL"],
+        pool_size=cfg["DATABASE_POOL_SIZE"],
+        max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
+        pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
+    )
     if reader.is_sqlite:
         # The embedded default needs no operator step: the schema follows the code.
         upgrade(reader.engine)
@@ -105,6 +113,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     writer_db = reader
     if mode == "eventlet" and reader.is_sqlite:
         writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
+    shared = bool(cfg["MESSAGE_QUEUE"])
 
     socketio = SocketIO(
         app,
@@ -118,7 +129,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         engineio_logger=False,
     )
     crash = CrashPoints.from_environment()
-    broadcaster = Broadcaster(socketio.emit, now_ms, shared=bool(cfg["MESSAGE_QUEUE"]), crash=crash)
+    presence = presence_for(cfg["REDIS_URL"])
+    if isinstance(presence, RedisPresence):
+        socketio.start_background_task(presence.run, socketio.sleep)
+    broadcaster = Broadcaster(socketio.emit, now_ms, shared=shared, crash=crash, presence=presence)
     writer = RoomWriter(
         writer_db,
         Runtime.for_mode(mode),
@@ -127,6 +141,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
         on_commit=broadcaster.publish,
+        shared=shared,
     )
     service = RoomService(reader, writer, scenarios)
     app.extensions["rolwissel"] = Rolwissel(
@@ -137,9 +152,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         writer=writer,
         writer_db=writer_db,
         scenarios=scenarios,
-        shared=bool(cfg["MESSAGE_QUEUE"]),
+        shared=shared,
         max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
     )
+    if cfg["PROXY_COUNT"]:
+        # Outermost, so the socket handlers see the client's address too, not the proxy's.
+        count = cfg["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +48,10 @@ def serve(host: str, port: int) -> None:
     """Run the server (eventlet, one process) and print the address to open."""
     mode = os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")
     if mode == "eventlet":
-        with warnings.catch_warnings():
-            # eventlet warns on import that it is in bug-fix mode; docs/operations.md says
-            # why we still use it and how the async mode stays one setting.
-            warnings.simplefilter("ignore")
-            import eventlet
+        from game.green import patch_eventlet
 
-        # Before anything imports Flask, pydantic, sockets or threads.
-        eventlet.monkey_patch()
-        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        # Before anything imports Flask, pydantic, psycopg, sockets or threads.
+        patch_eventlet()
     from game.serve import run
 
     sys.exit(run(host, port, mode))

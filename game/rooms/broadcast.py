@@ -8,9 +8,10 @@ A view is computed once per (version, viewer) and reused for all sockets of that
 public part is the same for everyone and computed once per version.
 
 Presence (who has a live connection) is connection state, not game state: it changes on every
-reload and network hiccup, it is different in every server process, and replaying the log must
-give the same room whether people were online or not. So it never goes into the log; it is
-kept here and sent to the facilitator next to the view.
+reload and network hiccup, and replaying the log must give the same room whether people were
+online or not. So it never goes into the log; it is kept in a `Presence` (this process's
+memory, or the Redis that several processes share: game/rooms/presence.py) and sent to the
+facilitator next to the view.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from game.engine import views
 from game.engine.state import RoomState
+from game.rooms.presence import LocalPresence, Presence
 from game.rooms.service import Identity
 from game.rooms.writer import CrashPoints
 
@@ -105,12 +107,14 @@ class Broadcaster:
         *,
         shared: bool = False,
         crash: CrashPoints | None = None,
+        presence: Presence | None = None,
     ) -> None:
         self.emit = emit
         self.clock = clock
         # With a message queue other processes hold sockets too: emit to every viewer.
         self.shared = shared
         self.crash = crash or CrashPoints(None)
+        self.online = presence or LocalPresence()
         self.connections: dict[str, Connection] = {}
         self._by_viewer: dict[tuple[str, str], set[str]] = {}
         self._views: dict[str, ViewCache] = {}
@@ -126,6 +130,7 @@ class Broadcaster:
             older = sorted(self._by_viewer.get(slot, set())) if _is_seat(identity) else []
             self.connections[connection.sid] = connection
             self._by_viewer.setdefault(slot, set()).add(connection.sid)
+        self.online.add(identity.room_id, identity.viewer_key, connection.sid)
         return older
 
     def remove(self, sid: str) -> Connection | None:
@@ -140,14 +145,15 @@ class Broadcaster:
                 sids.discard(sid)
                 if not sids:
                     del self._by_viewer[slot]
+        self.online.remove(*slot, sid)
         return connection
 
     def presence(self, room_id: str, state: RoomState | None) -> dict[str, bool]:
-        """Per player of the room: does a socket of theirs live in this process?"""
+        """Per player of the room: does a socket of theirs live (in any process)?"""
         if state is None:
             return {}
-        with self._lock:
-            return {p.id: (room_id, f"p:{p.id}") in self._by_viewer for p in state.players}
+        online = self.online.viewers(room_id)
+        return {p.id: f"p:{p.id}" in online for p in state.players}
 
     def local_viewers(self, room_id: str) -> list[str]:
         with self._lock:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 import yaml
 from summary_game import (
     DECISION_V2,
@@ -37,8 +35,8 @@ from game.store.db import Database, upgrade
 from game.web.summary_pages import ServiceSource
 
 
-def open_service(path: Path) -> tuple[RoomService, RoomWriter, Database]:
-    db = Database.open(f"sqlite:///{path}")
+def open_service(url: str) -> tuple[RoomService, RoomWriter, Database]:
+    db = Database.open(url)
     upgrade(db.engine)
     writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
     ticks = itertools.count(1_700_000_000_000, 60_000)
@@ -90,14 +88,10 @@ class ServiceGame(Game):
         return self.state
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "summary.sqlite3"
-
-
-def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
-    """A game played by messages gives its summary from the log, the same after a restart."""
-    service, writer, db = open_service(database)
+def test_summary_through_the_service_survives_a_restart(database_url: str) -> None:
+    """A game played by messages gives its summary from the log, the same after a restart
+    (on SQLite and on PostgreSQL)."""
+    service, writer, db = open_service(database_url)
     created = service.create_rooms("testcasus", 1)
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
@@ -117,7 +111,7 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
     writer.stop()
     db.close()
 
-    again, writer2, db2 = open_service(database)
+    again, writer2, db2 = open_service(database_url)
     try:
         source2 = source_for(again)
         events2 = source2.room_events(room_id)
@@ -130,13 +124,16 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
         db2.close()
 
 
-def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
-    """On the app from create_app the summary is read from the room service and its log."""
+def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path, database_url: str) -> None:
+    """On the app from create_app the summary is read from the room service and its log
+    (on SQLite and on PostgreSQL, set by one database URL)."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
     data = make_scenario().model_dump(mode="json")
     (folder / "testcasus.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    app = make_app(SCENARIOS_DIR=str(folder))
+    app = make_app(SCENARIOS_DIR=str(folder), DATABASE_URL=database_url)
+    if not app.extensions["rolwissel"].reader.is_sqlite:
+        upgrade(app.extensions["rolwissel"].reader.engine)  # what `rolwissel db upgrade` does
     assert "summary" in app.blueprints  # create_app serves the summary
     service: RoomService = app.extensions["rolwissel"].service
     created = service.create_rooms("testcasus", 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,8 +22,8 @@ from game.web.protocol import ServerCode
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[RoomService]:
-    db = Database.open(f"sqlite:///{tmp_path / 'service.sqlite3'}")
+def service(database_url: str) -> Iterator[RoomService]:
+    db = Database.open(database_url)
     upgrade(db.engine)
     writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
     yield RoomService(db, writer, {"testcasus": make_scenario()}, clock=lambda: 1_000)

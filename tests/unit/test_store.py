@@ -1,7 +1,11 @@
-"""The store: schema, SQLite settings, the event log, snapshots and idempotency keys."""
+"""The store: schema, SQLite settings, the event log, snapshots and idempotency keys.
+
+Everything but the SQLite settings runs on SQLite and on PostgreSQL (`database_url`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +25,8 @@ from game.store.models import Base, Room, RoomEvent
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.open(database_url)
     upgrade(database.engine)
     with database.sessions.begin() as session:
         session.execute(
@@ -39,7 +43,8 @@ def db(tmp_path: Path) -> Database:
                 }
             ],
         )
-    return database
+    yield database
+    database.close()
 
 
 def entry(seq: int, kind: str = "thing_happened") -> log.Entry:
@@ -53,13 +58,15 @@ def test_migrations_build_exactly_the_models(db: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_every_sqlite_connection_is_wal_and_full_sync(db: Database) -> None:
+def test_every_sqlite_connection_is_wal_and_full_sync(tmp_path: Path) -> None:
     """Each pooled connection gets WAL, synchronous=FULL and a busy timeout."""
+    db = Database.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     for _ in range(3):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    db.close()
 
 
 def test_in_memory_sqlite_is_refused() -> None:

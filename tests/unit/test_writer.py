@@ -1,10 +1,12 @@
-"""The group-commit writer: one transaction per batch, keys applied once, nothing half done."""
+"""The group-commit writer: one transaction per batch, keys applied once, nothing half done.
+
+Every test runs on SQLite and on PostgreSQL (`database_url`).
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
@@ -35,8 +37,8 @@ ROOM = "room-1"
 class Counted:
     """A database whose commits are counted by SQLAlchemy itself."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = Database.open(f"sqlite:///{path}")
+    def __init__(self, url: str) -> None:
+        self.db = Database.open(url)
         upgrade(self.db.engine)
         self.commits = 0
         event.listen(self.db.engine, "commit", self._count)
@@ -50,8 +52,8 @@ class Counted:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Counted]:
-    counted = Counted(tmp_path / "writer.sqlite3")
+def store(database_url: str) -> Iterator[Counted]:
+    counted = Counted(database_url)
     yield counted
     counted.db.close()
 
