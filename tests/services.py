@@ -19,6 +19,7 @@ from pathlib import Path
 
 from serverproc import free_port, require_binary
 
+FOLDER_PREFIX = "rolwissel-pg-"
 POSTGRES_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 NGINX = Path("/usr/sbin/nginx")
 
@@ -49,7 +50,9 @@ class PostgresCluster:
     @classmethod
     def start(cls) -> PostgresCluster:
         initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
-        folder = Path(tempfile.mkdtemp(prefix="rolwissel-pg-"))
+        cls.sweep()
+        folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        (folder / "owner").write_text(str(os.getpid()))
         if os.geteuid() == 0:
             shutil.chown(folder, "postgres")
         cluster = cls(folder=folder, port=free_port())
@@ -70,6 +73,19 @@ class PostgresCluster:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         return cluster
+
+    @staticmethod
+    def sweep() -> None:
+        """Stop the clusters of test sessions that were killed before they could (their
+        owner process is gone)."""
+        for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+            try:
+                owner = int((folder / "owner").read_text())
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                PostgresCluster(folder=folder, port=0).stop()
+            except (OSError, ValueError):
+                continue  # not ours to judge (being made, or another user's)
 
     def url(self, database: str = "postgres") -> str:
         """The SQLAlchemy URL of one database of the cluster (psycopg 3)."""

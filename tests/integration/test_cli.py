@@ -12,10 +12,11 @@ from game.cli import cli
 
 
 def test_db_upgrade_creates_the_schema_in_the_configured_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ROLWISSEL_DATABASE_URL names the database; upgrade makes every table, twice is fine."""
-    url = f"sqlite:///{tmp_path / 'ops.sqlite3'}"
+    """ROLWISSEL_DATABASE_URL names the database (SQLite or PostgreSQL); upgrade makes every
+    table, twice is fine."""
+    url = database_url
     monkeypatch.setenv("ROLWISSEL_DATABASE_URL", url)
     for _ in range(2):
         result = CliRunner().invoke(cli, ["db", "upgrade"])
