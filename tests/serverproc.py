@@ -2,8 +2,9 @@
 
 Start it, stop it with SIGTERM, kill it with SIGKILL (from outside, or let it kill itself at
 a named point of its write path with ROLWISSEL_CRASH_AT), start it again on the same instance
-folder, and read what its database holds. Used by test_serve.py, test_simulate.py,
-test_crash.py and test_summary_after_crash.py.
+folder, speak to it (HTTP and python-socketio), and read what its database holds. Used by
+test_serve.py, test_simulate.py, test_crash.py, test_summary_after_crash.py,
+test_two_processes.py and tests/cluster/.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 import pytest
 import requests
+import socketio
 
 ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -177,6 +179,77 @@ class Server:
             self.process.wait(5)
         for thread in self.readers:
             thread.join(5)
+
+
+# Speaking to a server
+
+SCENARIO = "buurtkamer-bibliotheek"
+
+
+class Player:
+    """A python-socketio client that records what it is sent."""
+
+    def __init__(self, url: str, auth: dict[str, Any]) -> None:
+        self.states: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.errors: list[Any] = []
+        self.presence: list[dict[str, bool]] = []  # the facilitator's `presence` messages
+        self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=0.5)
+        self.client.on("state", self.states.append)
+        self.client.on("notice", self.notices.append)
+        self.client.on("presence", lambda message: self.presence.append(message["presence"]))
+        self.client.on("connect_error", self.errors.append)
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
+
+    def act(self, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = self.client.call("action", payload, timeout=10)
+        assert isinstance(reply, dict)
+        return reply
+
+    @property
+    def version(self) -> int:
+        return self.states[-1]["version"] if self.states else -1
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def new_room(server: Server, scenario: str = SCENARIO) -> dict[str, Any]:
+    """POST /api/rooms: one table; the whole answer (rooms, facilitator token)."""
+    reply = requests.post(server.url + "/api/rooms", json={"scenario_id": scenario}, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]:
+    """POST /api/join: a seat; the answer (room id, player id, seat token)."""
+    body = {"code": code, "name": name, "home_role": role}
+    reply = requests.post(server.url + "/api/join", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released at the same moment; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = calls[index]()
+        except BaseException as error:  # raised in the caller's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 # What the database holds

@@ -6,9 +6,10 @@ Every test runs on SQLite and on PostgreSQL (`database_url`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from serverproc import at_once
 from sqlalchemy import event, func, select
 
 from factories import T0, make_scenario
@@ -248,23 +249,6 @@ def test_crash_points_are_named_and_off_unless_asked_for() -> None:
 def post(writer: RoomWriter, n: int, text: str, key: str) -> object:
     action = A.PostCard(actor=f"p{n}", at=T0 + 1000, text=text)
     return writer.submit(Job(room_id=ROOM, action=action, actor=f"p{n}", key=key))
-
-
-def at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls in threads released at the same moment; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def started(store: Counted) -> tuple[RoomWriter, RoomWriter]:
