@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -181,3 +182,130 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
         check=True, capture_output=True,
     )  # fmt: skip
     return cert, key
+
+
+# nginx with the site configuration of deploy/nginx
+
+DEPLOY_NGINX = Path(__file__).resolve().parents[1] / "deploy" / "nginx"
+
+# How every request is logged in the tests: which process got it, for which browser.
+LOG_FORMAT = "$upstream_addr $rolwissel_route $status $request_method $uri"
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced, failing loudly when deploy/ no longer says `old`."""
+    assert old in text, f"deploy/nginx no longer contains {old!r}: update tests/services.py"
+    return text.replace(old, new)
+
+
+def render_site(
+    folder: Path,
+    *,
+    upstream_ports: list[int],
+    cert: Path,
+    key: Path,
+    http_port: int = 80,
+    https_port: int = 443,
+) -> Path:
+    """deploy/nginx/rolwissel.conf and its upstream file, copied into `folder` with only the
+    addresses changed: the listening ports (loopback only), the certificate, the processes.
+    Returns the site file's path."""
+    upstream = (DEPLOY_NGINX / "rolwissel-upstream.conf").read_text()
+    servers = [line for line in upstream.splitlines() if line.strip().startswith("server ")]
+    assert servers, "deploy/nginx/rolwissel-upstream.conf lists no server"
+    ours = [
+        servers[0].replace(servers[0].split()[1], f"127.0.0.1:{port}") for port in upstream_ports
+    ]
+    upstream = _replace(upstream, "\n".join(servers), "\n".join(ours))
+    (folder / "rolwissel-upstream.conf").write_text(upstream)
+
+    site = (DEPLOY_NGINX / "rolwissel.conf").read_text()
+    site = _replace(
+        site, "include /etc/nginx/rolwissel-upstream.conf;",
+        f"include {folder / 'rolwissel-upstream.conf'};",
+    )  # fmt: skip
+    site = _replace(site, "    listen [::]:80;\n", "")
+    site = _replace(site, "    listen [::]:443 ssl http2;\n", "")
+    site = _replace(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = _replace(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    site = _replace(site, "/etc/nginx/tls/rolwissel.crt", str(cert))
+    site = _replace(site, "/etc/nginx/tls/rolwissel.key", str(key))
+    path = folder / "rolwissel.conf"
+    path.write_text(site)
+    return path
+
+
+def main_config(folder: Path, site: Path) -> Path:
+    """An nginx.conf that runs in the foreground with every path in `folder` and includes
+    the site, as /etc/nginx/nginx.conf includes sites-enabled/ on a server."""
+    temp = folder / "temp"
+    temp.mkdir(exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach `folder`
+    config = folder / "nginx.conf"
+    config.write_text(
+        f"""daemon off;
+{user}worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format rolwissel '{LOG_FORMAT}';
+    access_log {folder / "access.log"} rolwissel;
+    client_body_temp_path {temp / "body"};
+    proxy_temp_path {temp / "proxy"};
+    fastcgi_temp_path {temp / "fastcgi"};
+    uwsgi_temp_path {temp / "uwsgi"};
+    scgi_temp_path {temp / "scgi"};
+    include {site};
+}}
+"""
+    )
+    return config
+
+
+def nginx_test(folder: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    """`nginx -t` on a configuration."""
+    return subprocess.run(
+        [nginx_program(), "-t", "-p", str(folder), "-c", str(config)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+
+
+@dataclass
+class Nginx:
+    """nginx in the foreground, from a folder of its own."""
+
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+    @classmethod
+    def start(cls, folder: Path, config: Path, port: int) -> Nginx:
+        checked = nginx_test(folder, config)
+        assert checked.returncode == 0, checked.stderr
+        process = subprocess.Popen(
+            [nginx_program(), "-p", str(folder), "-c", str(config)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return cls(folder, process)
+            except OSError:
+                assert process.poll() is None, (folder / "error.log").read_text()
+                assert time.monotonic() < deadline, "nginx did not listen"
+                time.sleep(0.05)
+
+    def access_log(self) -> list[list[str]]:
+        """Each request so far as the fields of LOG_FORMAT."""
+        path = self.folder / "access.log"
+        return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: finish and close the log
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
