@@ -310,6 +310,71 @@ def read_room(database_url: str, room_id: str) -> StoredRoom:
         database.close()
 
 
+HTTP_MADE = ("room_created", "player_joined")  # events of HTTP requests, which carry no key
+
+
+def check_log(stored: StoredRoom, game: Any) -> None:
+    """Every acknowledged action is in the log at its version; every event belongs to one
+    action a client sent, and that action's events are all there, exactly as the engine
+    makes them (all or nothing). `game` is the ScriptedGame that played the room."""
+    from game.engine import codec, replay, rules
+
+    for ack in game.acks:
+        if ack.ok:
+            found = stored.keys.get((ack.actor, ack.key))
+            assert found == ack.version, (
+                f"{ack.label}'s {ack.type} ({ack.key}) was acknowledged at version "
+                f"{ack.version}; the database says {found}"
+            )
+    sent = {(s.actor, s.payload["key"]): s.payload for s in game.sent}
+    owners = {version: actor_key for actor_key, version in stored.keys.items()}
+    assert len(owners) == len(stored.keys), "two actions claim the same version"
+    state: Any = None
+    group: list[Any] = []
+    for entry, event in zip(stored.entries, stored.events(), strict=True):
+        if not group and entry.type in HTTP_MADE:
+            state = replay.evolve(state, event)
+            continue
+        group.append(entry)
+        if entry.seq not in owners:
+            continue
+        actor, key = owners.pop(entry.seq)
+        assert (actor, key) in sent, f"the log holds an action nobody sent: {actor} {key}"
+        payload = sent[(actor, key)]
+        fields = {k: v for k, v in payload.items() if k != "key"}
+        action = codec.action_from_message(fields, actor=actor, at=group[0].at)
+        assert state is not None
+        result = rules.apply(state, action)
+        assert isinstance(result, rules.Accepted), (payload["type"], result)
+        made = [codec.event_to_json(e) for e in result.events]
+        assert [e.payload for e in group] == made, f"{payload['type']} {key}: not all there"
+        state = result.state
+        group = []
+    assert not group, f"events of no remembered action: {[e.type for e in group]}"
+    assert not owners, f"remembered actions without their events: {owners}"
+
+
+def check_time_left(
+    label: str, message: dict[str, Any], record: Any, seconds: int, tolerance_ms: float
+) -> float:
+    """A `state` message shows a running timer, set by the acknowledged action `record`
+    (an AckRecord) to `seconds`, with the time that is really left at its `now`, whichever
+    process sent it. Returns how long (s) the timer had run by then, at least."""
+    timer = message["view"]["public"]["timer"]
+    assert timer["running"], f"{label}: the timer is not running"
+    remaining = timer["started_at"] + timer["duration_ms"] - message["now"]
+    # The countdown began when the server took the action: after it was first sent, before
+    # its answer came (which may have been after a restart). So, at the moment of this
+    # message, this much time is left:
+    elapsed_most = message["now"] - record.sent_at * 1000
+    elapsed_least = message["now"] - record.answered_at * 1000
+    least, most = seconds * 1000 - elapsed_most, seconds * 1000 - elapsed_least
+    assert least - tolerance_ms <= remaining <= most + tolerance_ms, (
+        f"{label}: {remaining} ms left; between {least:.0f} and {most:.0f} expected"
+    )
+    return float(elapsed_least / 1000)
+
+
 def player_ids(payloads: list[dict[str, Any]]) -> dict[str, str]:
     """The room id and player ids of a log as neutral names: "room", "p1", "p2", ... (in
     join order), so two plays of the same game can be compared."""

@@ -349,13 +349,16 @@ class RoomWriter:
         whose event we have not folded (harmless: it is acknowledged as a duplicate, and the
         next write catches up), never an event whose key we miss (that would apply twice).
         """
-        room_id, version = cached.state.room_id, cached.state.version
+        # Read the state once: folding the new events onto a newer state than the one they
+        # were read after would apply some of them twice.
+        start = cached.state
+        room_id, version = start.room_id, start.version
         with db.sessions() as session:
             entries = log.read_after(session, room_id, version)
             if not entries:
                 return cached
             keys = log.known_keys(session, room_id, after=version)
-        state = replay.fold([codec.event_from_json(e.payload) for e in entries], start=cached.state)
+        state = replay.fold([codec.event_from_json(e.payload) for e in entries], start=start)
         with self._lock:
             merged = {**cached.keys, **keys}
         return RoomCache(state=state, keys=merged, snapshot_seq=cached.snapshot_seq)
@@ -435,14 +438,15 @@ class RoomWriter:
                 raise
         with self._lock:
             for room in changed:
-                base, room_id = room.base, room.state.room_id
-                base.state = room.state
-                base.keys.update(room.new_keys)
-                base.snapshot_seq = room.snapshot_seq
+                room_id = room.state.room_id
+                # Keys only grow, so the dict is shared; a cached state is never changed in
+                # place (a reader catching up may be folding onto it right now).
+                room.base.keys.update(room.new_keys)
+                committed = RoomCache(room.state, room.base.keys, room.snapshot_seq)
                 cached = self.rooms.get(room_id)
                 # A reader may have caught up past this commit already: keep the newer.
-                if cached is None or cached.state.version <= base.state.version:
-                    self.rooms[room_id] = base
+                if cached is None or cached.state.version <= committed.state.version:
+                    self.rooms[room_id] = committed
         if changed:
             self.crash.reach("after_commit_before_ack")
         for job, outcome in outcomes:
