@@ -17,6 +17,8 @@ import click
 from game.simulate import simulate_command
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+# Settings that are URLs and may carry a password, printed without it.
+URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MESSAGE_QUEUE", "RATELIMIT_STORAGE_URI")
 
 
 class _Commands(click.Group):
@@ -109,7 +111,7 @@ def show_config() -> None:
         value = app.config.get(name)
         if name == "SECRET_KEY":
             value = "(set)" if value else "(not set)"
-        elif name == "DATABASE_URL":
+        elif name in URL_SETTINGS and value:
             value = _safe_url(str(value))
         env = " (env)" if f"ROLWISSEL_{name}" in os.environ and name in ENVIRONMENT else ""
         click.echo(f"{name} = {value}{env}")
