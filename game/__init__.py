@@ -9,53 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
-    from flask_socketio import SocketIO
-
-    from game.engine.state import RoomState
-    from game.rooms.broadcast import Broadcaster
-    from game.rooms.service import RoomService
-    from game.rooms.writer import RoomWriter
-    from game.scenarios.schema import Scenario
-    from game.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass
-class Rolwissel:
-    """What the app holds for the edges: `app.extensions["rolwissel"]`."""
-
-    service: RoomService
-    broadcaster: Broadcaster
-    socketio: SocketIO
-    reader: Database
-    writer: RoomWriter
-    writer_db: Database
-    scenarios: Mapping[str, Scenario]
-    shared: bool  # a message queue: other processes hold sockets of the same rooms
-    max_message_bytes: int
-
-    def refresh_or_state(self, room_id: str) -> RoomState | None:
-        """The room's state; with other processes writing too, caught up first."""
-        return self.service.refresh(room_id) if self.shared else self.service.state(room_id)
-
-    def lang_of(self, sid: str) -> str:
-        connection = self.broadcaster.connections.get(sid)
-        return connection.lang if connection else "nl"
-
-    def close(self, timeout: float = 10.0) -> None:
-        """Finish the batch in hand, then close the databases (tests, shutdown)."""
-        self.writer.stop(timeout)
-        self.broadcaster.online.close()
-        self.writer_db.close()
-        if self.reader is not self.writer_db:
-            self.reader.close()
 
 
 def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -87,10 +47,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from flask_socketio import SocketIO
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
+    from game.rooms.connections import Connections
+    from game.rooms.crash import CrashPoints
+    from game.rooms.lifecycle import RoomLifecycle
     from game.rooms.presence import RedisPresence, presence_for
-    from game.rooms.service import RoomService, now_ms
-    from game.rooms.writer import CrashPoints, RoomWriter, Runtime
+    from game.rooms.queries import RoomQueries
+    from game.rooms.runtime import Runtime, now_ms
+    from game.rooms.service import RoomService
+    from game.rooms.writer import RoomWriter
     from game.scenarios.loader import load_folder
     from game.store.db import Database, upgrade
     from game.web import api, i18n, pages, sockets, summary_pages
@@ -113,9 +79,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     writer_db = reader
     if mode == "eventlet" and reader.is_sqlite:
         writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
-    # Other processes serve the same rooms: caches catch up from the log, presence and rate
-    # limits live in Redis, emits go through the queue.
-    shared = bool(cfg["MESSAGE_QUEUE"])
 
     socketio = SocketIO(
         app,
@@ -128,11 +91,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
+    shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
     presence = presence_for(cfg["REDIS_URL"])
     if isinstance(presence, RedisPresence):
         socketio.start_background_task(presence.run, socketio.sleep)
-    broadcaster = Broadcaster(socketio.emit, now_ms, shared=shared, crash=crash, presence=presence)
+    connections = Connections(presence)
+    broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
         Runtime.for_mode(mode),
@@ -140,20 +107,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
-        on_commit=broadcaster.publish,
         shared=shared,
     )
-    service = RoomService(reader, writer, scenarios)
-    app.extensions["rolwissel"] = Rolwissel(
-        service=service,
-        broadcaster=broadcaster,
-        socketio=socketio,
-        reader=reader,
-        writer=writer,
-        writer_db=writer_db,
-        scenarios=scenarios,
-        shared=shared,
-        max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+    queries = RoomQueries(reader)
+    service = RoomService(queries, writer, scenarios, shared=shared)
+    transport = sockets.SocketTransport(socketio)
+    lifecycle = RoomLifecycle(service, broadcaster, transport)
+    # Record, then acknowledge, then tell: the writer calls this after each commit.
+    writer.on_commit = lifecycle.committed
+    install(
+        app,
+        Rolwissel(
+            service=service,
+            lifecycle=lifecycle,
+            queries=queries,
+            broadcaster=broadcaster,
+            connections=connections,
+            transport=transport,
+            socketio=socketio,
+            reader=reader,
+            writer=writer,
+            writer_db=writer_db,
+            scenarios=scenarios,
+            max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+        ),
     )
     if cfg["PROXY_COUNT"]:
         # Outermost, so the socket handlers see the client's address too, not the proxy's.

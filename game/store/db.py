@@ -118,7 +118,7 @@ class Database:
     def ping(self) -> bool:
         """True when the database answers `SELECT 1`."""
         with self.engine.connect() as connection:
-            return connection.execute(text("SELECT 1")).scalar_one() == 1
+            return bool(connection.execute(text("SELECT 1")).scalar_one() == 1)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -43,7 +43,7 @@ from services import (
     self_signed_certificate,
 )
 
-from game.simulate import ScriptedGame
+from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 

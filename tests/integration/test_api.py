@@ -12,6 +12,7 @@ from integration.helpers import SCENARIO, join, new_room
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
+from game.extension import extension
 from game.rooms import seats
 from game.rooms.presence import RedisPresence
 from game.store.db import Database
@@ -136,7 +137,7 @@ def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: 
     """200 with database true while SELECT 1 works; 503 when the database cannot be reached."""
     reply = client.get("/healthz")
     assert reply.status_code == 200 and reply.json == {"ok": True, "database": True}
-    ext = app.extensions["rolwissel"]
+    ext = extension(app)
     working = ext.reader
     (tmp_path / "not-a-folder").write_text("")
     broken = create_engine(f"sqlite:///{tmp_path / 'not-a-folder' / 'db.sqlite3'}")
@@ -182,13 +183,13 @@ def test_healthz_checks_redis_when_processes_share_it(
     reply = client.get("/healthz")
     assert reply.status_code == 200
     assert reply.json == {"ok": True, "database": True, "redis": True}
-    broadcaster = app.extensions["rolwissel"].broadcaster
-    working = broadcaster.online
-    broadcaster.online = RedisPresence("redis://127.0.0.1:1/0")
+    connections = extension(app).connections
+    working = connections.online
+    connections.online = RedisPresence("redis://127.0.0.1:1/0")
     try:
         reply = client.get("/healthz")
     finally:
-        broadcaster.online.close()
-        broadcaster.online = working
+        connections.online.close()
+        connections.online = working
     assert reply.status_code == 503
     assert reply.json == {"ok": False, "database": True, "redis": False}

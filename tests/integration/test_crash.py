@@ -29,7 +29,8 @@ from serverproc import (
 
 from game.engine import replay, views
 from game.engine.state import RoomState
-from game.simulate import Connection, ScriptedGame
+from rolwissel_client.connection import Connection
+from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
 

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from game import configured_app
+from game.extension import extension
 
 
 def settings(**overrides: object) -> dict[str, object]:
@@ -63,5 +64,5 @@ def test_the_pool_is_sized_by_the_settings(
 ) -> None:
     """The app's database pool has the configured size and wait, on SQLite and PostgreSQL."""
     app = make_app(DATABASE_URL=database_url, DATABASE_POOL_SIZE=3, DATABASE_POOL_TIMEOUT=7)
-    pool = app.extensions["rolwissel"].reader.engine.pool
+    pool = extension(app).reader.engine.pool
     assert pool.size() == 3 and pool.timeout() == 7
