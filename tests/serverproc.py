@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,26 +231,27 @@ def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]
 
 
 def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at the same moment; their results in order."""
+    """Run the calls in threads released at the same moment; their results in order (the
+    first error is raised here)."""
     barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-    errors: list[BaseException] = []
 
-    def run(index: int) -> None:
+    def run(call: Callable[[], Any]) -> Any:
         barrier.wait()
-        try:
-            results[index] = calls[index]()
-        except BaseException as error:  # raised in the caller's thread below
-            errors.append(error)
+        return call()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def servers_sharing(folder: Path, count: int, **settings: str) -> list[Server]:
+    """`count` servers (not started) on free ports, each with an instance folder of its own
+    and the same settings: one database, one Redis, one secret key (several processes of
+    one deployment)."""
+    shared = {"SECRET_KEY": "one-key-for-every-process", **settings}
+    return [
+        Server(port=free_port(), env=server_env(folder / f"instance-{n}", **shared))
+        for n in range(1, count + 1)
+    ]
 
 
 # What the database holds

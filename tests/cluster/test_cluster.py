@@ -31,6 +31,7 @@ from serverproc import (
     free_port,
     read_room,
     server_env,
+    servers_sharing,
     wait,
 )
 from services import (
@@ -94,17 +95,10 @@ def cluster(
     )  # fmt: skip
     assert migrated.returncode == 0, migrated.stderr
     redis = RedisServer.start(folder / "redis")
-    settings = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis.url,
-        "SECRET_KEY": "one-key-for-every-process",
-        "PROXY_COUNT": "1",
-        "SNAPSHOT_EVERY": "25",
-    }
-    servers = [
-        Server(port=free_port(), env=server_env(folder / f"instance-{n}", **settings))
-        for n in range(1, PROCESSES + 1)
-    ]
+    servers = servers_sharing(
+        folder, PROCESSES, DATABASE_URL=database_url, REDIS_URL=redis.url, PROXY_COUNT="1",
+        SNAPSHOT_EVERY="25",
+    )  # fmt: skip
     cert, key = self_signed_certificate(folder)
     port = free_port()
     site = render_site(

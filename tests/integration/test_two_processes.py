@@ -18,10 +18,9 @@ from serverproc import (
     Player,
     Server,
     at_once,
-    free_port,
     new_room,
     read_room,
-    server_env,
+    servers_sharing,
     take_seat,
     wait,
 )
@@ -42,7 +41,7 @@ class TwoProcesses:
     the first, three players on each."""
 
     database_url: str
-    servers: tuple[Server, Server]
+    servers: list[Server]  # two
     room_id: str
     host: Player
     players: tuple[list[Player], list[Player]]  # connected to servers[0], servers[1]
@@ -65,15 +64,8 @@ def two(
         upgrade(database.engine)  # `rolwissel db upgrade`
         database.close()
     redis = RedisServer.start(folder / "redis")
-    settings = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis.url,
-        "SECRET_KEY": "two-processes",
-        "JOIN_FAIL_LIMIT": "3 per minute",
-    }
-    servers = tuple(
-        Server(port=free_port(), env=server_env(folder / f"instance-{n}", **settings))
-        for n in (1, 2)
+    servers = servers_sharing(
+        folder, 2, DATABASE_URL=database_url, REDIS_URL=redis.url, JOIN_FAIL_LIMIT="3 per minute"
     )
     opened: list[Player] = []
     try:
