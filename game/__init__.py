@@ -132,10 +132,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
         ),
     )
-    if cfg["PROXY_COUNT"]:
-        # Outermost, so the socket handlers see the client's address too, not the proxy's.
-        count = cfg["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below sees the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)

@@ -57,9 +57,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PUBLIC_URL": None,
         # Flask-Limiter's storage; None uses REDIS_URL, or memory:// for one process.
         "RATELIMIT_STORAGE_URI": None,
-        # How many proxies in front (nginx: 1) set X-Forwarded-For, -Proto and -Host; the
-        # client's address for the rate limits is read from them. 0: no proxy, trust none.
-        "PROXY_COUNT": 0,
+        # Reverse proxies in front of the server whose X-Forwarded-For and X-Forwarded-Proto
+        # are trusted (0: none; 1: one nginx): the client's address for the rate limits and
+        # the scheme for links are read from them. Never more than really stand in front.
+        "TRUSTED_PROXIES": 0,
         # The largest message a browser may send on the socket, in bytes of JSON.
         "MAX_MESSAGE_BYTES": 8 * 1024,
     }
@@ -91,7 +92,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "ROOM_CREATE_LIMIT": str,
     "PUBLIC_URL": _as_optional,
     "RATELIMIT_STORAGE_URI": _as_optional,
-    "PROXY_COUNT": _as_int,
+    "TRUSTED_PROXIES": _as_int,
     "MAX_MESSAGE_BYTES": _as_int,
 }
 

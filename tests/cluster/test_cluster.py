@@ -96,7 +96,7 @@ def cluster(
     assert migrated.returncode == 0, migrated.stderr
     redis = RedisServer.start(folder / "redis")
     servers = servers_sharing(
-        folder, PROCESSES, DATABASE_URL=database_url, REDIS_URL=redis.url, PROXY_COUNT="1",
+        folder, PROCESSES, DATABASE_URL=database_url, REDIS_URL=redis.url, TRUSTED_PROXIES="1",
         SNAPSHOT_EVERY="25",
     )  # fmt: skip
     cert, key = self_signed_certificate(folder)

@@ -153,9 +153,9 @@ def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: 
 def test_behind_a_proxy_failed_joins_count_per_forwarded_address(
     make_app: Callable[..., Flask],
 ) -> None:
-    """With PROXY_COUNT=1 every request comes from nginx's address, and the limit counts per
+    """With TRUSTED_PROXIES=1 every request comes from nginx's address, and the limit counts per
     X-Forwarded-For: one client's wrong codes never block the rest of the venue."""
-    app = make_app(JOIN_FAIL_LIMIT="2 per minute", PROXY_COUNT=1)
+    app = make_app(JOIN_FAIL_LIMIT="2 per minute", TRUSTED_PROXIES=1)
     client = app.test_client()
     room = new_room(client)
 
