@@ -45,12 +45,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pass the async mode this way). A broken scenario file raises ScenarioError.
     """
     from flask_socketio import SocketIO
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
+    from game.rooms.presence import RedisPresence, presence_for
     from game.rooms.queries import RoomQueries
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
@@ -64,7 +66,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
 
     mode = cfg["ASYNC_MODE"]
-    reader = Database.open(cfg["DATABASE_URL"])
+    reader = Database.open(
+        cfg["DATABASE_URL"],
+        pool_size=cfg["DATABASE_POOL_SIZE"],
+        max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
+        pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
+    )
     if reader.is_sqlite:
         # The embedded default needs no operator step: the schema follows the code.
         upgrade(reader.engine)
@@ -84,9 +91,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
     shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
-    connections = Connections()
+    presence = presence_for(cfg["REDIS_URL"])
+    if isinstance(presence, RedisPresence):
+        socketio.start_background_task(presence.run, socketio.sleep)
+    connections = Connections(presence)
     broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
@@ -95,6 +107,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
+        shared=shared,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)
@@ -119,6 +132,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
         ),
     )
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below sees the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
