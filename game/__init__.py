@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
+    from game.rooms.presence import RedisPresence, presence_for
     from game.rooms.queries import RoomQueries
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
@@ -71,7 +72,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
 
     mode = cfg["ASYNC_MODE"]
-    reader = Database.open(cfg["DATABASE_URL"])
+    reader = Database.open(
+        cfg["DATABASE_URL"],
+        pool_size=cfg["DATABASE_POOL_SIZE"],
+        max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
+        pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
+    )
     if reader.is_sqlite:
         # The embedded default needs no operator step: the schema follows the code.
         upgrade(reader.engine)
@@ -96,9 +102,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
     shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
-    connections = Connections()
+    presence = presence_for(cfg["REDIS_URL"])
+    if isinstance(presence, RedisPresence):
+        socketio.start_background_task(presence.run, socketio.sleep)
+    connections = Connections(presence)
     broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
@@ -107,6 +118,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
+        shared=shared,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)

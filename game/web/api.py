@@ -244,10 +244,15 @@ def qr(code: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Sent by monitoring: the process is up and the database answers `SELECT 1`."""
+    """Sent by monitoring: the process is up, the database answers `SELECT 1` and, when
+    several processes share a Redis, Redis answers PING."""
     try:
         database = extension().reader.ping()
     except Exception:  # any failure means "not healthy", with the reason in the log
         logger.exception("healthz_database_failed")
         database = False
-    return jsonify({"ok": database, "database": database}), 200 if database else 503
+    checks = {"database": database}
+    if current_app.config["REDIS_URL"]:
+        checks["redis"] = extension().connections.online.healthy()
+    ok = all(checks.values())
+    return jsonify({"ok": ok, **checks}), 200 if ok else 503

@@ -25,6 +25,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "game.codes": ("game.",),
     "game.languages": ("game.",),
     "game.logfmt": ("game.",),
+    "game.green": ("game.",),
 }
 
 
