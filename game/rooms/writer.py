@@ -35,6 +35,7 @@ from game.codes import ServerCode
 from game.engine import codec, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.rooms.action_log import log_action
 from game.rooms.crash import CrashPoints
 from game.rooms.queries import StoredRoom, load_room, news_after
@@ -184,7 +185,7 @@ class RoomWriter:
         job.done = self.runtime.make_event()
         self._queue.put(job)
         if not job.done.wait(WAIT_S):
-            logger.error("writer_timeout room=%s", job.room_id)
+            logger.error(line("writer_timeout", room=job.room_id))
             return Refused(ServerCode.SERVER_ERROR)
         assert job.outcome is not None
         return job.outcome
