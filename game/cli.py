@@ -1,4 +1,4 @@
-"""The `rolwissel` command: serve, db upgrade, scenarios, protocol-doc, config.
+"""The `rolwissel` command: serve, db upgrade, scenarios, simulate, protocol-doc, config.
 
 Only click and the standard library are imported at the top: `serve` must monkey-patch with
 eventlet before Flask or pydantic are imported (eventlet greens the locks that exist when it
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
-from game.simulate import simulate_command
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES
+from rolwissel_client.scripted import DEFAULT_SCENARIO, DEFAULT_URL
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+# Settings that are URLs and may carry a password, printed without it.
+URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MESSAGE_QUEUE", "RATELIMIT_STORAGE_URI")
 
 
 class _Commands(click.Group):
@@ -39,9 +41,6 @@ def cli() -> None:
     """Rolwissel: a multiplayer workshop game for local democracy."""
 
 
-cli.add_command(simulate_command)
-
-
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -49,15 +48,10 @@ def serve(host: str, port: int) -> None:
     """Run the server (eventlet, one process) and print the address to open."""
     mode = os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")
     if mode == "eventlet":
-        with warnings.catch_warnings():
-            # eventlet warns on import that it is in bug-fix mode; docs/operations.md says
-            # why we still use it and how the async mode stays one setting.
-            warnings.simplefilter("ignore")
-            import eventlet
+        from game.green import patch_eventlet
 
-        # Before anything imports Flask, pydantic, sockets or threads.
-        eventlet.monkey_patch()
-        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        # Before anything imports Flask, pydantic, psycopg, sockets or threads.
+        patch_eventlet()
     from game.serve import run
 
     sys.exit(run(host, port, mode))
@@ -82,6 +76,45 @@ def db_upgrade(revision: str) -> None:
     finally:
         database.close()
     click.echo(f"Database is up to date ({revision}): {_safe_url(app.config['DATABASE_URL'])}")
+
+
+@cli.command("simulate")
+@click.option("--url", default=DEFAULT_URL, show_default=True, help="The server to play on.")
+@click.option("--players", type=click.IntRange(1, 60), required=True, help="How many participants.")
+@click.option("--scenario", "scenario_id", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same game.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
+@click.option("--verbose", is_flag=True, help="Name each step on stderr as it starts.")
+def simulate(url: str, players: int, scenario_id: str, seed: int, lang: str, verbose: bool) -> None:
+    """Play a whole game on a running server with scripted participants and a facilitator.
+
+    Prints the result (gedragen or not, with the support per group), then the addresses of
+    the summary page and of each of its downloads, one per line. The people and what they
+    say: rolwissel_client/scripted.py and scenarios/simulate/.
+    """
+    from rolwissel_client.connection import SimulationError
+    from rolwissel_client.scripted import ScriptedGame
+
+    def say(step: str) -> None:
+        click.echo(f"simulate: {step}", err=True)
+
+    game = ScriptedGame(
+        url=url,
+        players=players,
+        scenario_id=scenario_id,
+        seed=seed,
+        lang=lang,
+        log=say if verbose else None,
+    )
+    try:
+        outcome = game.play()
+    except SimulationError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        game.close()
+    click.echo(outcome.sentence)
+    for address in outcome.urls:
+        click.echo(address)
 
 
 @cli.command("protocol-doc")
@@ -115,7 +148,7 @@ def show_config() -> None:
         value = app.config.get(name)
         if name == "SECRET_KEY":
             value = "(set)" if value else "(not set)"
-        elif name == "DATABASE_URL":
+        elif name in URL_SETTINGS and value:
             value = _safe_url(str(value))
         env = " (env)" if f"ROLWISSEL_{name}" in os.environ and name in ENVIRONMENT else ""
         click.echo(f"{name} = {value}{env}")

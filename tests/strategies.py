@@ -36,3 +36,16 @@ objection_counts = st.integers(0, 40)
 thresholds = st.sampled_from(["1", "1/2", "2/3", "3/4", "1/3", "3/5"])
 # The votes of six players, None for one who did not vote.
 vote_lists = st.lists(st.one_of(st.none(), vote_choices), min_size=6, max_size=6)
+# Socket.IO packets as a client could send them: a type digit, maybe attachments, a namespace,
+# an ack id, then JSON-ish text (valid or not), so the message gate's reading can be compared
+# with python-socketio's.
+_packet_heads = st.sampled_from(["0", "1", "2", "3", "4", "5", "6", "7", "²", "x", ""])
+_packet_tails = st.one_of(
+    st.text(alphabet='[]{}",:-/0123456789abcnultre²٣ \\', max_size=40),
+    st.builds(
+        lambda n, body: f"{n}{body}",
+        st.sampled_from(["", "1-", "12-", "/", "/x,", "/x?y=1,", "7", "٣", "0" * 101]),
+        st.sampled_from(['["a",1]', '{"a":1}', "[", "NaN", '"x"', "", "[[[[]]]]", "[1e999]"]),
+    ),
+)
+socketio_packets = st.builds(lambda head, tail: head + tail, _packet_heads, _packet_tails)

@@ -37,7 +37,8 @@ from game.engine.state import (
     VoteChoice,
 )
 from game.engine.wording import fraction_text, result_sentence, threshold_text
-from game.scenarios.schema import LANGUAGES, RoleCard, Scenario, Secret, Text
+from game.languages import LANGUAGES
+from game.scenarios.schema import RoleCard, Scenario, Secret, Text
 
 JSON = dict[str, Any]
 

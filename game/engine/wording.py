@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from game.engine.decision import DecisionResult, GroupSupport
 from game.engine.roles import ROLE_ORDER, Role
+from game.languages import language
 
 # One person of a group, and the group as a whole.
 ROLE_SINGULAR = {
@@ -28,15 +29,10 @@ ROLE_PLURAL = {
 }
 
 
-def lang_or_default(lang: str | None) -> str:
-    """The language to use: 'en' when asked for, Dutch for anything else."""
-    return "en" if lang == "en" else "nl"
-
-
 def role_name(role: Role | str, lang: str, *, plural: bool = False) -> str:
     """A role as a word: 'raadslid' / 'raadsleden', 'council member' / 'council members'."""
     table = ROLE_PLURAL if plural else ROLE_SINGULAR
-    return table[lang_or_default(lang)][Role(role)]
+    return table[language(lang)][Role(role)]
 
 
 def fraction_text(value: Fraction) -> str:
@@ -47,14 +43,14 @@ def fraction_text(value: Fraction) -> str:
 
 def threshold_text(threshold: Fraction, lang: str = "nl") -> str:
     """The threshold as people say it: '2 van de 3' / '2 out of 3' (everyone: '1 van de 1')."""
-    if lang_or_default(lang) == "en":
+    if language(lang) == "en":
         return f"{threshold.numerator} out of {threshold.denominator}"
     return f"{threshold.numerator} van de {threshold.denominator}"
 
 
 def join_words(words: list[str], lang: str) -> str:
     """'a', 'a en b', 'a, b en c' (English: 'a, b and c')."""
-    last = " and " if lang_or_default(lang) == "en" else " en "
+    last = " and " if language(lang) == "en" else " en "
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + last + words[-1]
@@ -79,7 +75,7 @@ def _too_little(below: list[GroupSupport], lang: str) -> str:
 def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
     """The result in one short sentence (at most 15 words); the counts per group go beside
     it as data. "Gedragen: geen bezwaar, en in elke groep genoeg steun." """
-    lang = lang_or_default(lang)
+    lang = language(lang)
     if not result.groups:
         if lang == "en":
             return "Not carried: there was nobody left to vote."
@@ -101,6 +97,6 @@ def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
 
 def gedragen_label(gedragen: bool, lang: str = "nl") -> str:
     """One word for the outcome, for headings and table cells."""
-    if lang_or_default(lang) == "en":
+    if language(lang) == "en":
         return "Carried" if gedragen else "Not carried"
     return "Gedragen" if gedragen else "Niet gedragen"

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from game.engine.views import group_view
-from game.engine.wording import fraction_text, lang_or_default
+from game.engine.wording import fraction_text
 from game.exports import wording as W
 from game.exports.summary import (
     BallotItem,
@@ -22,6 +22,7 @@ from game.exports.summary import (
     Summary,
     VersionItem,
 )
+from game.languages import language
 
 SCHEMA_VERSION = 1
 KIND = "rolwissel.summary"
@@ -116,7 +117,7 @@ def _ballot(item: BallotItem, lang: str) -> JSON:
 
 def to_data(summary: Summary, lang: str = "nl") -> JSON:
     """The summary as JSON-ready data in `lang`, following schema version 1."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     decision = summary.decision
     return {
         "schema_version": SCHEMA_VERSION,

@@ -6,21 +6,22 @@ acknowledged and the viewers told. One fsync per batch instead of one per action
 `synchronous=FULL` affordable.
 
 The cache holds each room's current state and can always be rebuilt from the database (the
-newest snapshot, then the events after it). When another process wrote to a room first, the
-append hits UNIQUE(room_id, seq): the writer reloads that room from the log and re-applies.
+newest snapshot, then the events after it). When other processes write to the same rooms
+(`shared`), each batch first catches its rooms up with the events they wrote, so nothing is
+refused on an old state. Two processes can still take the same seq at the same moment: the
+append hits UNIQUE(room_id, seq), the loser catches up from the log and re-applies.
 
-Under eventlet the blocking database work runs in a real thread (`eventlet.tpool`), so the hub
-keeps answering pings while SQLite syncs; in threading mode it is called directly. Which one
-is chosen by `Runtime.for_mode`, the one place that knows about the async mode.
+Under eventlet the blocking database work runs in a real thread (game/rooms/runtime.py), so
+the hub keeps answering pings while SQLite syncs. Only the write path is here: the stored
+rooms are read in game/rooms/queries.py, the crash points are in game/rooms/crash.py and the
+log line of each action is game/rooms/action_log.py.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import signal
-import sys
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,114 +31,26 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
-from game.engine import codec, replay, rules
+from game.codes import ServerCode
+from game.engine import codec, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
+from game.rooms.action_log import log_action
+from game.rooms.crash import CrashPoints
+from game.rooms.queries import StoredRoom, load_room, news_after
+from game.rooms.runtime import Runtime, call_here
 from game.store import log
 from game.store.db import Database
 from game.store.models import Room, Seat
-from game.web.protocol import ServerCode
 
 logger = logging.getLogger("rolwissel.writer")
-action_log = logging.getLogger("rolwissel.actions")
 
 MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
-MAX_ATTEMPTS = 3  # re-applies after a conflict with another process before giving up
+# Re-applies after a conflict with another process before giving up. Each costs one read of
+# the events the other wrote; a room busy on several processes may lose a few in a row.
+MAX_ATTEMPTS = 10
 WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
-
-
-# The async mode, in one place
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """How to start a task, wait, queue and run blocking work, for one async mode."""
-
-    mode: str
-    spawn: Callable[..., Any]
-    sleep: Callable[[float], Any]
-    blocking: Callable[..., Any]  # blocking(fn, *args) -> fn(*args), off the hub if needed
-    make_queue: Callable[[], Any]
-    make_event: Callable[[], Any]
-
-    @classmethod
-    def for_mode(cls, mode: str) -> Runtime:
-        """eventlet: green tasks, blocking work in a real thread. threading: plain threads."""
-        if mode == "eventlet":
-            import eventlet
-            import eventlet.queue
-            import eventlet.tpool
-
-            # threading.Event is green here: `rolwissel serve` monkey-patched before imports.
-            return cls(
-                mode=mode,
-                spawn=eventlet.spawn,
-                sleep=eventlet.sleep,
-                blocking=eventlet.tpool.execute,
-                make_queue=eventlet.queue.LightQueue,
-                make_event=threading.Event,
-            )
-        return cls(
-            mode="threading",
-            spawn=_spawn_thread,
-            sleep=time.sleep,
-            blocking=_call,
-            make_queue=queue.Queue,
-            make_event=threading.Event,
-        )
-
-
-def _spawn_thread(fn: Callable[..., Any], *args: Any) -> threading.Thread:
-    thread = threading.Thread(target=fn, args=args, daemon=True, name="rolwissel-writer")
-    thread.start()
-    return thread
-
-
-def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
-# Fault injection for the crash test
-
-
-CRASH_POINTS = (
-    "before_commit",
-    "after_commit_before_ack",
-    "after_ack_before_broadcast",
-    "mid_broadcast",
-)
-
-
-class CrashPoints:
-    """A test hook: ROLWISSEL_CRASH_AT=<point>:<nth> kills this process with SIGKILL the nth
-    time the write path reaches <point>. Unset (always, outside tests) it does nothing."""
-
-    def __init__(self, spec: str | None) -> None:
-        self.targets: dict[str, int] = {}
-        self.counts: dict[str, int] = {}
-        for part in (spec or "").split(","):
-            if not part.strip():
-                continue
-            point, _, nth = part.strip().partition(":")
-            if point not in CRASH_POINTS:
-                raise ValueError(f"ROLWISSEL_CRASH_AT: unknown point {point!r}")
-            self.targets[point] = int(nth or "1")
-
-    @classmethod
-    def from_environment(cls) -> CrashPoints:
-        return cls(os.environ.get("ROLWISSEL_CRASH_AT"))
-
-    def reach(self, point: str) -> None:
-        """Count one arrival at `point`; die here when it is the chosen one."""
-        if point not in self.targets:
-            return
-        self.counts[point] = self.counts.get(point, 0) + 1
-        if self.counts[point] == self.targets[point]:
-            logger.warning("crash_at point=%s nth=%d", point, self.counts[point])
-            for handler in logging.getLogger().handlers:
-                handler.flush()
-            sys.stderr.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 # What a sender hands in and gets back
@@ -202,23 +115,11 @@ class Job:
 _STOP = object()
 
 
-# The cache
-
-
-@dataclass
-class RoomCache:
-    """A room's current state and the keys already applied; rebuildable from the database."""
-
-    state: RoomState
-    keys: dict[tuple[str, str], int]
-    snapshot_seq: int
-
-
 @dataclass
 class _Working:
     """A room during one batch: changes wait here until the commit succeeds."""
 
-    base: RoomCache
+    base: StoredRoom
     state: RoomState
     snapshot_seq: int
     entries: list[log.Entry] = field(default_factory=list)
@@ -245,6 +146,7 @@ class RoomWriter:
         snapshot_every: int = 100,
         crash: CrashPoints | None = None,
         on_commit: Callable[[list[RoomState]], None] | None = None,
+        shared: bool = False,
     ) -> None:
         # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
         # by callers on the hub: green locks must never be shared between OS threads.
@@ -253,12 +155,14 @@ class RoomWriter:
         self.runtime = runtime
         # SQLite is C code that eventlet cannot green: its work goes to a real thread.
         # psycopg with PSYCOPG_WAIT_FUNC=wait_select is cooperative already.
-        self._offload = runtime.blocking if db.is_sqlite else _call
+        self._offload = runtime.blocking if db.is_sqlite else call_here
         self.window_s = max(0.0, window_ms) / 1000
         self.snapshot_every = max(1, snapshot_every)
         self.crash = crash or CrashPoints(None)
         self.on_commit = on_commit
-        self.rooms: dict[str, RoomCache] = {}
+        # Other server processes write to the same rooms: catch up before every use.
+        self.shared = shared
+        self.rooms: dict[str, StoredRoom] = {}
         self._lock = threading.Lock()
         self._queue = runtime.make_queue()
         self._accepting = True
@@ -281,7 +185,7 @@ class RoomWriter:
         job.done = self.runtime.make_event()
         self._queue.put(job)
         if not job.done.wait(WAIT_S):
-            logger.error("writer_timeout room=%s", job.room_id)
+            logger.error(line("writer_timeout", room=job.room_id))
             return Refused(ServerCode.SERVER_ERROR)
         assert job.outcome is not None
         return job.outcome
@@ -297,7 +201,10 @@ class RoomWriter:
     # Reading the cache
 
     def state(self, room_id: str) -> RoomState | None:
-        """The room's current state, loaded from the database on first use."""
+        """The room's current state, loaded from the database on first use; caught up with
+        what other processes wrote when they share the rooms."""
+        if self.shared:
+            return self.refresh(room_id)
         cached = self.rooms.get(room_id)
         if cached is not None:
             return cached.state
@@ -307,36 +214,41 @@ class RoomWriter:
         return self._remember(room_id, loaded).state
 
     def refresh(self, room_id: str) -> RoomState | None:
-        """Catch up with events another process wrote; a cheap check when nothing did."""
+        """Catch up with events another process wrote; one indexed read when nothing did."""
         cached = self.rooms.get(room_id)
         if cached is None:
-            return self.state(room_id)
-        with self.reader.sessions() as session:
-            newest = log.last_seq(session, room_id)
-        if newest > cached.state.version:
             loaded = self.load(room_id, self.reader)
-            if loaded is not None:
-                return self._remember(room_id, loaded).state
-        return cached.state
+            return None if loaded is None else self._remember(room_id, loaded).state
+        return self._remember(room_id, self._caught_up(cached, self.reader)).state
 
-    def load(self, room_id: str, db: Database | None = None) -> RoomCache | None:
-        """Rebuild a room from the database: its newest snapshot, then the events after it."""
-        with (db or self.reader).sessions() as session:
-            snapshot = log.latest_snapshot(session, room_id)
-            start = None
-            snapshot_seq = 0
-            if snapshot is not None:
-                snapshot_seq, state_json = snapshot
-                start = codec.state_from_json(state_json)
-            entries = log.read_after(session, room_id, snapshot_seq)
-            if start is None and not entries:
-                return None
-            events = [codec.event_from_json(e.payload) for e in entries]
-            state = replay.fold(events, start=start)
-            keys = log.known_keys(session, room_id)
-        return RoomCache(state=state, keys=keys, snapshot_seq=snapshot_seq)
+    def cached(self, room_id: str) -> RoomState | None:
+        """The room's state when it is in memory; never reads the database."""
+        found = self.rooms.get(room_id)
+        return found.state if found is not None else None
 
-    def _remember(self, room_id: str, loaded: RoomCache) -> RoomCache:
+    def forget(self, room_id: str) -> None:
+        """Drop a room from memory; the next use rebuilds it from the database."""
+        with self._lock:
+            self.rooms.pop(room_id, None)
+
+    def load(self, room_id: str, db: Database | None = None) -> StoredRoom | None:
+        """Rebuild a room from the database (the reader's engine unless told otherwise)."""
+        return load_room(db or self.reader, room_id)
+
+    def _caught_up(self, cached: StoredRoom, db: Database) -> StoredRoom:
+        """`cached` with what other processes wrote since (itself when they wrote nothing)."""
+        # Read the state once: folding the news onto a newer state than the one it was read
+        # after would apply some events twice.
+        start = cached.state
+        news = news_after(db, start)
+        if news is None:
+            return cached
+        state, keys = news
+        with self._lock:  # the keys of a cached room grow while the writer commits
+            merged = {**cached.keys, **keys}
+        return StoredRoom(state=state, keys=merged, snapshot_seq=cached.snapshot_seq)
+
+    def _remember(self, room_id: str, loaded: StoredRoom) -> StoredRoom:
         # A slower reader must never put back an older state than the writer published.
         with self._lock:
             cached = self.rooms.get(room_id)
@@ -388,8 +300,9 @@ class RoomWriter:
                 self._finish(item, Refused(ServerCode.SERVER_RESTARTING))
 
     def _process(self, batch: list[Job]) -> None:
+        behind: set[str] = set()  # rooms another process wrote to first: catch up
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            working, outcomes = self._apply_all(batch)
+            working, outcomes = self._apply_all(batch, behind)
             changed = [w for w in working.values() if w.entries]
             try:
                 if changed:
@@ -397,23 +310,28 @@ class RoomWriter:
                     self._offload(self._write, changed)
                 break
             except IntegrityError:
-                # Another process took a seq first: our cache is behind. Reload and redo.
+                # Another process took a seq first: our cache is behind. Catch up and redo.
                 logger.warning("writer_conflict rooms=%d attempt=%d", len(changed), attempt)
-                for room in changed:
-                    self.rooms.pop(room.state.room_id, None)
                 if attempt == MAX_ATTEMPTS:
                     raise
+                behind = {room.state.room_id for room in changed}
+                # A moment of a random length, so two losers do not collide again in step.
+                self.runtime.sleep(random.uniform(0, 0.002 * attempt))
             except Exception:
                 for room in changed:
                     self.rooms.pop(room.state.room_id, None)
                 raise
         with self._lock:
             for room in changed:
-                base = room.base
-                base.state = room.state
-                base.keys.update(room.new_keys)
-                base.snapshot_seq = room.snapshot_seq
-                self.rooms[room.state.room_id] = base
+                room_id = room.state.room_id
+                # Keys only grow, so the dict is shared; a cached state is never changed in
+                # place (a reader catching up may be folding onto it right now).
+                room.base.keys.update(room.new_keys)
+                committed = StoredRoom(room.state, room.base.keys, room.snapshot_seq)
+                cached = self.rooms.get(room_id)
+                # A reader may have caught up past this commit already: keep the newer.
+                if cached is None or cached.state.version <= committed.state.version:
+                    self.rooms[room_id] = committed
         if changed:
             self.crash.reach("after_commit_before_ack")
         for job, outcome in outcomes:
@@ -426,23 +344,25 @@ class RoomWriter:
             if self.on_commit is not None:
                 self.on_commit([room.state for room in changed])
 
-    def _apply_all(self, batch: list[Job]) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
+    def _apply_all(
+        self, batch: list[Job], behind: set[str]
+    ) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
         working: dict[str, _Working] = {}
         outcomes: list[tuple[Job, Outcome]] = []
         for job in batch:
-            outcomes.append((job, self._apply_one(job, working)))
+            outcomes.append((job, self._apply_one(job, working, behind)))
         return working, outcomes
 
-    def _apply_one(self, job: Job, working: dict[str, _Working]) -> Outcome:
+    def _apply_one(self, job: Job, working: dict[str, _Working], behind: set[str]) -> Outcome:
         if job.new_rooms:
             for new in job.new_rooms:
                 state = new.created.state
-                base = RoomCache(state=state, keys={}, snapshot_seq=0)
-                room = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
-                room.entries = _entries(1, new.created.events)
-                working[new.room_id] = room
+                base = StoredRoom(state=state, keys={}, snapshot_seq=0)
+                made = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
+                made.entries = _entries(1, new.created.events)
+                working[new.room_id] = made
             return Applied(version=1)
-        room = working.get(job.room_id) or self._working(job.room_id)
+        room = working.get(job.room_id) or self._working(job.room_id, job.room_id in behind)
         if room is None:
             return Refused(ServerCode.UNKNOWN_ROOM)
         working[job.room_id] = room
@@ -466,17 +386,22 @@ class RoomWriter:
             room.snapshot_seq = room.state.version
         return Applied(version=room.state.version)
 
-    def _working(self, room_id: str) -> _Working | None:
+    def _working(self, room_id: str, behind: bool = False) -> _Working | None:
         base = self.rooms.get(room_id)
         if base is None:
             loaded = self._offload(self.load, room_id, self.db)
             if loaded is None:
                 return None
             base = self._remember(room_id, loaded)
+        elif self.shared or behind:
+            base = self._remember(room_id, self._offload(self._caught_up, base, self.db))
         return _Working(base=base, state=base.state, snapshot_seq=base.snapshot_seq)
 
     def _write(self, rooms: list[_Working]) -> None:
         """One transaction for the whole batch. Runs in a real thread under eventlet."""
+        # Rooms in one order in every process: two batches that wait on each other's rows
+        # (PostgreSQL holds a conflicting insert until the other commits) never deadlock.
+        rooms = sorted(rooms, key=lambda room: room.state.room_id)
         with self.db.sessions() as session, session.begin():
             for room in rooms:
                 new = room.new_room
@@ -560,25 +485,3 @@ def _outcome_code(outcome: Outcome) -> str:
     if isinstance(outcome, Applied):
         return "duplicate" if outcome.duplicate else "ok"
     return str(outcome.code)
-
-
-def actor_role(actor: str | None) -> str:
-    """The kind of sender for the log: never who it is, never what they typed."""
-    if actor is None:
-        return "screen"
-    return "facilitator" if actor == FACILITATOR else "participant"
-
-
-def log_action(
-    *, room: str, seq: int | None, actor: str | None, kind: str, ms: float, outcome: str
-) -> None:
-    """The one log line per action: room, seq, actor's role, type, time taken, outcome."""
-    action_log.info(
-        "action room=%s seq=%s actor_role=%s type=%s ms=%.1f outcome=%s",
-        room,
-        seq if seq is not None else "-",
-        actor_role(actor),
-        kind,
-        ms,
-        outcome,
-    )

@@ -10,10 +10,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from game.codes import ServerCode
 from game.engine.errors import ErrorCode
-from game.web.protocol import LANGUAGES, ServerCode
-
-DEFAULT_LANGUAGE = "nl"
+from game.languages import language
 
 SENTENCES: dict[str, dict[str, str]] = {
     # The rules of the game (game.engine.errors.ErrorCode)
@@ -199,7 +198,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "not every role can be taken. And someone who missed a round cannot play that role "
         "any more.",
     },
-    # The server and the socket protocol (game.web.protocol.ServerCode)
+    # The server and the socket protocol (game.codes.ServerCode)
     ServerCode.NOT_AN_OBJECT: {
         "nl": "Dit bericht klopt niet. Laad de pagina opnieuw.",
         "en": "This message is not valid. Reload the page.",
@@ -268,6 +267,34 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Er ging iets mis bij de server. Probeer het nog eens.",
         "en": "Something went wrong on the server. Please try again.",
     },
+    ServerCode.TOO_MANY_CONNECTIONS: {
+        "nl": "Er zijn te veel verbindingen vanaf jouw netwerk. Wacht even en probeer het opnieuw.",
+        "en": "There are too many connections from your network. Wait a moment and try again.",
+    },
+    ServerCode.SERVER_BUSY: {
+        "nl": "De server heeft het nu te druk. Probeer het over een minuut opnieuw.",
+        "en": "The server is too busy right now. Try again in a minute.",
+    },
+    ServerCode.AUTH_TIMEOUT: {
+        "nl": "Verbinden duurde te lang. Laad de pagina opnieuw.",
+        "en": "Connecting took too long. Reload the page.",
+    },
+    ServerCode.BODY_TOO_LARGE: {
+        "nl": "Wat je stuurt is te groot. Maak het korter en probeer het opnieuw.",
+        "en": "What you sent is too large. Make it shorter and try again.",
+    },
+    ServerCode.BAD_PACKET: {
+        "nl": "Dit bericht kan de server niet lezen. Laad de pagina opnieuw.",
+        "en": "The server cannot read this message. Reload the page.",
+    },
+    ServerCode.UNKNOWN_EVENT: {
+        "nl": "Dit soort bericht kent de server niet. Laad de pagina opnieuw.",
+        "en": "The server does not know this kind of message. Reload the page.",
+    },
+    ServerCode.BAD_TEXT: {
+        "nl": "Je tekst bevat een teken dat niet kan. Haal het weg en probeer het opnieuw.",
+        "en": "Your text contains a character that is not allowed. Remove it and try again.",
+    },
 }
 
 
@@ -279,10 +306,5 @@ class _Blank(dict[str, Any]):
 def message(code: str, lang: str | None = None, detail: Mapping[str, Any] | None = None) -> str:
     """The sentence for `code` in `lang` (Dutch when unknown), with the detail's values."""
     sentences = SENTENCES.get(code, SENTENCES[ServerCode.SERVER_ERROR])
-    text = sentences.get(lang or DEFAULT_LANGUAGE) or sentences[DEFAULT_LANGUAGE]
+    text = sentences[language(lang)]
     return string.Formatter().vformat(text, (), _Blank(detail or {}))
-
-
-def language(value: object) -> str:
-    """A supported language code, Dutch for anything else."""
-    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
