@@ -333,3 +333,75 @@ def test_reflection_kind_follows_the_role_played() -> None:
         None,
         "decision",
     ]
+
+
+def test_a_late_joiner_gets_the_home_role_last_when_every_place_is_as_even() -> None:
+    """Joining a balanced room of three in round 1, every shift leaves the rounds equally
+    even: the one with the home role in round 3 is taken."""
+    for home in Role:
+        state = room_with_players([IN, RA, AM])
+        joiner = A.Join(actor="late", at=T0 + 500, player_id="late", name="Laat", home_role=home)
+        state = do(state, joiner)
+        player = state.player("late")
+        assert player is not None
+        assert player.rotation[2] == home
+        assert sorted(player.rotation) == sorted(Role)  # type: ignore[type-var]
+
+
+def test_a_late_joiner_takes_the_place_that_keeps_rounds_even() -> None:
+    """Two players in round 1 (shifts 0 and 1): the joiner takes the third shift, even when
+    that does not give them their home role last."""
+    players = (seat("a", AM, (IN, RA, AM)), seat("b", IN, (RA, AM, IN)))
+    state = room_at(1, players)
+    assert rotation.late_rotation(state, IN) == (AM, IN, RA)  # home role (inwoner) in round 2
+    assert rotation.late_rotation(room_at(2, players), RA) == (None, IN, RA)
+
+
+def test_report_is_empty_outside_rounds_one_to_three() -> None:
+    """The lobby and round 4 have no rotation to report on, whoever joined late."""
+    assert rotation.report(room_with_players([IN], started=False)) == ()
+    late = room_at(4, (seat("a", IN, (None, None, RA)), seat("b", RA, (IN, RA, AM))))
+    assert rotation.report(late) == ()
+    assert rotation.report(room_at(3, late.players)) != ()
+
+
+def test_report_names_the_player_and_roles_missed_and_the_counts_per_round() -> None:
+    """A missed role names its player and the roles; an unbalanced round gives its counts."""
+    state = room_at(
+        2,
+        (
+            seat("a", IN, (IN, RA, AM)),
+            seat("b", IN, (IN, RA, AM)),
+            seat("c", RA, (None, AM, IN)),
+        ),
+    )
+    issues = {(i.kind, i.round, i.player_id): i for i in rotation.report(state)}
+    missed = issues[("missed_role", None, "c")]
+    assert missed.roles == ("raadslid",)
+    unbalanced = issues[("unbalanced", 2, None)]
+    assert dict(unbalanced.counts) == {"inwoner": 0, "raadslid": 2, "ambtenaar": 1}
+    assert unbalanced.fixable and not missed.fixable
+    assert issues[("unbalanced", 3, None)].counts == (
+        ("inwoner", 1),
+        ("raadslid", 0),
+        ("ambtenaar", 2),
+    )
+
+
+def test_a_rebalance_keeps_the_rounds_a_late_joiner_missed_empty() -> None:
+    """A player who joined in round 2 keeps no role in round 1 and two different roles after."""
+    state = room_at(
+        2,
+        (
+            seat("a", IN, (IN, RA, AM)),
+            seat("b", IN, (IN, RA, AM)),
+            seat("c", RA, (None, RA, AM)),
+        ),
+    )
+    plans = rotation.rebalance(state)
+    assert plans["c"][0] is None
+    assert plans["c"][1] is not None and plans["c"][2] is not None
+    assert plans["c"][1] != plans["c"][2]
+    assert all(len(plan) == 3 for plan in plans.values())
+    for r in (2, 3):
+        assert sorted(Counter(plan[r - 1] for plan in plans.values()).values()) == [1, 1, 1]

@@ -348,6 +348,7 @@ def test_public_view_of_a_room_in_play() -> None:
         "paused": False,
     }
     assert public["step_changed_at"] == state.step_changed_at == T0 + 100
+    assert public["scenario_id"] == "testcasus"
     assert public["timer"] == {
         "started_at": T0 + 10**7,
         "duration_ms": 120_000,
@@ -719,14 +720,21 @@ def proposed() -> RoomState:
     state = do(state, A.OpenVote(actor=F, at=clock()))
     state = do(state, A.CastVote(actor="p1", at=clock(), choice=VoteChoice.EENS))
     state = do(state, A.CloseVote(actor=F, at=clock()))
-    return do(state, A.DraftProposal(actor=F, at=clock(), text="Ja, maar", conditions=()))
+    amended = (A.ConditionInput(text="Een evaluatie"), A.ConditionInput(text="Na een jaar"))
+    return do(state, A.DraftProposal(actor=F, at=clock(), text="Ja, maar", conditions=amended))
 
 
 def test_draft_and_versions_are_public() -> None:
     """Everyone reads the draft and every version voted on, with their conditions."""
     state = proposed()
     public = views.public_view(state)
-    assert public["draft"] == {"text": "Ja, maar", "conditions": []}
+    assert public["draft"] == {
+        "text": "Ja, maar",
+        "conditions": [
+            {"id": "k2", "text": "Een evaluatie", "source_card_id": None},
+            {"id": "k3", "text": "Na een jaar", "source_card_id": None},
+        ],
+    }
     assert public["versions"] == [
         {
             "number": 1,
