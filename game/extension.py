@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from game.rooms.writer import RoomWriter
     from game.scenarios.schema import Scenario
     from game.store.db import Database
+    from game.store.retention import Policy
 
 KEY = "rolwissel"
 
@@ -44,6 +45,7 @@ class Rolwissel:
     writer_db: Database
     scenarios: Mapping[str, Scenario]
     max_message_bytes: int
+    retention: Policy
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish the batch in hand, then close the databases (tests, shutdown)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import signal
 import socket
 import sys
@@ -52,6 +53,8 @@ def run(host: str, port: int, mode: str) -> int:
         )
         return 2
 
+    from sqlalchemy.exc import DatabaseError
+
     from game import create_app
     from game.scenarios.loader import ScenarioError
 
@@ -60,12 +63,27 @@ def run(host: str, port: int, mode: str) -> int:
     except ScenarioError as error:
         print(f"Rolwissel start niet: een casus-bestand klopt niet.\n{error}", file=sys.stderr)
         return 1
+    except DatabaseError as error:
+        # One sentence, no traceback: what an operator must look at, and what it said.
+        said = str(error.orig if error.orig is not None else error).splitlines()[0]
+        print(
+            "Rolwissel start niet: de database is beschadigd of geen database "
+            f"(the database is damaged or not a database: {said}); "
+            "zet een back-up terug of kies een ander DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return 1
     ext = extension(app)
     started = time.perf_counter()
     rooms = ext.service.rebuild_active()
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        "rebuilt rooms=%d ms=%.0f scenarios=%d mode=%s", rooms, elapsed_ms, len(ext.scenarios), mode
+        "rebuilt rooms=%d damaged=%d ms=%.0f scenarios=%d mode=%s",
+        rooms - len(ext.writer.damaged),
+        len(ext.writer.damaged),
+        elapsed_ms,
+        len(ext.scenarios),
+        mode,
     )
 
     stop = threading.Event()
@@ -82,6 +100,7 @@ def run(host: str, port: int, mode: str) -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     ext.socketio.start_background_task(watch)
+    ext.socketio.start_background_task(_purge_now_and_then, ext, app.config["PURGE_INTERVAL_S"])
     print(f"Rolwissel draait op http://{host}:{port}/", flush=True)
     ext.socketio.run(
         app,
@@ -93,6 +112,19 @@ def run(host: str, port: int, mode: str) -> int:
         allow_unsafe_werkzeug=mode == "threading",
     )
     return 0
+
+
+def _purge_now_and_then(ext: Rolwissel, interval_s: float) -> None:
+    """Delete the games past their retention every `interval_s` seconds, the first time at a
+    random moment within the first interval. Every server process runs this; no process is
+    special: a purge is idempotent, so two at once delete each game once."""
+    ext.socketio.sleep(random.uniform(0, interval_s))
+    while True:
+        try:
+            ext.lifecycle.purge(ext.retention)
+        except Exception as error:  # the next round tries again; the reason goes to the log
+            logger.error("purge_failed error=%s", type(error).__name__)
+        ext.socketio.sleep(interval_s)
 
 
 def _shutdown(ext: Rolwissel) -> None:
