@@ -136,8 +136,9 @@ def simulate(url: str, players: int, scenario_id: str, seed: int, lang: str, ver
     """Play a whole game on a running server with scripted participants and a facilitator.
 
     Prints the result (gedragen or not, with the support per group), then the addresses of
-    the summary page and of each of its downloads, one per line. The people and what they
-    say: rolwissel_client/scripted.py and scenarios/simulate/.
+    the summary page (with its key after `#k=`) and of each of its downloads (they need the
+    key as `Authorization: Bearer <key>`, or the page opened first), one per line. The people
+    and what they say: rolwissel_client/scripted.py and scenarios/simulate/.
     """
     from rolwissel_client.connection import SimulationError
     from rolwissel_client.scripted import ScriptedGame
