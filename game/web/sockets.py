@@ -86,7 +86,9 @@ def close_on_notice(socketio: SocketIO, closed: Callable[[str, str], None]) -> N
 
         def handle_emit(message: dict[str, Any]) -> None:
             deliver(message)
-            after(message.get("event"), message.get("data"), message.get("room"))
+            data = message.get("data")  # the queue carries the arguments as a list
+            first = data[0] if isinstance(data, list) and len(data) == 1 else data
+            after(message.get("event"), first, message.get("room"))
 
         manager._handle_emit = handle_emit
     else:
