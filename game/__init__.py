@@ -154,7 +154,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
-    api.limiter.init_app(app)
     sockets.register(socketio)
     proxies = int(cfg["TRUSTED_PROXIES"])
     if proxies:

@@ -64,7 +64,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The address people type or scan, when the server sits behind a proxy that changes
         # it (for example https://rolwissel.example.nl); None uses the request's own host.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage; memory:// is right for one process, redis:// for several.
+        # Where the rate limits count (the `limits` library's storage): memory:// is right
+        # for one process, redis:// for several.
         "RATELIMIT_STORAGE_URI": "memory://",
         # The largest message a browser may send on the socket, in bytes of JSON.
         "MAX_MESSAGE_BYTES": 8 * 1024,

@@ -14,8 +14,6 @@ from typing import Annotated, Any
 
 import segno
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from game.codes import ServerCode
@@ -28,15 +26,13 @@ from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Applied, Job, Refused
 from game.web.messages import message
-from game.web.ratelimit import JoinLimits
+from game.web.ratelimit import ApiLimits
 
 logger = logging.getLogger("rolwissel.api")
 
 bp = Blueprint("api", __name__)
 
-# Per client address (ProxyFix makes it the client's behind TRUSTED_PROXIES proxies).
-limiter = Limiter(key_func=get_remote_address)
-JOIN_LIMITS_KEY = "rolwissel.join_limits"
+LIMITS_KEY = "rolwissel.api_limits"
 # How long /healthz waits for its write before it says the database cannot be written.
 HEALTH_WRITE_WAIT_S = 5.0
 
@@ -156,12 +152,26 @@ def bearer() -> str:
     return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
 
 
-def _tables_asked() -> int:
-    """How many tables a "new game" asks for (1 when it does not say): the cost of the
-    request against ROOM_CREATE_LIMIT, so N tables count N."""
-    body = request.get_json(silent=True)
-    tables = body.get("tables", 1) if isinstance(body, dict) else 1
-    return tables if isinstance(tables, int) and 1 <= tables <= 12 else 1
+def client_address() -> str:
+    """The client's address: the connection's, or behind TRUSTED_PROXIES proxies the one they
+    passed on (werkzeug's ProxyFix, installed by create_app). Only the rate limits use it, in
+    memory; it is never stored."""
+    return request.remote_addr or "-"
+
+
+def api_limits() -> ApiLimits:
+    """The app's API rate limits (game/web/ratelimit.py), made on first use."""
+    found = current_app.extensions.get(LIMITS_KEY)
+    if found is None:
+        cfg = current_app.config
+        found = ApiLimits(
+            cfg["RATELIMIT_STORAGE_URI"],
+            cfg["ROOM_CREATE_LIMIT"],
+            cfg["JOIN_FAIL_LIMIT"],
+            cfg["JOIN_GUESS_LIMIT"],
+        )
+        current_app.extensions[LIMITS_KEY] = found
+    return found
 
 
 @bp.get("/api/scenarios")
@@ -181,14 +191,16 @@ def scenarios() -> Response:
 
 
 @bp.post("/api/rooms")
-@limiter.limit(lambda: current_app.config["ROOM_CREATE_LIMIT"], cost=_tables_asked)
 def create_rooms() -> tuple[Response, int]:
     """Sent by the start page's "new game": creates the rooms and returns their links and
-    the facilitator token (kept in that browser; only its hash is stored)."""
+    the facilitator token (kept in that browser; only its hash is stored). Each table counts
+    against ROOM_CREATE_LIMIT of the client's address."""
     lang = _asked_language()
     body = _body(CreateRooms)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
+    if not api_limits().create(client_address(), body.tables):
+        return refusal(ServerCode.TOO_MANY_ROOMS, lang)
     created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
@@ -211,18 +223,6 @@ def _created(created: CreatedRooms) -> dict[str, Any]:
     return answer
 
 
-def join_limits() -> JoinLimits:
-    """The app's failed-join counts (game/web/ratelimit.py), made on first use."""
-    found = current_app.extensions.get(JOIN_LIMITS_KEY)
-    if found is None:
-        cfg = current_app.config
-        found = JoinLimits(
-            cfg["RATELIMIT_STORAGE_URI"], cfg["JOIN_FAIL_LIMIT"], cfg["JOIN_GUESS_LIMIT"]
-        )
-        current_app.extensions[JOIN_LIMITS_KEY] = found
-    return found
-
-
 @bp.post("/api/join")
 def join() -> tuple[Response, int]:
     """Sent by the join page: a seat in the room with this code. Returns the seat token
@@ -233,8 +233,8 @@ def join() -> tuple[Response, int]:
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
     code = seats.normalise_code(body.code)
-    address = get_remote_address()
-    limits = join_limits()
+    address = client_address()
+    limits = api_limits()
     if limits.refused(address, code or "-"):
         return refusal(ServerCode.TOO_MANY_ATTEMPTS, lang)
     info = extension().queries.room_by_code(code) if code else None
@@ -315,17 +315,6 @@ def readmit(room_id: str) -> tuple[Response, int]:
     if isinstance(outcome, Refused):
         return refusal(outcome.code, lang, outcome.detail)
     return jsonify({"ok": True}), 200
-
-
-@bp.app_errorhandler(429)
-def too_many(_error: Exception) -> tuple[Response, int]:
-    """Flask-Limiter's refusal, as our JSON with a sentence."""
-    code = (
-        ServerCode.TOO_MANY_ROOMS
-        if request.endpoint == "api.create_rooms"
-        else ServerCode.TOO_MANY_ATTEMPTS
-    )
-    return refusal(code, _asked_language())
 
 
 @bp.get("/qr/<code>.svg")

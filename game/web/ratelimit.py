@@ -1,6 +1,12 @@
-"""Failed joins, limited so that a venue behind one address keeps joining.
+"""The HTTP API's rate limits: new tables, and failed joins limited so that a venue behind
+one address keeps joining. (Each socket's own limit is its TokenBucket,
+game/rooms/connections.py.)
 
-Two counts, in the rate-limit storage every process shares (RATELIMIT_STORAGE_URI):
+New tables are counted per client address (ROOM_CREATE_LIMIT): a "new game" with N tables
+counts N, and only when it is let through, so a refused request costs nothing.
+
+Failed joins have two counts, in the rate-limit storage every process shares
+(RATELIMIT_STORAGE_URI):
 
 * per client address AND code (JOIN_FAIL_LIMIT): the same wrong code tried again and again
   locks out only that code from that address, never the right one;
@@ -23,17 +29,25 @@ from limits.storage import Storage
 KNOWN_FOR_S = 12 * 60 * 60
 
 
-class JoinLimits:
-    """The two counts of failed joins, and the codes known to work from an address."""
+class ApiLimits:
+    """The counts of new tables and of failed joins, and the codes known to work from an
+    address, in one storage."""
 
-    def __init__(self, storage_uri: str, per_code: str, per_address: str) -> None:
+    def __init__(self, storage_uri: str, tables: str, per_code: str, per_address: str) -> None:
         found = storage.storage_from_string(storage_uri)
         if not isinstance(found, Storage):
             raise ValueError(f"RATELIMIT_STORAGE_URI {storage_uri!r} is not a synchronous storage")
         self.storage: Storage = found
         self.window = strategies.FixedWindowRateLimiter(self.storage)
+        self.tables = parse(tables)
         self.per_code = parse(per_code)
         self.per_address = parse(per_address)
+
+    def create(self, address: str, tables: int) -> bool:
+        """Count `tables` new tables from `address`, when they fit in its limit."""
+        if not self.window.test(self.tables, "tables", address, cost=tables):
+            return False
+        return self.window.hit(self.tables, "tables", address, cost=tables)
 
     def refused(self, address: str, code: str) -> bool:
         """Whether to refuse this attempt before looking the code up."""

@@ -95,9 +95,9 @@ class Socket:
         """Send an event and return the server's answer."""
         return self.client.call(event, data, timeout=timeout)
 
-    def act(self, kind: str, key: str, **fields: Any) -> dict[str, Any]:
+    def act(self, action: str, key: str, **fields: Any) -> dict[str, Any]:
         """Send an action with this idempotency key; the answer (Ack or Refusal)."""
-        answer = self.call("action", {"type": kind, "key": key, **fields})
+        answer = self.call("action", {"type": action, "key": key, **fields})
         assert isinstance(answer, dict), answer
         return answer
 
