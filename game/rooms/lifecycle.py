@@ -225,6 +225,10 @@ class RoomLifecycle:
         seated player. No key opens nothing; a token of a player who left or was removed
         lets nobody in; the summary's key opens no socket."""
         info = self.queries.room(room_id)
+        if info is not None and not self.queries.stored(room_id):
+            # Deleted where this process did not see it (`rolwissel purge`): forget it here.
+            self.forget_deleted(room_id)
+            info = None
         state = self.service.state(room_id) if info is not None else None
         if info is not None and state is None and self.writer.is_damaged(room_id):
             return Refused(ServerCode.ROOM_DAMAGED)

@@ -112,6 +112,12 @@ class RoomQueries:
             info = self.remember(_info(row))
         return info
 
+    def stored(self, room_id: str) -> bool:
+        """Whether the room is still in the database (not purged by another process or by
+        `rolwissel purge` since its facts were kept here): one primary-key lookup."""
+        with self.reader.sessions() as session:
+            return session.scalar(select(Room.id).where(Room.id == room_id)) is not None
+
     def room_by_code(self, code: str) -> RoomInfo | None:
         """The room with this stored-form join code, or None."""
         with self.reader.sessions() as session:

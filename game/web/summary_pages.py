@@ -123,7 +123,12 @@ class ServiceSource:
         self.service = lifecycle.service
 
     def current_state(self, room_id: str) -> RoomState | None:
-        if self.service.queries.room(room_id) is None:
+        queries = self.service.queries
+        if queries.room(room_id) is None:
+            return None
+        if not queries.stored(room_id):
+            # Deleted where this process did not see it (`rolwissel purge`): forget it here.
+            self.lifecycle.forget_deleted(room_id)
             return None
         return self.service.current(room_id)
 

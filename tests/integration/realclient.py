@@ -101,6 +101,11 @@ class Socket:
         assert isinstance(answer, dict), answer
         return answer
 
+    def view_at(self, version: int) -> dict[str, Any]:
+        """The view once this socket has seen `version` (or later)."""
+        self.wait(lambda: any(s["version"] >= version for s in self.states), f"version {version}")
+        return self.view
+
     @property
     def view(self) -> dict[str, Any]:
         with self._cond:
