@@ -210,24 +210,25 @@ def _bearer() -> str:
     return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
 
 
-def _room_access(room_id: str) -> str | None:
-    """None when this request may read the room's summary, else the refusal's code."""
-    if _granted(f"room:{room_id}"):
+def _access(scope: str, opens: Callable[[str], bool]) -> str | None:
+    """None when this request may read `scope` (a grant cookie for it, or a bearer key that
+    `opens` it), else the refusal's code."""
+    if _granted(scope):
         return None
     key = _bearer()
     if not key:
         return ServerCode.NO_KEY
-    return None if _source().opens_summary(room_id, key) else ServerCode.WRONG_KEY
+    return None if opens(key) else ServerCode.WRONG_KEY
+
+
+def _room_access(room_id: str) -> str | None:
+    """None when this request may read the room's summary, else the refusal's code."""
+    return _access(f"room:{room_id}", lambda key: _source().opens_summary(room_id, key))
 
 
 def _event_access(event_id: str) -> str | None:
     """None when this request may read the event's comparison, else the refusal's code."""
-    if _granted(f"event:{event_id}"):
-        return None
-    key = _bearer()
-    if not key:
-        return ServerCode.NO_KEY
-    return None if _source().opens_event(event_id, key) else ServerCode.WRONG_KEY
+    return _access(f"event:{event_id}", lambda key: _source().opens_event(event_id, key))
 
 
 def _grant(scope: str, path: str, opens: Callable[[str], bool]) -> Response | tuple[Response, int]:
@@ -345,40 +346,27 @@ def _page_helpers(lang: str) -> dict[str, Any]:
     }
 
 
+def _page(template: str, status: str, code: int, **context: Any) -> tuple[str, int]:
+    """The summary or comparison page in one of its states: missing, locked (its script
+    opens it with a key this browser holds), not_yet or ready."""
+    helpers = _page_helpers(current_language())
+    return render_template(template, page="summary", status=status, **helpers, **context), code
+
+
 @bp.get("/room/<room_id>/summary")
 def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
-    lang = current_language()
-    helpers = _page_helpers(lang)
-    known = looks_like_id(room_id) and _source().current_state(room_id) is not None
-    if not known:
-        return render_template(
-            "summary.html", page="summary", status="missing", room_id=None, **helpers
-        ), 404
+    if not looks_like_id(room_id) or _source().current_state(room_id) is None:
+        return _page("summary.html", "missing", 404, room_id=None)
     refused = _room_access(room_id)
     if refused is not None:
-        # The page's script opens it with a key this browser holds (fragment or storage).
-        return render_template(
-            "summary.html", page="summary", status="locked", room_id=room_id, **helpers
-        ), KEY_STATUS[refused]
+        return _page("summary.html", "locked", KEY_STATUS[refused], room_id=room_id)
     summary = summary_of(room_id)
     if summary is None:
-        return render_template(
-            "summary.html", page="summary", status="missing", room_id=None, **helpers
-        ), 404
+        return _page("summary.html", "missing", 404, room_id=None)
     if not summary.closed:
-        return render_template(
-            "summary.html", page="summary", status="not_yet", room_id=room_id, **helpers
-        ), 200
-    return render_template(
-        "summary.html",
-        page="summary",
-        status="ready",
-        room_id=room_id,
-        s=summary,
-        formats=tuple(FORMATS),
-        **helpers,
-    ), 200
+        return _page("summary.html", "not_yet", 200, room_id=room_id)
+    return _page("summary.html", "ready", 200, room_id=room_id, s=summary, formats=tuple(FORMATS))
 
 
 @bp.get("/room/<room_id>/summary.<fmt>")
@@ -435,34 +423,26 @@ def _event_known(event_id: str) -> bool:
 def compare_page(event_id: str) -> tuple[str, int]:
     """Every closed table of an event side by side: decision, gedragen, support, conditions."""
     lang = current_language()
-    helpers = _page_helpers(lang)
     if not _event_known(event_id):
-        return render_template(
-            "compare.html", page="summary", status="missing", event_id=None, **helpers
-        ), 404
+        return _page("compare.html", "missing", 404, event_id=None)
     refused = _event_access(event_id)
     if refused is not None:
-        return render_template(
-            "compare.html", page="summary", status="locked", event_id=event_id, **helpers
-        ), KEY_STATUS[refused]
+        return _page("compare.html", "locked", KEY_STATUS[refused], event_id=event_id)
     found = comparison_of(event_id)
     if found is None:
-        return render_template(
-            "compare.html", page="summary", status="not_yet", event_id=event_id, **helpers
-        ), 200
+        return _page("compare.html", "not_yet", 200, event_id=event_id)
     comparison, _summaries = found
-    return render_template(
+    return _page(
         "compare.html",
-        page="summary",
-        status="ready",
+        "ready",
+        200,
         event_id=event_id,
         c=comparison,
         roles=comparison.roles,
         formats=tuple(FORMATS),
         support_cell=lambda t, r: compare_export.support_cell(t, r, lang),
         outcome_word=lambda t: compare_export.outcome_word(t, lang),
-        **helpers,
-    ), 200
+    )
 
 
 @bp.get("/event/<event_id>/compare.<fmt>")

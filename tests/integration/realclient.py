@@ -139,6 +139,16 @@ class Room:
             body["device"] = device
         return requests.post(f"{self.url}/api/join", json=body, headers=headers, timeout=10)
 
+    def delete(self, url: str | None = None) -> requests.Response:
+        """The facilitator deletes the game (through the server at `url`, this one's when
+        None), confirmed."""
+        return requests.delete(
+            f"{url or self.url}/api/rooms/{self.room_id}",
+            json={"confirm": True},
+            headers=bearer(self.facilitator),
+            timeout=30,
+        )
+
     def seat(self, name: str, role: str = "inwoner", device: str | None = None) -> dict[str, Any]:
         """A new seat: {room_id, player_id, seat_token, ...}."""
         reply = self.join(name, role, device)

@@ -97,6 +97,17 @@ def test_every_page_and_download_with_every_key(live: Server, event: dict[str, A
     answers: dict[tuple[str, str], int] = {}
     base = f"{live.url}/room/{closed.room_id}"
     event_base = f"{live.url}/event/{closed.event_id}"
+    # (what, method, address); a POST to .../open carries the key in its body.
+    resources = [
+        *(
+            (f"summary{s}", "GET", f"{base}/summary{s}")
+            for s in ("", ".pdf", ".md", ".json", ".csv")
+        ),
+        ("summary/open", "POST", f"{base}/summary/open"),
+        *((f"compare{s}", "GET", f"{event_base}/compare{s}") for s in ("", ".json", ".csv")),
+        ("compare/open", "POST", f"{event_base}/compare/open"),
+        ("api/events", "GET", f"{live.url}/api/events/{closed.event_id}"),
+    ]
     for kind, key in keys.items():
         for page in ("play", "host", "screen"):
             reply = status("GET", f"{base}/{page}", key)
@@ -104,23 +115,12 @@ def test_every_page_and_download_with_every_key(live: Server, event: dict[str, A
             assert reply.status_code == 200, (page, kind)
             assert closed.code not in html and "/qr/" not in html, (page, kind)
             assert not any(name in html for name in NAMES), (page, kind)
-        for suffix in ("", ".pdf", ".md", ".json", ".csv"):
-            answers[(f"summary{suffix}", kind)] = status(
-                "GET", base + f"/summary{suffix}", key
-            ).status_code
-        answers[("summary/open", kind)] = requests.post(
-            f"{base}/summary/open", json={"key": key}, timeout=10
-        ).status_code
-        for suffix in ("", ".json", ".csv"):
-            answers[(f"compare{suffix}", kind)] = status(
-                "GET", event_base + f"/compare{suffix}", key
-            ).status_code
-        answers[("compare/open", kind)] = requests.post(
-            f"{event_base}/compare/open", json={"key": key}, timeout=10
-        ).status_code
-        answers[("api/events", kind)] = status(
-            "GET", f"{live.url}/api/events/{closed.event_id}", key
-        ).status_code
+        for what, method, url in resources:
+            if method == "POST":
+                reply = requests.post(url, json={"key": key}, timeout=10)
+            else:
+                reply = status(method, url, key)
+            answers[(what, kind)] = reply.status_code
     expected: dict[tuple[str, str], int] = {}
     for kind in KINDS:
         for suffix in ("", ".pdf", ".md", ".json", ".csv", "/open"):
@@ -376,13 +376,7 @@ def test_removing_and_deleting_close_sockets_in_every_process(
             phone.wait(lambda: phone.disconnected_at is not None, "anna closed on process 2")
             assert phone.notice_codes() == ["removed_from_game"]
             assert other.client.connected and screen.client.connected
-            deleted = requests.delete(
-                f"{first.url}/api/rooms/{room.room_id}",
-                json={"confirm": True},
-                headers=bearer(room.facilitator),
-                timeout=10,
-            )
-            assert deleted.status_code == 200
+            assert room.delete(first.url).status_code == 200
             for sock in (other, screen, host):
                 sock.wait(lambda s=sock: s.disconnected_at is not None, "closed after delete")
                 assert sock.notice_codes()[-1] == "game_deleted"

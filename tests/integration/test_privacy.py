@@ -105,13 +105,7 @@ def test_deleting_a_game_leaves_nothing_of_it_in_the_database_file(tmp_path: Pat
             for key in (target.facilitator, target.screen, anna["seat_token"])
         ]
         try:
-            deleted = requests.delete(
-                f"{server.url}/api/rooms/{target.room_id}",
-                json={"confirm": True},
-                headers=bearer(target.facilitator),
-                timeout=30,
-            )
-            assert deleted.status_code == 200
+            assert target.delete().status_code == 200
             for sock in watching:
                 sock.wait(lambda s=sock: s.disconnected_at is not None, "closed after delete")
                 assert sock.notice_codes() == ["game_deleted"]
