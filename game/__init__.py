@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pass the async mode this way). A broken scenario file raises ScenarioError.
     """
     from flask_socketio import SocketIO
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from game.codes import ServerCode
     from game.extension import Rolwissel, install
@@ -60,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
+    from game.rooms.presence import RedisPresence, presence_for
     from game.rooms.queries import RoomQueries
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
@@ -75,7 +77,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
 
     mode = cfg["ASYNC_MODE"]
-    reader = Database.open(cfg["DATABASE_URL"])
+    reader = Database.open(
+        cfg["DATABASE_URL"],
+        pool_size=cfg["DATABASE_POOL_SIZE"],
+        max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
+        pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
+    )
     # A file that is not a database raises sqlalchemy's DatabaseError here (serve says so).
     empty = is_empty(reader.engine)
     if new_folder or empty:
@@ -104,9 +111,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
     shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
-    connections = Connections(action_rate=cfg["ACTION_RATE"], action_burst=cfg["ACTION_BURST"])
+    presence = presence_for(cfg["REDIS_URL"])
+    if isinstance(presence, RedisPresence):
+        socketio.start_background_task(presence.run, socketio.sleep)
+    connections = Connections(
+        presence, action_rate=cfg["ACTION_RATE"], action_burst=cfg["ACTION_BURST"]
+    )
     broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
@@ -115,6 +129,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
+        shared=shared,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)
@@ -149,17 +164,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ),
     )
     lifecycle.on_forget_deleted.append(lambda room_id: summary_pages.forget_room(app, room_id))
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below (the rate limits, Socket.IO) sees the client's
+        # address and scheme as the trusted proxies passed them on.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
     sockets.register(socketio)
-    proxies = int(cfg["TRUSTED_PROXIES"])
-    if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        # Outermost, so every layer below (the limits, Socket.IO) sees the client's address
-        # and scheme as the trusted proxies passed them on.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

@@ -25,8 +25,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         # SQLite in the instance folder: nothing to install, survives a restart.
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "rolwissel.sqlite3"),
-        # Flask-SocketIO's message queue (for example redis://127.0.0.1:6379/0). Needed only
-        # when several server processes share rooms; None keeps everything in this process.
+        # Connections each process keeps to the database, extra ones for a burst (PostgreSQL
+        # only), and the seconds a request waits for a free one. N processes on PostgreSQL
+        # need N * (size + overflow) below the server's max_connections.
+        "DATABASE_POOL_SIZE": 10,
+        "DATABASE_MAX_OVERFLOW": 10,
+        "DATABASE_POOL_TIMEOUT": 30,
+        # The Redis that several server processes share (for example
+        # redis://127.0.0.1:6379/0): their message queue, who is online, the rate limits.
+        # None: one process, everything in its memory.
+        "REDIS_URL": None,
+        # Flask-SocketIO's message queue; None uses REDIS_URL. Set it only for another
+        # kind of queue (kombu: amqp://...).
         "MESSAGE_QUEUE": None,
         # 'threading' works everywhere (tests, scripts); `rolwissel serve` sets 'eventlet'.
         "ASYNC_MODE": "threading",
@@ -50,10 +60,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # burst of `ACTION_BURST`; more get `too_many_actions` at once (0: no limit).
         "ACTION_RATE": 5.0,
         "ACTION_BURST": 20,
-        # Reverse proxies in front of the server whose X-Forwarded-For and X-Forwarded-Proto
-        # are trusted (werkzeug's ProxyFix): 0 trusts nothing, 1 is one nginx. Never more than
-        # really stand in front, or a client could pick its own address.
-        "TRUSTED_PROXIES": 0,
         # Games are deleted with everything in them this many days after they were closed,
         # and, when never closed, this many days after their last event.
         "RETENTION_DAYS": 30.0,
@@ -64,9 +70,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The address people type or scan, when the server sits behind a proxy that changes
         # it (for example https://rolwissel.example.nl); None uses the request's own host.
         "PUBLIC_URL": None,
-        # Where the rate limits count (the `limits` library's storage): memory:// is right
-        # for one process, redis:// for several.
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Where the rate limits count (the `limits` library's storage); None uses
+        # REDIS_URL, or memory:// for one process.
+        "RATELIMIT_STORAGE_URI": None,
+        # Reverse proxies in front of the server whose X-Forwarded-For and X-Forwarded-Proto
+        # are trusted (0: none; 1: one nginx): the client's address for the rate limits and
+        # the scheme for links are read from them. Never more than really stand in front.
+        "TRUSTED_PROXIES": 0,
         # The largest message a browser may send on the socket, in bytes of JSON.
         "MAX_MESSAGE_BYTES": 8 * 1024,
     }
@@ -87,6 +97,10 @@ def _as_optional(value: str) -> str | None:
 # The settings that may come from the environment, with how to read each one.
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "DATABASE_URL": str,
+    "DATABASE_POOL_SIZE": _as_int,
+    "DATABASE_MAX_OVERFLOW": _as_int,
+    "DATABASE_POOL_TIMEOUT": _as_int,
+    "REDIS_URL": _as_optional,
     "MESSAGE_QUEUE": _as_optional,
     "ASYNC_MODE": str,
     "WRITE_WINDOW_MS": _as_int,
@@ -99,16 +113,17 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "ROOM_CREATE_LIMIT": str,
     "ACTION_RATE": _as_float,
     "ACTION_BURST": _as_int,
-    "TRUSTED_PROXIES": _as_int,
     "RETENTION_DAYS": _as_float,
     "IDLE_RETENTION_DAYS": _as_float,
     "PURGE_INTERVAL_S": _as_float,
     "PUBLIC_URL": _as_optional,
-    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_STORAGE_URI": _as_optional,
+    "TRUSTED_PROXIES": _as_int,
     "MAX_MESSAGE_BYTES": _as_int,
 }
 
 ASYNC_MODES = ("threading", "eventlet")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -135,8 +150,22 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
     if app.config["TRUSTED_PROXIES"] < 0:
         raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    shared_by_redis(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def shared_by_redis(config: dict[str, Any]) -> None:
+    """Fill in what follows from REDIS_URL: the message queue and the rate limits' storage
+    use it unless set on their own; a Redis message queue alone also sets REDIS_URL, so
+    presence and rate limits are never left in one process's memory when rooms are shared."""
+    queue = config["MESSAGE_QUEUE"]
+    if config["REDIS_URL"] is None and queue and queue.startswith(REDIS_SCHEMES):
+        config["REDIS_URL"] = queue
+    if queue is None:
+        config["MESSAGE_QUEUE"] = config["REDIS_URL"]
+    if config["RATELIMIT_STORAGE_URI"] is None:
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
 
 
 def instance_secret(instance: Path) -> str:

@@ -50,6 +50,7 @@ class Rolwissel:
     def close(self, timeout: float = 10.0) -> None:
         """Finish the batch in hand, then close the databases (tests, shutdown)."""
         self.writer.stop(timeout)
+        self.connections.online.close()
         self.writer_db.close()
         if self.reader is not self.writer_db:
             self.reader.close()

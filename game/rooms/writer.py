@@ -6,8 +6,10 @@ acknowledged and the viewers told. One fsync per batch instead of one per action
 `synchronous=FULL` affordable.
 
 The cache holds each room's current state and can always be rebuilt from the database (the
-newest snapshot, then the events after it). When another process wrote to a room first, the
-append hits UNIQUE(room_id, seq): the writer reloads that room from the log and re-applies.
+newest snapshot, then the events after it). When other processes write to the same rooms
+(`shared`), each batch first catches its rooms up with the events they wrote, so nothing is
+refused on an old state. Two processes can still take the same seq at the same moment: the
+append hits UNIQUE(room_id, seq), the loser catches up from the log and re-applies.
 
 Under eventlet the blocking database work runs in a real thread (game/rooms/runtime.py), so
 the hub keeps answering pings while SQLite syncs. Only the write path is here: the stored
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,7 +37,7 @@ from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
 from game.rooms.action_log import log_action
 from game.rooms.crash import CrashPoints
-from game.rooms.queries import DamagedRoom, StoredRoom, load_room, newest_seq
+from game.rooms.queries import DamagedRoom, StoredRoom, load_room, news_after
 from game.rooms.runtime import Runtime, call_here, now_ms
 from game.store import log, retention
 from game.store.db import Database, erase_freed, write_health
@@ -43,7 +46,9 @@ from game.store.models import Room, Seat
 logger = logging.getLogger("rolwissel.writer")
 
 MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
-MAX_ATTEMPTS = 3  # re-applies after a conflict with another process before giving up
+# Re-applies after a conflict with another process before giving up. Each costs one read of
+# the events the other wrote; a room busy on several processes may lose a few in a row.
+MAX_ATTEMPTS = 10
 WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
 
 
@@ -189,6 +194,7 @@ class RoomWriter:
         snapshot_every: int = 100,
         crash: CrashPoints | None = None,
         on_commit: Callable[[list[RoomState]], None] | None = None,
+        shared: bool = False,
     ) -> None:
         # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
         # by callers on the hub: green locks must never be shared between OS threads.
@@ -205,6 +211,8 @@ class RoomWriter:
         # Told the ids of rooms deleted in a batch, after its commit (the lifecycle tells
         # their viewers and forgets them).
         self.on_delete: Callable[[list[str]], None] | None = None
+        # Other server processes write to the same rooms: catch up before every use.
+        self.shared = shared
         self.rooms: dict[str, StoredRoom] = {}
         # Rooms whose stored log does not decode, set aside with the kind of error.
         self.damaged: dict[str, str] = {}
@@ -256,7 +264,10 @@ class RoomWriter:
     # Reading the cache
 
     def state(self, room_id: str) -> RoomState | None:
-        """The room's current state, loaded from the database on first use."""
+        """The room's current state, loaded from the database on first use; caught up with
+        what other processes wrote when they share the rooms."""
+        if self.shared:
+            return self.refresh(room_id)
         cached = self.rooms.get(room_id)
         if cached is not None:
             return cached.state
@@ -266,20 +277,12 @@ class RoomWriter:
         return self._remember(room_id, loaded).state
 
     def refresh(self, room_id: str) -> RoomState | None:
-        """Catch up with events another process wrote; a cheap check when nothing did."""
+        """Catch up with events another process wrote; one indexed read when nothing did."""
         cached = self.rooms.get(room_id)
         if cached is None:
-            return self.state(room_id)
-        newest = newest_seq(self.reader, room_id)
-        if newest == 0:
-            # Another process deleted the room (every stored room has its first event).
-            self.forget(room_id)
-            return None
-        if newest > cached.state.version:
             loaded = self._load_or_set_aside(room_id, self.reader)
-            if loaded is not None:
-                return self._remember(room_id, loaded).state
-        return cached.state
+            return None if loaded is None else self._remember(room_id, loaded).state
+        return self._remember(room_id, self._caught_up(cached, self.reader)).state
 
     def cached(self, room_id: str) -> RoomState | None:
         """The room's state when it is in memory; never reads the database."""
@@ -310,6 +313,19 @@ class RoomWriter:
         if damage.room_id not in self.damaged:
             logger.error("room_damaged room=%s error=%s", damage.room_id, damage.error)
         self.damaged[damage.room_id] = damage.error
+
+    def _caught_up(self, cached: StoredRoom, db: Database) -> StoredRoom:
+        """`cached` with what other processes wrote since (itself when they wrote nothing)."""
+        # Read the state once: folding the news onto a newer state than the one it was read
+        # after would apply some events twice.
+        start = cached.state
+        news = news_after(db, start)
+        if news is None:
+            return cached
+        state, keys = news
+        with self._lock:  # the keys of a cached room grow while the writer commits
+            merged = {**cached.keys, **keys}
+        return StoredRoom(state=state, keys=merged, snapshot_seq=cached.snapshot_seq)
 
     def _remember(self, room_id: str, loaded: StoredRoom) -> StoredRoom:
         # A slower reader must never put back an older state than the writer published.
@@ -374,8 +390,9 @@ class RoomWriter:
                 self._log(job, refused)
 
     def _process(self, jobs: list[Job]) -> None:
+        behind: set[str] = set()  # rooms another process wrote to first: read them again
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            batch = self._apply_all(jobs)
+            batch = self._apply_all(jobs, behind)
             changed = batch.rooms
             # The crash points count batches that change a room's log, as they always did
             # (not the health check's write, nor a key alone).
@@ -387,25 +404,31 @@ class RoomWriter:
                     self._offload(self._write, batch)
                 break
             except IntegrityError:
-                # Another process took a seq first: our cache is behind. Reload and redo.
+                # Another process took a seq (or stored a key) first: our cache is behind.
+                # Read those rooms again and redo.
                 logger.warning("writer_conflict rooms=%d attempt=%d", len(changed), attempt)
-                for room in changed:
-                    self.rooms.pop(room.state.room_id, None)
                 if attempt == MAX_ATTEMPTS:
                     raise
+                behind = {room.state.room_id for room in changed}
+                # A moment of a random length, so two losers do not collide again in step.
+                self.runtime.sleep(random.uniform(0, 0.002 * attempt))
             except Exception:
                 for room in changed:
                     self.rooms.pop(room.state.room_id, None)
                 raise
         with self._lock:
             for room in changed:
+                room_id = room.state.room_id
                 if batch.was_deleted(room):
                     continue
-                base = room.base
-                base.state = room.state
-                base.keys.update(room.new_keys)
-                base.snapshot_seq = room.snapshot_seq
-                self.rooms[room.state.room_id] = base
+                # Keys only grow, so the dict is shared; a cached state is never changed in
+                # place (a reader catching up may be folding onto it right now).
+                room.base.keys.update(room.new_keys)
+                committed = StoredRoom(room.state, room.base.keys, room.snapshot_seq)
+                cached = self.rooms.get(room_id)
+                # A reader may have caught up past this commit already: keep the newer.
+                if cached is None or cached.state.version <= committed.state.version:
+                    self.rooms[room_id] = committed
             for room_id in batch.deleted:
                 self.rooms.pop(room_id, None)
                 self.damaged.pop(room_id, None)
@@ -424,13 +447,13 @@ class RoomWriter:
         if batch.deleted and self.on_delete is not None:
             self.on_delete(batch.deleted)
 
-    def _apply_all(self, jobs: list[Job]) -> _Batch:
+    def _apply_all(self, jobs: list[Job], behind: set[str]) -> _Batch:
         batch = _Batch()
         for job in jobs:
-            batch.outcomes.append((job, self._apply_one(job, batch)))
+            batch.outcomes.append((job, self._apply_one(job, batch, behind)))
         return batch
 
-    def _apply_one(self, job: Job, batch: _Batch) -> Outcome:
+    def _apply_one(self, job: Job, batch: _Batch, behind: set[str]) -> Outcome:
         working = batch.working
         if job.health:
             batch.health_at = now_ms()
@@ -452,7 +475,7 @@ class RoomWriter:
         if job.readmit is not None:
             batch.readmits.append((job.room_id, job.readmit))
             return Applied(version=0)
-        room = working.get(job.room_id) or self._working(job.room_id)
+        room = working.get(job.room_id) or self._working(job.room_id, job.room_id in behind)
         if isinstance(room, Refused):
             return room
         working[job.room_id] = room
@@ -476,9 +499,12 @@ class RoomWriter:
             room.snapshot_seq = room.state.version
         return Applied(version=room.state.version)
 
-    def _working(self, room_id: str) -> _Working | Refused:
+    def _working(self, room_id: str, behind: bool = False) -> _Working | Refused:
         base = self.rooms.get(room_id)
-        if base is None:
+        if base is None or behind:
+            # Not cached, or a write to it conflicted: read it whole. A conflict may be a key
+            # another process stored for an action that changed nothing; catching up would
+            # not see it (no event came with it), reading the room does.
             if room_id in self.damaged:
                 return Refused(ServerCode.ROOM_DAMAGED)
             try:
@@ -488,12 +514,16 @@ class RoomWriter:
                 return Refused(ServerCode.ROOM_DAMAGED)
             if loaded is None:
                 return Refused(ServerCode.UNKNOWN_ROOM)
-            base = self._remember(room_id, loaded)
+            base = self._remember(room_id, loaded) if base is None else loaded
+        elif self.shared:
+            base = self._remember(room_id, self._offload(self._caught_up, base, self.db))
         return _Working(base=base, state=base.state, snapshot_seq=base.snapshot_seq)
 
     def _write(self, batch: _Batch) -> None:
         """One transaction for the whole batch. Runs in a real thread under eventlet."""
-        rooms = batch.rooms
+        # Rooms in one order in every process: two batches that wait on each other's rows
+        # (PostgreSQL holds a conflicting insert until the other commits) never deadlock.
+        rooms = sorted(batch.rooms, key=lambda room: room.state.room_id)
         with self.db.sessions() as session, session.begin():
             if batch.health_at is not None:
                 write_health(session, batch.health_at)
@@ -542,7 +572,7 @@ class RoomWriter:
                     .where(Seat.room_id == room_id, Seat.player_id == player_id)
                     .values(device_hash=None)
                 )
-            retention.delete_rooms(session, batch.deleted)
+            retention.delete_rooms(session, sorted(batch.deleted))
         if batch.deleted:
             # The deleted rows are zeros in the file now; the write-ahead log still has them.
             erase_freed(self.db.engine)

@@ -340,9 +340,10 @@ def qr(code: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Sent by monitoring: the process is up, the database answers `SELECT 1`, and it can be
-    written (the writer touches one row of the `health` table, through the same path and
-    transaction kind as every action). 503 names the checks that failed."""
+    """Sent by monitoring: the process is up, the database answers `SELECT 1` and can be
+    written (the writer touches one row of the `health` table, through the same queue and
+    thread as every action), and, when several processes share a Redis, Redis answers PING.
+    503 names the checks that failed."""
     ext = extension()
     try:
         readable = ext.reader.ping()
@@ -350,7 +351,8 @@ def healthz() -> tuple[Response, int]:
         logger.warning("healthz_read_failed error=%s", type(error).__name__)
         readable = False
     outcome = ext.writer.submit(Job(room_id="", health=True), wait_s=HEALTH_WRITE_WAIT_S)
-    writable = isinstance(outcome, Applied)
-    failed = [name for name, ok in (("database", readable), ("database_write", writable)) if not ok]
-    body = {"ok": not failed, "database": readable, "database_write": writable, "failed": failed}
-    return jsonify(body), 200 if not failed else 503
+    checks = {"database": readable, "database_write": isinstance(outcome, Applied)}
+    if current_app.config["REDIS_URL"]:
+        checks["redis"] = ext.connections.online.healthy()
+    failed = [name for name, ok in checks.items() if not ok]
+    return jsonify({"ok": not failed, **checks, "failed": failed}), 200 if not failed else 503

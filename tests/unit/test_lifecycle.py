@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +25,8 @@ from rooms_stack import Rooms, open_rooms
 
 
 @pytest.fixture
-def rooms(tmp_path: Path) -> Iterator[Rooms]:
-    opened = open_rooms(tmp_path / "rooms.sqlite3", {"testcasus": make_scenario()})
+def rooms(database_url: str) -> Iterator[Rooms]:
+    opened = open_rooms(database_url, {"testcasus": make_scenario()})
     yield opened
     opened.close()
 
@@ -339,12 +338,10 @@ def test_deleting_a_room_removes_every_row_and_tells_its_sockets(rooms: Rooms) -
     assert rooms.lifecycle.identify(room_id, anna.seat_token) == Refused(ServerCode.UNKNOWN_ROOM)
 
 
-def test_purge_deletes_only_games_past_their_retention(tmp_path: Path) -> None:
+def test_purge_deletes_only_games_past_their_retention(database_url: str) -> None:
     """Closed games go `closed_days` after their last event, open ones after `idle_days`."""
     now = [1_000]
-    opened = open_rooms(
-        tmp_path / "r.sqlite3", {"testcasus": make_scenario()}, clock=lambda: now[0]
-    )
+    opened = open_rooms(database_url, {"testcasus": make_scenario()}, clock=lambda: now[0])
     try:
         life = opened.lifecycle
         closed, _ = one_room(opened)

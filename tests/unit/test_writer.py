@@ -1,4 +1,7 @@
-"""The group-commit writer: one transaction per batch, keys applied once, nothing half done."""
+"""The group-commit writer: one transaction per batch, keys applied once, nothing half done.
+
+Every test runs on SQLite and on PostgreSQL (`database_url`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from serverproc import at_once
+from sqlalchemy import event, func, select, text
 
 from factories import T0, make_scenario
 from game.codes import ServerCode
@@ -30,8 +34,8 @@ ROOM = "room-1"
 class Counted:
     """A database whose commits are counted by SQLAlchemy itself."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = Database.open(f"sqlite:///{path}")
+    def __init__(self, url: str) -> None:
+        self.db = Database.open(url)
         upgrade(self.db.engine)
         self.commits = 0
         event.listen(self.db.engine, "commit", self._count)
@@ -45,8 +49,8 @@ class Counted:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Counted]:
-    counted = Counted(tmp_path / "writer.sqlite3")
+def store(database_url: str) -> Iterator[Counted]:
+    counted = Counted(database_url)
     yield counted
     counted.db.close()
 
@@ -235,6 +239,69 @@ def test_crash_points_are_named_and_off_unless_asked_for() -> None:
         CrashPoints("somewhere:1")
 
 
+# Several processes on one database
+
+
+def post(writer: RoomWriter, n: int, text: str, key: str) -> object:
+    action = A.PostCard(actor=f"p{n}", at=T0 + 1000, text=text)
+    return writer.submit(Job(room_id=ROOM, action=action, actor=f"p{n}", key=key))
+
+
+def started(store: Counted) -> tuple[RoomWriter, RoomWriter]:
+    """Two writers on one database (two processes) that both have the room in their cache,
+    and a started game with three players, written by the first."""
+    one = make_writer(store)
+    create_room(one)
+    two = make_writer(store, shared=True)
+    assert two.state(ROOM) is not None
+    for n in (1, 2, 3):
+        join(one, n)
+    start = A.Start(actor=FACILITATOR, at=T0 + 50)
+    assert one.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR)) == Applied(version=5)
+    return one, two
+
+
+def test_a_shared_writer_catches_up_before_it_decides(store: Counted) -> None:
+    """A card sent to a process whose cache still shows the lobby is judged on the room as
+    the log has it (started), not refused with wrong_phase; one commit, no conflict."""
+    one, two = started(store)
+    commits = store.commits
+    assert post(two, 1, "Een plek voor iedereen", "k1") == Applied(version=6)
+    assert store.commits == commits + 1
+    assert two.state(ROOM) == folded(store)
+    one.stop()
+    two.stop()
+
+
+def test_a_shared_writer_reads_what_another_process_wrote(store: Counted) -> None:
+    """`state()` of a shared writer shows the other process's writes at once."""
+    one, two = started(store)
+    assert post(one, 2, "Genoeg vrijwilligers", "k1") == Applied(version=6)
+    state = two.state(ROOM)
+    assert state is not None and state.version == 6 and state == folded(store)
+    one.stop()
+    two.stop()
+
+
+def test_the_same_key_at_two_processes_at_once_is_applied_once(store: Counted) -> None:
+    """The same intention reaching two processes at the same moment (a resend after a
+    reconnect): one event in the log, both acknowledge the same version; 20 times."""
+    one, two = started(store)
+    one.shared = True
+    for n in range(20):
+        outcomes = at_once(
+            [lambda w=w, n=n: post(w, 1 + n % 3, f"Kaart {n}", f"k{n}") for w in (one, two)]
+        )
+        versions = {o.version for o in outcomes if isinstance(o, Applied)}
+        assert len(outcomes) == 2 and len(versions) == 1, outcomes
+        assert sorted(o.duplicate for o in outcomes if isinstance(o, Applied)) == [False, True]
+    state = folded(store)
+    assert sorted(c.text for c in state.cards) == sorted(f"Kaart {n}" for n in range(20))
+    assert one.state(ROOM) == two.state(ROOM) == state
+    one.stop()
+    two.stop()
+
+
 # Issue 11: keys of actions that changed nothing, damaged rooms, failed writes
 
 
@@ -294,10 +361,12 @@ def test_a_room_whose_log_does_not_decode_is_set_aside(store: Counted) -> None:
         new = NewRoom("room-2", "BCDEFGHJ", "testcasus", "1" * 64, None, 1, other, T0)
         assert writer.submit(Job(room_id="room-2", new_rooms=(new,))) == Applied(version=1)
         with store.db.engine.begin() as connection:
-            connection.exec_driver_sql(
-                'UPDATE room_events SET payload = \'{"type": "no_such_event"}\' '
-                "WHERE room_id = ? AND seq = 2",
-                (ROOM,),
+            connection.execute(
+                text(
+                    'UPDATE room_events SET payload = \'{"type": "no_such_event"}\' '
+                    "WHERE room_id = :room AND seq = 2"
+                ),
+                {"room": ROOM},
             )
         writer.forget(ROOM)
         assert writer.state(ROOM) is None and writer.is_damaged(ROOM)
@@ -309,15 +378,16 @@ def test_a_room_whose_log_does_not_decode_is_set_aside(store: Counted) -> None:
 
 
 def test_a_batch_the_database_refuses_gives_each_action_one_log_line(
-    store: Counted, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A write the database refuses (here a read-only connection to the file): every action
-    of the batch is answered server_error with one log line each, the batch gets one line
-    without a traceback, and nothing is stored."""
+    """A write the database refuses (here a read-only connection to a SQLite file): every
+    action of the batch is answered server_error with one log line each, the batch gets one
+    line without a traceback, and nothing is stored."""
+    path = tmp_path / "writer.sqlite3"
+    store = Counted(f"sqlite:///{path}")
     writer = make_writer(store)
     create_room(writer)
     writer.stop()
-    path = tmp_path / "writer.sqlite3"
     read_only = Database.open(f"sqlite:///file:{path}?mode=ro&uri=true")
     refusing = RoomWriter(read_only, Runtime.for_mode("threading"), window_ms=100)
     caplog.set_level(logging.INFO)
