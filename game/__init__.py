@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
+    from flask_socketio import SocketIO
+
+    from game.rooms.connections import Connections
+    from game.web.admission import Admission
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,8 +45,9 @@ def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
-    # Bodies larger than this are refused before any route reads them.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    # Bodies larger than this are refused before any route reads them (the Guard refuses
+    # them even earlier, before they are read).
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     return app
 
 
@@ -53,7 +58,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pass the async mode this way). A broken scenario file raises ScenarioError.
     """
     from flask_socketio import SocketIO
-    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from game.codes import ServerCode
     from game.extension import Rolwissel, install
@@ -70,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.store.db import Database, is_empty, upgrade
     from game.store.retention import Policy
     from game.web import api, i18n, pages, sockets, summary_pages
+    from game.web.admission import Admission, Limits
 
     new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
@@ -100,14 +105,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if mode == "eventlet" and reader.is_sqlite:
         writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
 
+    # python-socketio and python-engineio give their loggers a handler of their own (a second,
+    # unescaped copy of each line) unless a level is set: with one, their lines go through ours.
+    for name in ("engineio.server", "socketio.server"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     socketio = SocketIO(
         app,
         async_mode=mode,
         # Several server processes share rooms through this queue (Redis); None: one process.
         message_queue=cfg["MESSAGE_QUEUE"],
-        # Engine.IO closes a connection sending more than this; the protocol refuses, with a
-        # code, anything over MAX_MESSAGE_BYTES below it.
-        max_http_buffer_size=max(64 * 1024, 2 * cfg["MAX_MESSAGE_BYTES"]),
+        # A websocket message (across its fragments) or long-polling body larger than this
+        # closes the connection before it is read whole; the protocol refuses, with a code,
+        # anything over MAX_MESSAGE_BYTES below it.
+        max_http_buffer_size=2 * cfg["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
     )
@@ -145,6 +155,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             lifecycle.forget_deleted(room)
 
     sockets.close_on_notice(socketio, closed)
+    admission = Admission(Limits.from_config(cfg))
     install(
         app,
         Rolwissel(
@@ -161,18 +172,46 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             scenarios=scenarios,
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
             retention=Policy(cfg["RETENTION_DAYS"], cfg["IDLE_RETENTION_DAYS"]),
+            admission=admission,
         ),
     )
     lifecycle.on_forget_deleted.append(lambda room_id: summary_pages.forget_room(app, room_id))
-    proxies = int(cfg["TRUSTED_PROXIES"])
-    if proxies:
-        # Outermost, so that every layer below (the rate limits, Socket.IO) sees the client's
-        # address and scheme as the trusted proxies passed them on.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
     sockets.register(socketio)
+    _guard(app, socketio, admission, connections)
     return app
+
+
+def _guard(app: Flask, socketio: SocketIO, admission: Admission, connections: Connections) -> None:
+    """The connection guard in front of everything (game/web/guard.py): sessions, messages,
+    bodies, headers; behind trusted proxies, their forwarded address and scheme."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from game.web import guard
+
+    cfg = app.config
+
+    def connection_lang(sid: str) -> str | None:
+        connection = connections.get(sid)
+        return connection.lang if connection else None
+
+    watch = guard.install(socketio, admission, connection_lang)
+    if cfg["ASYNC_MODE"] == "eventlet":
+        from game.web import eventlet_edge
+
+        eventlet_edge.install(socketio)
+        watch.start()
+    app.wsgi_app = guard.Guard(  # type: ignore[method-assign]
+        app.wsgi_app,
+        admission,
+        max_body=cfg["MAX_BODY_BYTES"],
+        max_socket_body=socketio.server.eio.max_http_buffer_size,
+    )
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below sees the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

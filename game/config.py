@@ -42,8 +42,25 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ASYNC_MODE": "threading",
         # Actions that arrive within this many milliseconds share one database transaction.
         "WRITE_WINDOW_MS": 5,
-        # eventlet's max_size: simultaneous connections; a websocket holds one for its life.
-        "MAX_CONNECTIONS": 1024,
+        # Open connections in all (a websocket holds one for its life). Over it a connection
+        # is refused with 503 server_busy; eventlet's pool is a little larger, so the cap, not
+        # a silent wait, is what refuses.
+        "MAX_CONNECTIONS": 1000,
+        # Open connections from one client address (a venue behind one NAT is one address).
+        # Not applied behind a trusted proxy, where every connection comes from the proxy.
+        "MAX_CONNECTIONS_PER_ADDRESS": 300,
+        # Socket sessions that have not yet shown a valid key: in all, and per address.
+        "MAX_PENDING": 200,
+        "MAX_PENDING_PER_ADDRESS": 20,
+        # Seconds a socket session may take to show a valid key before it is closed.
+        "AUTH_TIMEOUT": 5.0,
+        # Seconds a connection may wait before sending a request, and take to send its headers.
+        "IDLE_TIMEOUT": 15.0,
+        # The largest HTTP request body (the API's JSON); larger ones get 413 body_too_large.
+        "MAX_BODY_BYTES": 64 * 1024,
+        # Host names (besides loopback and this machine's own names and addresses) that join
+        # links and QR codes may be made for when PUBLIC_URL is not set.
+        "ALLOWED_HOSTS": (),
         # Write a snapshot of a room every this many events, so a rebuild stays short.
         "SNAPSHOT_EVERY": 100,
         "SCENARIOS_DIR": str(default_folder()),
@@ -94,6 +111,10 @@ def _as_optional(value: str) -> str | None:
     return value or None
 
 
+def _as_names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip().lower() for name in value.split(",") if name.strip())
+
+
 # The settings that may come from the environment, with how to read each one.
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "DATABASE_URL": str,
@@ -105,6 +126,13 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "ASYNC_MODE": str,
     "WRITE_WINDOW_MS": _as_int,
     "MAX_CONNECTIONS": _as_int,
+    "MAX_CONNECTIONS_PER_ADDRESS": _as_int,
+    "MAX_PENDING": _as_int,
+    "MAX_PENDING_PER_ADDRESS": _as_int,
+    "AUTH_TIMEOUT": _as_float,
+    "IDLE_TIMEOUT": _as_float,
+    "MAX_BODY_BYTES": _as_int,
+    "ALLOWED_HOSTS": _as_names,
     "SNAPSHOT_EVERY": _as_int,
     "SCENARIOS_DIR": str,
     "SECRET_KEY": str,

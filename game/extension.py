@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from game.scenarios.schema import Scenario
     from game.store.db import Database
     from game.store.retention import Policy
+    from game.web.admission import Admission
 
 KEY = "rolwissel"
 
@@ -46,6 +47,7 @@ class Rolwissel:
     scenarios: Mapping[str, Scenario]
     max_message_bytes: int
     retention: Policy
+    admission: Admission  # the caps on connections and keyless sessions (web/admission.py)
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish the batch in hand, then close the databases (tests, shutdown)."""

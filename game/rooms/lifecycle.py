@@ -45,6 +45,7 @@ from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.rooms import seats
 from game.rooms.action_log import actor_role
 from game.rooms.broadcast import Broadcaster, sio_room
@@ -302,18 +303,20 @@ class RoomLifecycle:
         if last_seq > state.version:
             # The browser saw a version the database does not have: must never happen.
             logger.error(
-                "client_ahead room=%s last_seq=%d version=%d", room_id, last_seq, state.version
+                line("client_ahead", room=room_id, last_seq=last_seq, version=state.version)
             )
         older = self.connections.add(Connection(sid, identity, lang))
         self._take_over(identity, sid, older, lang)
         self.transport.enter(sid, identity.room_id)
         self.transport.enter(sid, sio_room(identity.room_id, identity.viewer_key))
         logger.info(
-            "connect room=%s viewer=%s version=%d takeover=%d",
-            identity.room_id,
-            actor_role(identity.actor),
-            state.version,
-            len(older),
+            line(
+                "connect",
+                room=identity.room_id,
+                viewer=actor_role(identity.actor),
+                version=state.version,
+                takeover=len(older),
+            )
         )
         self.broadcaster.send_state(sid, state, identity.viewer_key)
         if identity.is_seat:
@@ -339,10 +342,12 @@ class RoomLifecycle:
             return None
         identity = connection.identity
         logger.info(
-            "disconnect room=%s viewer=%s reason=%s",
-            identity.room_id,
-            actor_role(identity.actor),
-            reason,
+            line(
+                "disconnect",
+                room=identity.room_id,
+                viewer=actor_role(identity.actor),
+                reason=reason,
+            )
         )
         if identity.is_seat:
             state = self.service.state(identity.room_id)
@@ -378,7 +383,7 @@ class RoomLifecycle:
         """After a deletion's commit (the writer's `on_delete`): every socket of each room, in
         every process, is told and closed, and every process forgets the room."""
         for room_id in room_ids:
-            logger.info("deleted room=%s", room_id)
+            logger.info(line("deleted", room=room_id))
             self.transport.close(room_id, ServerCode.GAME_DELETED)
             self.forget_deleted(room_id)
 
@@ -395,7 +400,7 @@ class RoomLifecycle:
         if expired:
             outcomes = self.delete([e.room_id for e in expired])
             expired = [e for e, o in zip(expired, outcomes, strict=True) if isinstance(o, Applied)]
-        logger.info("purge deleted=%d", len(expired))
+        logger.info(line("purge", deleted=len(expired)))
         return expired
 
     def forget(self, room_id: str) -> None:
@@ -403,7 +408,7 @@ class RoomLifecycle:
         self.writer.forget(room_id)
         self.broadcaster.forget_room(room_id)
         self.queries.forget(room_id)
-        logger.info("forget room=%s", room_id)
+        logger.info(line("forget", room=room_id))
 
     def remembers(self, room_id: str) -> bool:
         """Whether any part of this process still holds the room in memory."""

@@ -35,6 +35,7 @@ from game.codes import ServerCode
 from game.engine import codec, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.rooms.action_log import log_action
 from game.rooms.crash import CrashPoints
 from game.rooms.queries import DamagedRoom, StoredRoom, load_room, news_after
@@ -246,7 +247,7 @@ class RoomWriter:
         outcomes: list[Outcome] = []
         for job in jobs:
             if not job.done.wait(max(0.0, deadline - time.monotonic())):
-                logger.error("writer_timeout room=%s type=%s", job.room_id, job.kind)
+                logger.error(line("writer_timeout", room=job.room_id, type=job.kind))
                 outcomes.append(Refused(ServerCode.SERVER_ERROR))
                 continue
             assert job.outcome is not None
@@ -311,7 +312,7 @@ class RoomWriter:
 
     def _set_aside(self, damage: DamagedRoom) -> None:
         if damage.room_id not in self.damaged:
-            logger.error("room_damaged room=%s error=%s", damage.room_id, damage.error)
+            logger.error(line("room_damaged", room=damage.room_id, error=damage.error))
         self.damaged[damage.room_id] = damage.error
 
     def _caught_up(self, cached: StoredRoom, db: Database) -> StoredRoom:
@@ -380,9 +381,9 @@ class RoomWriter:
         one log line with the outcome; a database that refuses (a full disk, a read-only
         file) is one line, not a traceback; anything else is a bug and keeps its traceback."""
         if isinstance(error, SQLAlchemyError):
-            logger.error("writer_batch_failed size=%d error=%s", len(batch), _database_error(error))
+            logger.error(line("writer_batch_failed", size=len(batch), error=_database_error(error)))
         else:
-            logger.exception("writer_batch_failed size=%d", len(batch))
+            logger.exception(line("writer_batch_failed", size=len(batch)))
         for job in batch:
             if job.outcome is None:
                 refused = Refused(ServerCode.SERVER_ERROR)

@@ -21,10 +21,12 @@ from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.extension import extension
 from game.languages import DEFAULT_LANGUAGE, language
+from game.logfmt import line
 from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Applied, Job, Refused
+from game.web import links
 from game.web.messages import message
 from game.web.ratelimit import ApiLimits
 
@@ -50,6 +52,9 @@ STATUS: dict[str, int] = {
     ServerCode.ROOM_DAMAGED: 409,
     ServerCode.SERVER_RESTARTING: 503,
     ServerCode.SERVER_ERROR: 500,
+    ServerCode.TOO_MANY_CONNECTIONS: 429,
+    ServerCode.SERVER_BUSY: 503,
+    ServerCode.BODY_TOO_LARGE: 413,
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.ALREADY_JOINED: 409,
     ErrorCode.ROOM_FULL: 409,
@@ -121,29 +126,25 @@ def _body(model: type[_Body]) -> Any:
         return None
 
 
-def _base_url() -> str:
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-
-
 def room_links(info: RoomInfo, token: str | None = None) -> dict[str, Any]:
     """A room's code and addresses; with the facilitator token, its console, big screen and
     summary links carry their keys. A key rides in the fragment (`#t=`, `#k=`): browsers
     never send it to a server or a log."""
     shown = seats.format_code(info.code)
-    links = {
+    addresses = {
         "room_id": info.id,
         "code": shown,
-        "join_url": _base_url() + url_for("pages.join", code=shown),
+        "join_url": links.join_url(shown),
         "qr_url": url_for("api.qr", code=shown),
         "screen_url": url_for("pages.screen", room_id=info.id),
         "summary_url": url_for("summary.summary_page", room_id=info.id),
         "host_url": url_for("pages.host", room_id=info.id),
     }
     if token:
-        links["host_url"] += f"#t={token}"
-        links["screen_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SCREEN)
-        links["summary_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SUMMARY)
-    return links
+        addresses["host_url"] += f"#t={token}"
+        addresses["screen_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SCREEN)
+        addresses["summary_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SUMMARY)
+    return addresses
 
 
 def bearer() -> str:
@@ -317,6 +318,12 @@ def readmit(room_id: str) -> tuple[Response, int]:
     return jsonify({"ok": True}), 200
 
 
+@bp.app_errorhandler(413)
+def too_large(_error: Exception) -> tuple[Response, int]:
+    """A body over MAX_BODY_BYTES (the Guard refuses most before Flask sees them)."""
+    return refusal(ServerCode.BODY_TOO_LARGE, language(request.args.get("lang")))
+
+
 @bp.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
     """The QR code of a room's join address, as SVG (the big screen and the host show it).
@@ -328,7 +335,7 @@ def qr(code: str) -> Response:
     if normal is None:
         return Response("not a join code\n", status=404, mimetype="text/plain")
     shown = seats.format_code(normal)
-    target = _base_url() + url_for("pages.join", code=shown)
+    target = links.join_url(shown)
     out = io.BytesIO()
     segno.make(target, error="m").save(
         out, kind="svg", scale=10, border=2, xmldecl=False, omitsize=True, title=shown
@@ -348,7 +355,7 @@ def healthz() -> tuple[Response, int]:
     try:
         readable = ext.reader.ping()
     except Exception as error:  # any failure means "not healthy", with its kind in the log
-        logger.warning("healthz_read_failed error=%s", type(error).__name__)
+        logger.warning(line("healthz_read_failed", error=type(error).__name__))
         readable = False
     outcome = ext.writer.submit(Job(room_id="", health=True), wait_s=HEALTH_WRITE_WAIT_S)
     checks = {"database": readable, "database_write": isinstance(outcome, Applied)}

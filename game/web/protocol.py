@@ -253,6 +253,12 @@ SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
         "seat_taken_over, removed_from_game, left_game or game_deleted (then disconnected), "
         "or server_restarting",
     ),
+    (
+        "refusal",
+        Refusal,
+        "a message that asked for no acknowledgement and could not be taken (not readable, "
+        "or an unknown event); one that asked for one gets the Refusal as its acknowledgement",
+    ),
 )
 REPLIES: tuple[type[BaseModel], ...] = (Ack, Refusal, ConnectError)
 
