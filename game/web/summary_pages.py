@@ -346,6 +346,10 @@ def _page_helpers(lang: str) -> dict[str, Any]:
     }
 
 
+def _room_known(room_id: str) -> bool:
+    return looks_like_id(room_id) and _source().current_state(room_id) is not None
+
+
 def _page(template: str, status: str, code: int, **context: Any) -> tuple[str, int]:
     """The summary or comparison page in one of its states: missing, locked (its script
     opens it with a key this browser holds), not_yet or ready."""
@@ -356,7 +360,7 @@ def _page(template: str, status: str, code: int, **context: Any) -> tuple[str, i
 @bp.get("/room/<room_id>/summary")
 def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
-    if not looks_like_id(room_id) or _source().current_state(room_id) is None:
+    if not _room_known(room_id):
         return _page("summary.html", "missing", 404, room_id=None)
     refused = _room_access(room_id)
     if refused is not None:
@@ -373,9 +377,7 @@ def summary_page(room_id: str) -> tuple[str, int]:
 def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The summary as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
     lang = language(request.args.get("lang") or current_language())
-    if fmt not in FORMATS or not looks_like_id(room_id):
-        return _refusal(UNKNOWN_ROOM, lang, 404)
-    if _source().current_state(room_id) is None:
+    if fmt not in FORMATS or not _room_known(room_id):
         return _refusal(UNKNOWN_ROOM, lang, 404)
     refused = _room_access(room_id)
     if refused is not None:
@@ -396,7 +398,7 @@ def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
 @bp.post("/room/<room_id>/summary/open")
 def summary_open(room_id: str) -> Response | tuple[Response, int]:
     """Sent by the summary page's script with a key it holds: a grant for this room."""
-    if not looks_like_id(room_id) or _source().current_state(room_id) is None:
+    if not _room_known(room_id):
         return _refusal(UNKNOWN_ROOM, current_language(), 404)
     return _grant(
         f"room:{room_id}",
