@@ -1,0 +1,348 @@
+"""One run (a server, a generator, what the server's log says) and the interleaved sweep.
+
+The sweep runs, for each player count in turn, the echo server and then the game server
+(for each compression setting), so both see the same machine noise. A kind stops climbing
+once it failed p99 < threshold at two levels in a row, or far beyond it at one. The knee of a
+kind is the largest player count whose p99 stayed under the threshold; the ratio is the
+game's knee divided by the echo server's.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from rolwissel_client.bench import procs
+from rolwissel_client.bench.loadgen import LoadConfig, summarize
+
+DEFAULT_LEVELS = (50, 100, 150, 200, 300, 400, 600, 800, 1000, 1200, 1400, 1600)
+LIBRARIES = (
+    "flask",
+    "flask-socketio",
+    "python-socketio",
+    "python-engineio",
+    "eventlet",
+    "sqlalchemy",
+    "pydantic",
+    "playwright",
+)
+FAR_BEYOND = 5  # a p99 this many times the threshold ends a kind's climb at once
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class RunSettings:
+    """What every run of a sweep shares (times in seconds)."""
+
+    room_size: int = 10
+    interval_s: float = 2.0
+    warmup_s: float = 5.0
+    duration_s: float = 20.0
+    drain_s: float = 5.0
+    play_s: float = 8.0
+    reflection_s: float = 4.0
+    seed: int = 1
+    scenario: str = "buurtkamer-bibliotheek"
+    keep: bool = False  # keep each server's instance folder (database and log)
+
+    def load_config(self, kind: str, players: int, compression: bool) -> LoadConfig:
+        return LoadConfig(
+            kind=kind,
+            players=players,
+            room_size=self.room_size,
+            interval_s=self.interval_s,
+            warmup_s=self.warmup_s,
+            duration_s=self.duration_s,
+            drain_s=self.drain_s,
+            play_s=self.play_s,
+            reflection_s=self.reflection_s,
+            compression=compression,
+            scenario=self.scenario,
+            seed=self.seed,
+        )
+
+
+# The server's log
+
+
+ACTION_MS = re.compile(
+    r" action room=\S+ seq=\S+ actor_role=\S+ type=(\S+) ms=([\d.]+) outcome=(\S+)"
+)
+LOOP_LAG = re.compile(r"loop_lag\b(.*)")
+NUMBER_FIELD = re.compile(r"(\w+)=([\d.]+)")
+DISCONNECT = re.compile(r" disconnect room=\S+ viewer=\S+ reason=(.+)$")
+LAG_FIELDS = ("p99_ms", "p99", "max_ms", "max", "lag_ms", "ms")
+
+
+def read_log(text: str) -> dict[str, Any]:
+    """What a stretch of the game server's log says: server time per action (`ms=`), refusals,
+    the event loop's lag (`loop_lag` lines, once the server writes them), disconnects."""
+    action_ms: list[float] = []
+    by_type: dict[str, list[float]] = {}
+    outcomes: Counter[str] = Counter()
+    lags: list[float] = []
+    disconnects: Counter[str] = Counter()
+    for line in text.splitlines():
+        found = ACTION_MS.search(line)
+        if found:
+            kind, ms, outcome = found.group(1), float(found.group(2)), found.group(3)
+            action_ms.append(ms)
+            by_type.setdefault(kind, []).append(ms)
+            outcomes[outcome] += 1
+            continue
+        lag = LOOP_LAG.search(line)
+        if lag:
+            fields = dict(NUMBER_FIELD.findall(lag.group(1)))
+            value = next((fields[name] for name in LAG_FIELDS if name in fields), None)
+            if value is not None:
+                lags.append(float(value))
+            continue
+        gone = DISCONNECT.search(line)
+        if gone:
+            disconnects[gone.group(1).strip()] += 1
+    return {
+        "server_action_ms": summarize(action_ms),
+        "server_action_ms_by_type": {k: summarize(v) for k, v in sorted(by_type.items())},
+        "outcomes": dict(outcomes),
+        "loop_lag_ms": summarize(lags) if lags else None,  # None: the server does not say
+        "disconnect_reasons": dict(disconnects),
+    }
+
+
+# One run
+
+
+def run_load(
+    kind: str,
+    config: LoadConfig,
+    *,
+    settings: dict[str, str] | None = None,
+    keep: bool = False,
+    instance: Path | None = None,
+    say: Say | None = None,
+) -> dict[str, Any]:
+    """Start a fresh server of `kind`, run the generator against it, stop the server, and
+    return the generator's result with what the server's log and exit said."""
+    server_core, generator_core = procs.core_plan()
+    procs.raise_file_limit()
+    with procs.ServerProcess(
+        kind, core=server_core, settings=settings, keep=keep, instance=instance
+    ) as server:
+        server.start()
+        config = replace(
+            config,
+            kind=kind,
+            host=procs.HOST,
+            port=server.port,
+            server_pid=server.pid,
+            server_log=str(server.log_path),
+        )
+        budget = config.setup_timeout_s + config.warmup_s + config.duration_s + config.drain_s + 60
+        try:
+            done = procs.run_python_module(
+                "rolwissel_client.bench.loadgen",
+                json.dumps(asdict(config)),
+                core=generator_core,
+                timeout=budget,
+            )
+        except subprocess.TimeoutExpired:
+            done = subprocess.CompletedProcess([], 124, "", "the generator ran out of time")
+        result: dict[str, Any]
+        if done.returncode == 0 and done.stdout.strip():
+            result = json.loads(done.stdout)
+        else:
+            result = {
+                "config": asdict(config),
+                "errors": {"generator_failed": 1},
+                "generator_stderr": done.stderr[-4000:],
+            }
+        errors = Counter(result.get("errors", {}))
+        if server.process is not None and server.process.poll() is not None:
+            errors["server_crashed"] += 1
+        start, end = result.get("log_window", [None, None])
+        if kind == "game" and start is not None and end is not None:
+            result["server_log"] = read_log(server.log_text(start, end))
+        exit_code = server.stop()
+        whole_log = server.log_text()
+        if "Traceback" in whole_log:
+            errors["server_traceback"] += whole_log.count("Traceback")
+            result["server_log_tail"] = server.log_tail(60)
+        if exit_code not in (0, None):
+            errors[f"server_exit:{exit_code}"] += 1
+        result["errors"] = dict(errors)
+        result["kind"] = kind
+        result["compression"] = config.compression
+        result["cores"] = {"server": server_core, "generator": generator_core}
+        if keep:
+            result["instance"] = str(server.instance)
+    if say is not None:
+        say(line_for(result))
+    return result
+
+
+def line_for(result: dict[str, Any]) -> str:
+    """One line about a run, for the terminal."""
+    latency = result.get("latency_ms") or {}
+    server = result.get("server") or {}
+    generator = result.get("generator") or {}
+    errors = sum((result.get("errors") or {}).values())
+    deflate = "deflate" if result.get("compression") else "plain"
+    return (
+        f"{result.get('kind', '?'):>4} {result.get('players', '?'):>5} players {deflate:>7}: "
+        f"p50 {_ms(latency.get('p50'))} p99 {_ms(latency.get('p99'))}, "
+        f"{result.get('deliveries_per_s', 0):,.0f} deliveries/s, "
+        f"server CPU {server.get('cpu_percent', '?')} %, "
+        f"generator {generator.get('cpu_percent', '?')} %, errors {errors}"
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "timeout" if value is None else f"{value:.0f} ms"
+
+
+# The sweep
+
+
+def passes(result: dict[str, Any], threshold_ms: float) -> bool:
+    """p99 under the threshold, with every action measured (a timeout is infinitely late)."""
+    latency = result.get("latency_ms") or {}
+    p99 = latency.get("p99")
+    return bool(latency.get("count")) and p99 is not None and p99 < threshold_ms
+
+
+@dataclass
+class Sweep:
+    levels: tuple[int, ...] = DEFAULT_LEVELS
+    kinds: tuple[str, ...] = ("echo", "game")
+    compression: tuple[bool, ...] = (True, False)
+    threshold_ms: float = 200.0
+    run: RunSettings = field(default_factory=RunSettings)
+
+    def execute(self, say: Say | None = None) -> dict[str, Any]:
+        """Every level in turn: for each compression setting, echo then game."""
+        runs: list[dict[str, Any]] = []
+        climbing = {(k, c): True for k in self.kinds for c in self.compression}
+        failures: Counter[tuple[str, bool]] = Counter()
+        started = time.time()
+        for players in self.levels:
+            for compression in self.compression:
+                for kind in self.kinds:
+                    if not climbing[(kind, compression)]:
+                        continue
+                    config = self.run.load_config(kind, players, compression)
+                    result = run_load(kind, config, keep=self.run.keep, say=say)
+                    result["level"] = players
+                    runs.append(result)
+                    ok = passes(result, self.threshold_ms)
+                    failures[(kind, compression)] = 0 if ok else failures[(kind, compression)] + 1
+                    p99 = (result.get("latency_ms") or {}).get("p99")
+                    far = p99 is None or p99 >= FAR_BEYOND * self.threshold_ms
+                    if failures[(kind, compression)] >= 2 or (not ok and far):
+                        climbing[(kind, compression)] = False
+            if not any(climbing.values()):
+                break
+        return {
+            "mode": "sweep",
+            "threshold_ms": self.threshold_ms,
+            "settings": asdict(self.run),
+            "levels": list(self.levels),
+            "runs": runs,
+            "knees": knees(runs, self.threshold_ms),
+            "took_s": round(time.time() - started, 1),
+        }
+
+
+def knees(runs: list[dict[str, Any]], threshold_ms: float) -> list[dict[str, Any]]:
+    """Per compression setting: each kind's largest passing player count, and game/echo."""
+    rows = []
+    for compression in sorted({r["compression"] for r in runs}, reverse=True):
+        found: dict[str, int] = {}
+        for kind in ("echo", "game"):
+            mine = [r for r in runs if r["kind"] == kind and r["compression"] == compression]
+            if mine:
+                passing = [r["level"] for r in mine if passes(r, threshold_ms)]
+                found[kind] = max(passing, default=0)
+        ratio = None
+        if found.get("echo") and "game" in found:
+            ratio = round(found["game"] / found["echo"], 3)
+        rows.append({"compression": compression, **found, "ratio": ratio})
+    return rows
+
+
+# The machine
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from: CPUs, memory, Python and the libraries that matter."""
+    from importlib import metadata
+
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except (OSError, StopIteration, ValueError):
+        mem_kb, load = 0, []
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    server_core, generator_core = procs.core_plan()
+    return {
+        "nproc": len(procs.cores()),
+        "cpu_model": model,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": sys.version.split()[0],
+        "libraries": versions,
+        "load_average_at_start": load,
+        "pinned": {"server": server_core, "generator": generator_core},
+        "git_commit": _git_commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def per_player_kb(rss: int | None, idle: int | None, players: int) -> float | None:
+    """Server memory per player above the idle server, in KB."""
+    if rss is None or idle is None or not players:
+        return None
+    return round((rss - idle) / 1024 / players, 1)
+
+
+def finite(value: float) -> float | None:
+    return None if math.isinf(value) or math.isnan(value) else value
