@@ -6,6 +6,7 @@ import shlex
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -62,6 +63,10 @@ def load_options(function: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="... and after this long in a reflection phase."),
         click.option("--seed", type=int, default=1, show_default=True),
         click.option("--keep", is_flag=True, help="Keep each server's database and log."),
+        click.option("--pin/--no-pin", default=True, show_default=True,
+                     help="Pin the server and the generator to different cores."),
+        click.option("--profile", "profile_dir", type=click.Path(file_okay=False),
+                     help="Sample each server with py-spy during the window; files go here."),
         click.option("--json", "json_path", type=click.Path(path_type=Path),
                      help="Where to write the JSON (default: bench-results/bench-<mode>-<time>.json)."),  # noqa: E501
         click.option("--markdown", "markdown_path", type=click.Path(path_type=Path),
@@ -82,13 +87,15 @@ def _settings(kw: dict[str, Any]) -> RunSettings:
         reflection_s=kw["reflection_seconds"],
         seed=kw["seed"],
         keep=kw["keep"],
+        profile_dir=kw["profile_dir"],
+        pin=kw["pin"],
     )
 
 
 def _finish(result: dict[str, Any], mode: str, kw: dict[str, Any]) -> dict[str, Any]:
     """Add the command and the machine, write the JSON (and Markdown), print the table."""
     result = {"mode": mode, "command": "rolwissel " + shlex.join(sys.argv[1:]), **result}
-    result["machine"] = machine()
+    result["machine"] = machine(kw.get("pin", True))
     path = report.write_json(result, kw.get("json_path") or report.default_path(mode))
     text = report.markdown(result)
     if kw.get("markdown_path"):
@@ -144,7 +151,11 @@ def bench(ctx: click.Context, **kw: Any) -> None:  # fmt: skip
     """
     if ctx.invoked_subcommand is not None:
         return
-    settings = QUICK if kw["quick"] else _settings(kw)
+    settings = _settings(kw)
+    if kw["quick"]:
+        settings = replace(
+            QUICK, keep=settings.keep, profile_dir=settings.profile_dir, pin=settings.pin
+        )
     compression = {"on": (True,), "off": (False,), "both": (True, False)}[kw["compression"]]
     sweep = Sweep(
         levels=QUICK_LEVELS if kw["quick"] else parse_levels(kw["levels"]),

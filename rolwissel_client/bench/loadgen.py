@@ -1,6 +1,6 @@
 """The load generator: rooms of players who act at a fixed rate, and what they see.
 
-`python -m rolwissel_client.bench.loadgen` reads a `LoadConfig` as JSON on stdin and prints
+`python -m rolwissel_client.bench.loadgen CONFIG.json` reads a `LoadConfig` as JSON and prints
 its result as JSON on stdout. One process and one asyncio loop hold every socket.
 
 Game rooms (`kind` "game") are made through the HTTP API (POST /api/rooms, POST /api/join),
@@ -36,10 +36,10 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rolwissel_client.bench import patching, procs
@@ -108,6 +108,7 @@ class LoadConfig:
     setup_only: bool = False  # make and fill the rooms, report their tokens, no load
     connect_concurrency: int = 32
     setup_timeout_s: float = 300.0
+    window_file: str | None = None  # written when the window begins (the profiler starts then)
 
 
 @dataclass(frozen=True)
@@ -457,6 +458,9 @@ class LoadGenerator:
     async def call(self, member: Member, payload: dict[str, Any], timeout: float = 120.0) -> Any:
         """A scripted action (set-up): its answer, or None with the error counted."""
         assert member.conn is not None
+        if "key" not in payload:
+            member.keys += 1
+            payload["key"] = f"k{member.keys}"
         try:
             answer = await member.conn.call("action", payload, timeout)
         except TimeoutError:
@@ -549,18 +553,26 @@ class LoadGenerator:
             "start": self.now(),
             "server_cpu": self.probe.cpu(),
             "own_cpu": time.process_time(),
+            "machine_cpu": procs.busy_cpu_seconds(),
+            "cpu_pressure": procs.cpu_pressure(),
             "log_start": self.probe.log_size(),
             "wire_bytes": self.wire_bytes(),
         }
         self.take_slice()
+        if self.config.window_file:
+            with open(self.config.window_file, "w", encoding="ascii") as marker:
+                marker.write(f"{time.time()}\n")
 
     def end_window(self) -> None:
         self.measuring = False
-        self.take_slice()
+        if self.now() - self.slices[-1]["t"] > self.config.slice_s / 4:
+            self.take_slice()  # the last part of the window, unless it is a sliver
         self.window.update(
             end=self.now(),
             server_cpu_end=self.probe.cpu(),
             own_cpu_end=time.process_time(),
+            machine_cpu_end=procs.busy_cpu_seconds(),
+            cpu_pressure_end=procs.cpu_pressure(),
             log_end=self.probe.log_size(),
             wire_bytes_end=self.wire_bytes(),
             server_rss_end=self.probe.rss(),
@@ -928,6 +940,8 @@ class LoadGenerator:
         if window.get("server_cpu") is not None and window.get("server_cpu_end") is not None:
             server_cpu = window["server_cpu_end"] - window["server_cpu"]
         own_cpu = window["own_cpu_end"] - window["own_cpu"]
+        # Everything else the machine ran meanwhile (other work sharing the cores): noise.
+        others = window["machine_cpu_end"] - window["machine_cpu"] - own_cpu - (server_cpu or 0)
         received = window["wire_bytes_end"] - window["wire_bytes"]
         fanouts = summarize(self.fanout_ms)
         rss_max = max(self.rss_samples) if self.rss_samples else window.get("server_rss_end")
@@ -956,6 +970,10 @@ class LoadGenerator:
                 "cpu_s": round(own_cpu, 3),
                 "cpu_percent": round(100 * own_cpu / seconds, 1),
                 "tick_lateness_ms": summarize(self.lateness_ms),
+            },
+            "machine": {
+                "other_cpu_percent": round(100 * max(0.0, others) / seconds, 1),
+                "cpu_pressure_some_avg10": [window["cpu_pressure"], window["cpu_pressure_end"]],
             },
             "skipped": dict(self.skipped),
             "phases_seen": [f"{r}:{p}" for r, p in sorted(self.phases_seen)],
@@ -996,9 +1014,12 @@ def run(config: LoadConfig) -> dict[str, Any]:
     return asyncio.run(LoadGenerator(config).run())
 
 
-def main(read: Callable[[], str] = sys.stdin.read) -> None:
-    """`python -m rolwissel_client.bench.loadgen`: config JSON in, result JSON out."""
-    config = LoadConfig(**json.loads(read()))
+def main(argv: list[str] | None = None) -> None:
+    """`python -m rolwissel_client.bench.loadgen [CONFIG.json]`: the config as JSON (from the
+    file, or stdin without one) in, the result as JSON on stdout."""
+    args = sys.argv[1:] if argv is None else argv
+    text = Path(args[0]).read_text(encoding="utf-8") if args else sys.stdin.read()
+    config = LoadConfig(**json.loads(text))
     result = run(config)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

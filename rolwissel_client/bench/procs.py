@@ -49,15 +49,33 @@ def rss_bytes(pid: int) -> int:
         return int(handle.read().split()[1]) * PAGE
 
 
+def busy_cpu_seconds() -> float:
+    """CPU seconds every process on the machine has used (all cores, /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(v) for v in handle.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+def cpu_pressure() -> float | None:
+    """The share of the last 10 s in which some task waited for a CPU (Linux PSI), in %."""
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as handle:
+            first = handle.readline().split()
+    except OSError:
+        return None
+    return float(first[1].partition("=")[2]) if len(first) > 1 else None
+
+
 def cores() -> list[int]:
     """The CPUs this process may run on."""
     return sorted(os.sched_getaffinity(0))
 
 
-def core_plan() -> tuple[int | None, int | None]:
+def core_plan(pin: bool = True) -> tuple[int | None, int | None]:
     """(server core, generator core): different cores where there are two or more."""
     available = cores()
-    if len(available) < 2:
+    if len(available) < 2 or not pin:
         return None, None
     return available[0], available[1]
 
@@ -236,6 +254,19 @@ class ServerProcess:
         finally:
             self.kill()
             self.cleanup()
+
+
+def start_python_module(module: str, *args: str, core: int | None) -> subprocess.Popen[str]:
+    """Start `python -m module args` pinned to `core`, with pipes for stdout and stderr."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=pinned_to(core),  # pins before exec: every thread inherits it
+        start_new_session=True,
+    )
 
 
 def run_python_module(

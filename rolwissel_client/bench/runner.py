@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rolwissel_client.bench import procs
+from rolwissel_client.bench import profile as spy
 from rolwissel_client.bench.loadgen import LoadConfig, summarize
 
 DEFAULT_LEVELS = (50, 100, 150, 200, 300, 400, 600, 800, 1000, 1200, 1400, 1600)
@@ -55,6 +56,14 @@ class RunSettings:
     seed: int = 1
     scenario: str = "buurtkamer-bibliotheek"
     keep: bool = False  # keep each server's instance folder (database and log)
+    profile_dir: str | None = None  # py-spy samples of each run's server go here
+    pin: bool = True  # the server and the generator on different cores
+
+    def profile_path(self, kind: str, players: int, compression: bool) -> Path | None:
+        if self.profile_dir is None:
+            return None
+        deflate = "deflate" if compression else "plain"
+        return Path(self.profile_dir) / f"{kind}-{players}-{deflate}.collapsed"
 
     def load_config(self, kind: str, players: int, compression: bool) -> LoadConfig:
         return LoadConfig(
@@ -130,11 +139,14 @@ def run_load(
     settings: dict[str, str] | None = None,
     keep: bool = False,
     instance: Path | None = None,
+    profile: Path | None = None,
+    pin: bool = True,
     say: Say | None = None,
 ) -> dict[str, Any]:
     """Start a fresh server of `kind`, run the generator against it, stop the server, and
-    return the generator's result with what the server's log and exit said."""
-    server_core, generator_core = procs.core_plan()
+    return the generator's result with what the server's log and exit said. With `profile`,
+    py-spy samples the server during the window into that file."""
+    server_core, generator_core = procs.core_plan(pin)
     procs.raise_file_limit()
     with procs.ServerProcess(
         kind, core=server_core, settings=settings, keep=keep, instance=instance
@@ -149,15 +161,9 @@ def run_load(
             server_log=str(server.log_path),
         )
         budget = config.setup_timeout_s + config.warmup_s + config.duration_s + config.drain_s + 60
-        try:
-            done = procs.run_python_module(
-                "rolwissel_client.bench.loadgen",
-                json.dumps(asdict(config)),
-                core=generator_core,
-                timeout=budget,
-            )
-        except subprocess.TimeoutExpired:
-            done = subprocess.CompletedProcess([], 124, "", "the generator ran out of time")
+        if profile is not None:
+            config = replace(config, window_file=str(server.instance / "window-started"))
+        done = _generate(config, generator_core, budget, server, profile)
         result: dict[str, Any]
         if done.returncode == 0 and done.stdout.strip():
             result = json.loads(done.stdout)
@@ -180,6 +186,8 @@ def run_load(
             result["server_log_tail"] = server.log_tail(60)
         if exit_code not in (0, None):
             errors[f"server_exit:{exit_code}"] += 1
+        if profile is not None and profile.exists():
+            result["profile"] = {"file": str(profile), **spy.top(profile, count=25)}
         result["errors"] = dict(errors)
         result["kind"] = kind
         result["compression"] = config.compression
@@ -189,6 +197,47 @@ def run_load(
     if say is not None:
         say(line_for(result))
     return result
+
+
+def _generate(
+    config: LoadConfig,
+    core: int | None,
+    budget: float,
+    server: procs.ServerProcess,
+    profile: Path | None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the generator in its own process; with `profile`, start py-spy on the server when
+    the generator says the window has begun."""
+    settings = server.instance / "generator.json"
+    settings.write_text(json.dumps(asdict(config)), encoding="utf-8")
+    generator = procs.start_python_module(
+        "rolwissel_client.bench.loadgen", str(settings), core=core
+    )
+    sampler = None
+    try:
+        deadline = time.monotonic() + budget
+        if profile is not None and config.window_file:
+            started = Path(config.window_file)
+            while not started.exists() and generator.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            if started.exists():
+                sampler = spy.start(server.pid, profile, config.duration_s)
+        try:
+            out, err = generator.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            generator.kill()
+            out, err = generator.communicate()
+            return subprocess.CompletedProcess([], 124, out, "the generator ran out of time")
+        if sampler is not None:
+            sampler.wait(30)
+        return subprocess.CompletedProcess([], generator.returncode, out, err)
+    finally:
+        for process in (generator, sampler):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(10)
 
 
 def line_for(result: dict[str, Any]) -> str:
@@ -241,7 +290,14 @@ class Sweep:
                     if not climbing[(kind, compression)]:
                         continue
                     config = self.run.load_config(kind, players, compression)
-                    result = run_load(kind, config, keep=self.run.keep, say=say)
+                    result = run_load(
+                        kind,
+                        config,
+                        keep=self.run.keep,
+                        profile=self.run.profile_path(kind, players, compression),
+                        pin=self.run.pin,
+                        say=say,
+                    )
                     result["level"] = players
                     runs.append(result)
                     ok = passes(result, self.threshold_ms)
@@ -283,7 +339,7 @@ def knees(runs: list[dict[str, Any]], threshold_ms: float) -> list[dict[str, Any
 # The machine
 
 
-def machine() -> dict[str, Any]:
+def machine(pin: bool = True) -> dict[str, Any]:
     """Where the figures come from: CPUs, memory, Python and the libraries that matter."""
     from importlib import metadata
 
@@ -307,7 +363,7 @@ def machine() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    server_core, generator_core = procs.core_plan()
+    server_core, generator_core = procs.core_plan(pin)
     return {
         "nproc": len(procs.cores()),
         "cpu_model": model,

@@ -135,7 +135,10 @@ def big_room(
         interval_s=players / actions_per_s,
         steer=False,
     )
-    result = run_load("game", config, keep=settings.keep, say=say)
+    profile = settings.profile_path("big-room", players, compression)
+    result = run_load(
+        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
+    )
     result["mode"] = "big-room"
     result["board"] = {"players": players, "cards": cards, "reactions": reactions}
     if say is not None:
@@ -391,7 +394,10 @@ def soak(
         duration_s=minutes * 60,
         slice_s=60.0,
     )
-    result = run_load("game", config, keep=settings.keep, say=say)
+    profile = settings.profile_path("soak", players, compression)
+    result = run_load(
+        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
+    )
     reasons = (result.get("server_log") or {}).get("disconnect_reasons") or {}
     client = {k: v for k, v in (result.get("errors") or {}).items() if k.startswith("disconnect")}
     result["mode"] = "soak"
@@ -416,7 +422,7 @@ def memory(
     runs = []
     for deflate in compression:
         config = settings.load_config("game", players, deflate)
-        result = run_load("game", config, keep=settings.keep, say=say)
+        result = run_load("game", config, keep=settings.keep, pin=settings.pin, say=say)
         idle = result.get("server_rss_idle")
         count = result.get("players") or players
         result["memory_kb_per_player"] = {
