@@ -138,6 +138,13 @@ def _run(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     show_default=True,
     help="The p99 a player count must stay under to count.",
 )
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 5),
+    default=1,
+    show_default=True,
+    help="Run a failed level again when other work loaded the machine meanwhile.",
+)
 @click.option("--quick", is_flag=True, help="The CI smoke: 20 players, a few seconds, deflate on.")
 @load_options
 @click.pass_context
@@ -162,6 +169,7 @@ def bench(ctx: click.Context, **kw: Any) -> None:  # fmt: skip
         kinds=("echo", "game") if kw["only"] == "both" else (kw["only"],),
         compression=(True,) if kw["quick"] else compression,
         threshold_ms=kw["threshold_ms"],
+        retries=kw["retries"],
         run=settings,
     )
     result = _finish(_run(lambda: sweep.execute(say=_say)), "sweep", kw)

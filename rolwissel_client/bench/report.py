@@ -46,7 +46,7 @@ def run_rows(runs: list[dict[str, Any]]) -> list[str]:
     head = (
         "| server | deflate | players | actions/s | deliveries/s | p50 ms | p95 ms | p99 ms "
         "| max ms | server CPU % | CPU ms per delivery | server RSS MB | generator CPU % "
-        "| loop lag p99 ms | errors |"
+        "| loop lag p99 ms | other CPU % | errors |"
     )
     rows = [head, _rule(head)]
     for run in runs:
@@ -72,6 +72,7 @@ def run_rows(runs: list[dict[str, Any]]) -> list[str]:
                     _mb(server.get("rss_max")),
                     _cell(generator.get("cpu_percent"), 0),
                     "n/a" if lag is None else _cell(lag.get("p99"), 0),
+                    _cell((run.get("machine") or {}).get("other_cpu_percent"), 0),
                     _errors(run.get("errors")),
                 ]
             )
