@@ -169,7 +169,7 @@ def bench(ctx: click.Context, **kw: Any) -> None:  # fmt: skip
         kinds=("echo", "game") if kw["only"] == "both" else (kw["only"],),
         compression=(True,) if kw["quick"] else compression,
         threshold_ms=kw["threshold_ms"],
-        retries=kw["retries"],
+        retries=0 if kw["quick"] else kw["retries"],
         run=settings,
     )
     result = _finish(_run(lambda: sweep.execute(say=_say)), "sweep", kw)

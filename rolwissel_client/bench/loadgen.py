@@ -62,7 +62,7 @@ HOME_ROLES = ("inwoner", "raadslid", "ambtenaar")
 # The engine's limit of cards per player per round (game/engine/state.py), kept here so the
 # generator never asks for a refusal.
 MAX_CARDS_PER_ROUND = 20
-# A refusal a correct run may get: an action still on its way when the facilitator's phase
+# A refusal a correct run may get: an action that was on its way while the facilitator's phase
 # change went ahead of it (only when answers take longer than STEER_WAIT_S). It is counted
 # apart ("raced"); every other refusal is an error.
 RACE_REFUSALS = frozenset({"wrong_phase"})
@@ -71,6 +71,7 @@ MAX_OUTSTANDING = 20  # a player's unanswered actions before it skips a turn
 # before changing the phase (players hold new actions while it waits): long enough for a
 # healthy server, short enough that an overloaded one still gets the offered load.
 STEER_WAIT_S = 1.0
+HOLD_MAX_S = 2 * STEER_WAIT_S  # players act again after this, even if the change is unanswered
 MIRROR_REFRESH_S = 1.0  # how stale the generator's copy of the board may get
 EDIT_SHARE, REACT_SHARE = 0.15, 0.45  # the rest of the play actions are new cards
 
@@ -215,9 +216,10 @@ class Room:
     outstanding: int = 0  # players' actions not answered yet
     step: int = 0  # index in PHASES
     direction: int = 1
-    steering: bool = False
-    steer_sent_at: float = 0.0
-    steers: int = 0
+    steering: bool = False  # a phase change is under way (waiting for quiet, or sent)
+    steer_began: float = 0.0
+    steer_sent_at: float = 0.0  # 0 until it is sent
+    steer_late: bool = False  # its answer took longer than the time-out (counted once)
     epoch: int = 0  # phase changes sent so far
     mirror: PublicMirror = field(default_factory=PublicMirror)
 
@@ -241,6 +243,7 @@ class Pending:
     fanout: bool
     round: int = 0
     epoch: int = 0
+    uncertain: bool = False  # sent while a phase change was under way
     react_key: tuple[str, str] | None = None
     version: int = 0
     remaining: set[int] = field(default_factory=set)
@@ -500,7 +503,7 @@ class LoadGenerator:
             players = [m for m in room.players if m.alive]
             for n in range(config.prefill_reactions):
                 member = players[n % len(players)]
-                reaction = self.reaction(member, cards, attempts=50)
+                reaction = self.reaction(member, cards, attempts=50, fresh=True)
                 if reaction is None:
                     self.errors["prefill_no_card"] += 1
                     continue
@@ -618,7 +621,7 @@ class LoadGenerator:
             member.next_at = now + interval
         loop.call_at(member.next_at, self.tick, member)
         room = member.room
-        if room.steering:
+        if room.steering and now - room.steer_began < HOLD_MAX_S:
             self.skipped["phase_change"] += 1
             return
         if member.outstanding >= MAX_OUTSTANDING:
@@ -673,9 +676,10 @@ class LoadGenerator:
         return {"type": "post_card", "text": self.card_text(member, round_number)}
 
     def reaction(
-        self, member: Member, cards: list[Card], attempts: int = 4
+        self, member: Member, cards: list[Card], attempts: int = 4, fresh: bool = False
     ) -> tuple[dict[str, Any], tuple[str, str]] | None:
-        """Switch one of this player's reactions on another's card (on when off, off when on)."""
+        """Switch one of this player's reactions on another's card (on when off, off when on;
+        with `fresh`, only reactions this player has not given yet)."""
         if not cards:
             return None
         for _ in range(attempts):
@@ -684,7 +688,7 @@ class LoadGenerator:
                 continue
             kind = self.rng.choice(REACTION_KINDS)
             key = (card.id, kind)
-            if key in member.pending_reacts:
+            if key in member.pending_reacts or (fresh and key in member.reactions):
                 continue
             member.pending_reacts.add(key)
             on = key not in member.reactions
@@ -710,6 +714,7 @@ class LoadGenerator:
             fanout=(kind in FANOUT_TYPES) or not self.game,
             round=PHASES[member.room.step][0],
             epoch=member.room.epoch,
+            uncertain=member.room.steering,
             react_key=react_key,
         )
         member.outstanding += 1
@@ -738,7 +743,7 @@ class LoadGenerator:
             return
         if not answer["ok"]:
             code = answer.get("code")
-            if code in RACE_REFUSALS and pending.epoch < room.epoch:
+            if code in RACE_REFUSALS and (pending.epoch < room.epoch or pending.uncertain):
                 self.raced[str(code)] += 1
             else:
                 self.errors[f"refused:{code}"] += 1
@@ -830,11 +835,13 @@ class LoadGenerator:
 
     def steer(self, room: Room) -> None:
         """Time for the next phase: hold the players' new actions until those in flight are
-        answered, then move."""
-        if not self.running or not room.facilitator.alive:
+        answered (at most STEER_WAIT_S), then move. One phase change at a time per room."""
+        if not self.running or not room.facilitator.alive or room.steering:
             return
         room.steering = True
-        room.steer_sent_at = self.now()
+        room.steer_began = self.now()
+        room.steer_sent_at = 0.0
+        room.steer_late = False
         self.steer_when_quiet(room)
 
     def steer_when_quiet(self, room: Room) -> None:
@@ -843,7 +850,7 @@ class LoadGenerator:
             room.steering = False
             return
         now = self.now()
-        if room.outstanding > 0 and now - room.steer_sent_at < STEER_WAIT_S:
+        if room.outstanding > 0 and now - room.steer_began < STEER_WAIT_S:
             self.loop.call_later(0.01, self.steer_when_quiet, room)
             return
         target = room.step + room.direction
@@ -851,20 +858,17 @@ class LoadGenerator:
             room.direction = -room.direction
             target = room.step + room.direction
         kind = "next_phase" if room.direction > 0 else "previous_phase"
-        room.steers += 1
         room.epoch += 1
         fac = room.facilitator
         assert fac.conn is not None
         room.steer_sent_at = now
-        on_answer = partial(self.on_steered, room, target, now, self.measuring, room.steers)
-        fac.conn.emit("action", {"type": kind, "key": f"s{room.steers}"}, on_answer)
+        on_answer = partial(self.on_steered, room, target, now, self.measuring)
+        fac.conn.emit("action", {"type": kind, "key": f"s{room.epoch}"}, on_answer)
 
     def on_steered(
-        self, room: Room, target: int, sent_at: float, in_window: bool, number: int, answer: Any
+        self, room: Room, target: int, sent_at: float, in_window: bool, answer: Any
     ) -> None:
-        assert self.loop is not None
-        if number != room.steers or not room.steering:
-            return  # answered after its timeout
+        """The phase change's answer, however late: the room's phase is what the server says."""
         now = self.now()
         room.steering = False
         if in_window:
@@ -917,11 +921,11 @@ class LoadGenerator:
                     if pending.in_window:
                         self.fanout_ms.append(math.inf)
                         self.fanout_sent.append(pending.sent_at)
-            if room.steering and now - room.steer_sent_at > self.config.ack_timeout_s:
-                room.steering = False
-                room.steers += 1  # a late answer to the old step is ignored
+            sent = room.steer_sent_at
+            if room.steering and sent and now - sent > older_than and not room.steer_late:
+                # Counted once; the room still waits for the answer before it steers again.
+                room.steer_late = True
                 self.errors["ack_timeout"] += 1
-                self.schedule_steer(room, now)
 
     # The end
 

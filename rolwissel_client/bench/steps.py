@@ -55,11 +55,12 @@ FAST_3G = {
     "uploadThroughput": 750 * 1000 / 8 * 0.9,
 }
 CPU_SLOWDOWN = 4
+BOARD_CARD = "[data-testid=board] [data-testid=card]"
 # Set before the page's own scripts run: the moment the board shows its first card.
 BOARD_OBSERVER = """
 (() => {
   const seen = () => {
-    const card = document.querySelector('[data-testid=board] [data-testid=card]');
+    const card = document.querySelector('BOARD_CARD');
     if (!card || card.getClientRects().length === 0) return false;
     window.__rwBoardShownAt = performance.now();
     performance.mark('rolwissel-board-shown');
@@ -68,13 +69,13 @@ BOARD_OBSERVER = """
   const watch = new MutationObserver(() => { if (seen()) watch.disconnect(); });
   watch.observe(document, {childList: true, subtree: true, attributes: true});
 })();
-"""
+""".replace("BOARD_CARD", BOARD_CARD)
 BOARD_TIMING = """
 () => {
   const nav = performance.getEntriesByType('navigation')[0];
   return {
     board_ms: window.__rwBoardShownAt,
-    cards: document.querySelectorAll('[data-testid=board] [data-testid=card]').length,
+    cards: document.querySelectorAll('BOARD_CARD').length,
     response_end_ms: nav ? nav.responseEnd : null,
     dom_content_loaded_ms: nav ? nav.domContentLoadedEventEnd : null,
     load_ms: nav ? nav.loadEventEnd : null,
@@ -82,7 +83,7 @@ BOARD_TIMING = """
       .reduce((sum, r) => sum + (r.transferSize || 0), nav ? nav.transferSize : 0),
   };
 }
-"""
+""".replace("BOARD_CARD", BOARD_CARD)
 
 
 def _setup_only(
@@ -329,6 +330,9 @@ def browser(
                 executable_path=CHROMIUM, args=list(CHROMIUM_ARGS)
             )
             try:
+                # One load first, not counted: the browser's own first start is not the page's.
+                first = room["players"][0]["token"]
+                _page_timing(chromium, f"{server.url}/room/{room['room_id']}/play#s={first}", False)
                 for profile, timings in profiles.items():
                     for run in range(runs):
                         token = room["players"][run % len(room["players"])]["token"]
@@ -370,7 +374,8 @@ def _page_timing(chromium: Any, url: str, throttled: bool) -> dict[str, Any]:
             cdp.send("Network.emulateNetworkConditions", FAST_3G)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         page.goto(url, wait_until="commit")
-        page.wait_for_function("window.__rwBoardShownAt !== undefined", timeout=120_000)
+        # A selector, not a predicate: the page's CSP forbids the eval a predicate needs.
+        page.wait_for_selector(BOARD_CARD, state="visible", timeout=120_000)
         timing: dict[str, Any] = page.evaluate(BOARD_TIMING)
         return {k: round(v, 1) if isinstance(v, float) else v for k, v in timing.items()}
     finally:
