@@ -20,6 +20,7 @@ QUICK = RunSettings(
     warmup_s=1.0, duration_s=6.0, drain_s=3.0, interval_s=1.0, play_s=1.5, reflection_s=0.75
 )
 QUICK_LEVELS = (20,)
+COMPRESSION = {"on": (True,), "off": (False,), "both": (True, False)}
 
 
 def _say(text: str) -> None:
@@ -163,7 +164,7 @@ def bench(ctx: click.Context, **kw: Any) -> None:  # fmt: skip
         settings = replace(
             QUICK, keep=settings.keep, profile_dir=settings.profile_dir, pin=settings.pin
         )
-    compression = {"on": (True,), "off": (False,), "both": (True, False)}[kw["compression"]]
+    compression = COMPRESSION[kw["compression"]]
     sweep = Sweep(
         levels=QUICK_LEVELS if kw["quick"] else parse_levels(kw["levels"]),
         kinds=("echo", "game") if kw["only"] == "both" else (kw["only"],),
@@ -272,7 +273,7 @@ def memory_command(players: int, compression: str, **kw: Any) -> None:  # fmt: s
     from rolwissel_client.bench import steps
 
     settings = _settings(kw)
-    modes = {"on": (True,), "off": (False,), "both": (True, False)}[compression]
+    modes = COMPRESSION[compression]
     result = _run(lambda: steps.memory(settings, players=players, compression=modes, say=_say))
     _finish(result, "memory", kw)
 

@@ -9,8 +9,10 @@ player sends one valid action every `interval_s` seconds at a random phase of th
 in a play phase a new card, a reaction switched on or off, or an edit of an own card of this
 round; in a reflection phase a reflection. The facilitator moves the game on (and back from
 round 3, so play never ends): after `play_s` in a play phase and `reflection_s` in a
-reflection phase, once the players' actions in flight are answered, so a phase change never
-makes a sent action arrive in the wrong phase.
+reflection phase. Before it moves, the players of that room hold new actions until those in
+flight are answered (at most STEER_WAIT_S), so a healthy server never sees an action arrive in
+the wrong phase; under overload one may, and that refusal is counted apart as a race. A
+player writes at most `cards_per_round` cards a round, so a long run keeps a real board.
 
 Echo rooms (`kind` "echo") are the same sockets on the bare echo server (echo.py).
 
@@ -109,6 +111,9 @@ class LoadConfig:
     ack_timeout_s: float = 10.0
     fanout_timeout_s: float = 10.0
     slice_s: float = 5.0
+    # A player writes at most this many cards per round during the load (then reacts and
+    # edits), so a long run keeps a real game's board (10 players: up to 150 cards).
+    cards_per_round: int = 5
     prefill_cards: int = 0  # per room, posted before the warm-up
     prefill_reactions: int = 0  # per room, after the cards
     setup_only: bool = False  # make and fill the rooms, report their tokens, no load
@@ -190,6 +195,7 @@ class Member:
     keys: int = 0
     made: int = 0  # cards and reflections written, to keep texts unique
     posts: Counter[int] = field(default_factory=Counter)  # cards per round (sent, not refused)
+    load_posts: Counter[int] = field(default_factory=Counter)  # of those, during the load
     reactions: set[tuple[str, str]] = field(default_factory=set)
     pending_reacts: set[tuple[str, str]] = field(default_factory=set)
     next_at: float = 0.0
@@ -650,7 +656,10 @@ class LoadGenerator:
             return {"type": "save_reflection", "text": text, "shared": shared}, None
         cards = room.mirror.card_list(now)
         roll = self.rng.random()
-        full = member.posts[round_number] >= MAX_CARDS_PER_ROUND
+        full = (
+            member.posts[round_number] >= MAX_CARDS_PER_ROUND
+            or member.load_posts[round_number] >= self.config.cards_per_round
+        )
         if roll < EDIT_SHARE:
             own = [c for c in cards if c.round == round_number and c.text.startswith(member.tag)]
             if own:
@@ -664,6 +673,7 @@ class LoadGenerator:
                 return reaction
         if full:
             return None
+        member.load_posts[round_number] += 1
         return self.post_card(member, round_number), None
 
     def card_text(self, member: Member, round_number: int) -> str:
@@ -749,6 +759,7 @@ class LoadGenerator:
                 self.errors[f"refused:{code}"] += 1
             if pending.type == "post_card":
                 member.posts[pending.round] -= 1
+                member.load_posts[pending.round] -= 1
             pending.over = True
             return
         if pending.react_key is not None:
@@ -989,7 +1000,7 @@ class LoadGenerator:
                 "cpu_percent": round(100 * own_cpu / seconds, 1),
                 "tick_lateness_ms": summarize(self.lateness_ms),
             },
-            "machine": {
+            "noise": {
                 "other_cpu_percent": round(100 * max(0.0, others) / seconds, 1),
                 "cpu_pressure_some_avg10": [window["cpu_pressure"], window["cpu_pressure_end"]],
             },

@@ -72,7 +72,7 @@ def run_rows(runs: list[dict[str, Any]]) -> list[str]:
                     _mb(server.get("rss_max")),
                     _cell(generator.get("cpu_percent"), 0),
                     "n/a" if lag is None else _cell(lag.get("p99"), 0),
-                    _cell((run.get("machine") or {}).get("other_cpu_percent"), 0),
+                    _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
                     _errors(run.get("errors")),
                 ]
             )

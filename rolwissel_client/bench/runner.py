@@ -10,7 +10,6 @@ game's knee divided by the echo server's.
 from __future__ import annotations
 
 import json
-import math
 import platform
 import re
 import subprocess
@@ -338,7 +337,7 @@ class Sweep:
 
 
 def other_cpu(result: dict[str, Any]) -> float:
-    return float((result.get("machine") or {}).get("other_cpu_percent") or 0.0)
+    return float((result.get("noise") or {}).get("other_cpu_percent") or 0.0)
 
 
 def noisy(result: dict[str, Any]) -> bool:
@@ -425,7 +424,3 @@ def per_player_kb(rss: int | None, idle: int | None, players: int) -> float | No
     if rss is None or idle is None or not players:
         return None
     return round((rss - idle) / 1024 / players, 1)
-
-
-def finite(value: float) -> float | None:
-    return None if math.isinf(value) or math.isnan(value) else value
