@@ -9,52 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
-    from flask_socketio import SocketIO
-
-    from game.engine.state import RoomState
-    from game.rooms.broadcast import Broadcaster
-    from game.rooms.service import RoomService
-    from game.rooms.writer import RoomWriter
-    from game.scenarios.schema import Scenario
-    from game.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass
-class Rolwissel:
-    """What the app holds for the edges: `app.extensions["rolwissel"]`."""
-
-    service: RoomService
-    broadcaster: Broadcaster
-    socketio: SocketIO
-    reader: Database
-    writer: RoomWriter
-    writer_db: Database
-    scenarios: Mapping[str, Scenario]
-    shared: bool  # a message queue: other processes hold sockets of the same rooms
-    max_message_bytes: int
-
-    def refresh_or_state(self, room_id: str) -> RoomState | None:
-        """The room's state; with other processes writing too, caught up first."""
-        return self.service.refresh(room_id) if self.shared else self.service.state(room_id)
-
-    def lang_of(self, sid: str) -> str:
-        connection = self.broadcaster.connections.get(sid)
-        return connection.lang if connection else "nl"
-
-    def close(self, timeout: float = 10.0) -> None:
-        """Finish the batch in hand, then close the databases (tests, shutdown)."""
-        self.writer.stop(timeout)
-        self.writer_db.close()
-        if self.reader is not self.writer_db:
-            self.reader.close()
 
 
 def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -85,9 +46,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask_socketio import SocketIO
 
+    from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
-    from game.rooms.service import RoomService, now_ms
-    from game.rooms.writer import CrashPoints, RoomWriter, Runtime
+    from game.rooms.connections import Connections
+    from game.rooms.crash import CrashPoints
+    from game.rooms.lifecycle import RoomLifecycle
+    from game.rooms.queries import RoomQueries
+    from game.rooms.runtime import Runtime, now_ms
+    from game.rooms.service import RoomService
+    from game.rooms.writer import RoomWriter
     from game.scenarios.loader import load_folder
     from game.store.db import Database, upgrade
     from game.web import api, i18n, pages, sockets, summary_pages
@@ -117,8 +84,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
-    broadcaster = Broadcaster(socketio.emit, now_ms, shared=bool(cfg["MESSAGE_QUEUE"]), crash=crash)
+    connections = Connections()
+    broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
         Runtime.for_mode(mode),
@@ -126,19 +95,29 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
-        on_commit=broadcaster.publish,
     )
-    service = RoomService(reader, writer, scenarios)
-    app.extensions["rolwissel"] = Rolwissel(
-        service=service,
-        broadcaster=broadcaster,
-        socketio=socketio,
-        reader=reader,
-        writer=writer,
-        writer_db=writer_db,
-        scenarios=scenarios,
-        shared=bool(cfg["MESSAGE_QUEUE"]),
-        max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+    queries = RoomQueries(reader)
+    service = RoomService(queries, writer, scenarios, shared=shared)
+    transport = sockets.SocketTransport(socketio)
+    lifecycle = RoomLifecycle(service, broadcaster, transport)
+    # Record, then acknowledge, then tell: the writer calls this after each commit.
+    writer.on_commit = lifecycle.committed
+    install(
+        app,
+        Rolwissel(
+            service=service,
+            lifecycle=lifecycle,
+            queries=queries,
+            broadcaster=broadcaster,
+            connections=connections,
+            transport=transport,
+            socketio=socketio,
+            reader=reader,
+            writer=writer,
+            writer_db=writer_db,
+            scenarios=scenarios,
+            max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+        ),
     )
 
     i18n.init_app(app)

@@ -1,4 +1,4 @@
-"""The `rolwissel` command: serve, db upgrade, scenarios, protocol-doc, config, bench.
+"""The `rolwissel` command: serve, db upgrade, scenarios, simulate, protocol-doc, config, bench.
 
 Only click and the standard library are imported at the top: `serve` must monkey-patch with
 eventlet before Flask or pydantic are imported (eventlet greens the locks that exist when it
@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from game.simulate import simulate_command
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES
+from rolwissel_client.scripted import DEFAULT_SCENARIO, DEFAULT_URL
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -42,9 +43,6 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 def cli() -> None:
     """Rolwissel: a multiplayer workshop game for local democracy."""
-
-
-cli.add_command(simulate_command)
 
 
 @cli.command()
@@ -87,6 +85,45 @@ def db_upgrade(revision: str) -> None:
     finally:
         database.close()
     click.echo(f"Database is up to date ({revision}): {_safe_url(app.config['DATABASE_URL'])}")
+
+
+@cli.command("simulate")
+@click.option("--url", default=DEFAULT_URL, show_default=True, help="The server to play on.")
+@click.option("--players", type=click.IntRange(1, 60), required=True, help="How many participants.")
+@click.option("--scenario", "scenario_id", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same game.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
+@click.option("--verbose", is_flag=True, help="Name each step on stderr as it starts.")
+def simulate(url: str, players: int, scenario_id: str, seed: int, lang: str, verbose: bool) -> None:
+    """Play a whole game on a running server with scripted participants and a facilitator.
+
+    Prints the result (gedragen or not, with the support per group), then the addresses of
+    the summary page and of each of its downloads, one per line. The people and what they
+    say: rolwissel_client/scripted.py and scenarios/simulate/.
+    """
+    from rolwissel_client.connection import SimulationError
+    from rolwissel_client.scripted import ScriptedGame
+
+    def say(step: str) -> None:
+        click.echo(f"simulate: {step}", err=True)
+
+    game = ScriptedGame(
+        url=url,
+        players=players,
+        scenario_id=scenario_id,
+        seed=seed,
+        lang=lang,
+        log=say if verbose else None,
+    )
+    try:
+        outcome = game.play()
+    except SimulationError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        game.close()
+    click.echo(outcome.sentence)
+    for address in outcome.urls:
+        click.echo(address)
 
 
 @cli.command("protocol-doc")

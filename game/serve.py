@@ -15,7 +15,7 @@ import threading
 import time
 from types import FrameType
 
-from game import Rolwissel
+from game.extension import Rolwissel, extension
 
 logger = logging.getLogger("rolwissel.serve")
 
@@ -60,7 +60,7 @@ def run(host: str, port: int, mode: str) -> int:
     except ScenarioError as error:
         print(f"Rolwissel start niet: een casus-bestand klopt niet.\n{error}", file=sys.stderr)
         return 1
-    ext = app.extensions["rolwissel"]
+    ext = extension(app)
     started = time.perf_counter()
     rooms = ext.service.rebuild_active()
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -97,20 +97,16 @@ def run(host: str, port: int, mode: str) -> int:
 
 def _shutdown(ext: Rolwissel) -> None:
     """SIGTERM: finish the current batch, tell every browser to reconnect, exit."""
-    from game.web.messages import message
-    from game.web.protocol import ServerCode
+    from game.codes import ServerCode
 
-    logger.info("shutdown signal=SIGTERM connections=%d", len(ext.broadcaster.connections))
+    logger.info("shutdown signal=SIGTERM connections=%d", len(ext.connections))
     finished = ext.service.stop(timeout=10)
-    broadcaster = ext.broadcaster
-    for sid, connection in list(broadcaster.connections.items()):
-        code = ServerCode.SERVER_RESTARTING
-        notice = {"code": str(code), "message": message(code, connection.lang)}
-        ext.socketio.emit("notice", notice, to=sid)
+    for connection in ext.connections.all():
+        ext.transport.notice(connection.sid, ServerCode.SERVER_RESTARTING, connection.lang)
     # Give the notices a moment to leave before the sockets close.
     ext.socketio.sleep(0.3)
     ext.close(timeout=1)
-    logger.info("stopped batch_finished=%s connections=%d", finished, len(broadcaster.connections))
+    logger.info("stopped batch_finished=%s connections=%d", finished, len(ext.connections))
     logging.shutdown()
     sys.stdout.flush()
     os._exit(0)

@@ -19,6 +19,7 @@ from flask_socketio import SocketIOTestClient
 from serverproc import Server, free_port, server_env
 
 from game import create_app
+from game.extension import extension
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,7 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in apps:
-        app.extensions["rolwissel"].close(timeout=5)
+        extension(app).close(timeout=5)
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def sockets(app: Flask) -> Callable[..., SocketIOTestClient]:
     """Open Flask-SocketIO test connections with an auth object."""
 
     def connect(auth: Any) -> SocketIOTestClient:
-        socketio = app.extensions["rolwissel"].socketio
+        socketio = extension(app).socketio
         return socketio.test_client(app, auth=auth)
 
     return connect

@@ -305,7 +305,7 @@ class Crasher:
     def __init__(
         self,
         server: Server,
-        game: Any,  # game.simulate.ScriptedGame
+        game: Any,  # rolwissel_client.scripted.ScriptedGame
         plan: list[str],
         *,
         seed: int = 0,

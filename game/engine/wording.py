@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from game.engine.decision import DecisionResult, GroupSupport
 from game.engine.roles import Role
+from game.languages import language
 
 LANGS = ("nl", "en")
 
@@ -30,15 +31,10 @@ ROLE_PLURAL = {
 }
 
 
-def lang_or_default(lang: str | None) -> str:
-    """The language to use: 'en' when asked for, Dutch for anything else."""
-    return "en" if lang == "en" else "nl"
-
-
 def role_name(role: Role | str, lang: str, *, plural: bool = False) -> str:
     """A role as a word: 'raadslid' / 'raadsleden', 'council member' / 'council members'."""
     table = ROLE_PLURAL if plural else ROLE_SINGULAR
-    return table[lang_or_default(lang)][Role(role)]
+    return table[language(lang)][Role(role)]
 
 
 def threshold_text(threshold: Fraction) -> str:
@@ -48,7 +44,7 @@ def threshold_text(threshold: Fraction) -> str:
 
 def join_words(words: list[str], lang: str) -> str:
     """'a', 'a en b', 'a, b en c' (English: 'a, b and c')."""
-    last = " and " if lang_or_default(lang) == "en" else " en "
+    last = " and " if language(lang) == "en" else " en "
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + last + words[-1]
@@ -80,7 +76,7 @@ def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
     "Gedragen: geen bezwaar; inwoners 3 van 3, raadsleden 4 van 5, ambtenaren 2 van 2 eens of
     eens met bedenkingen (drempel 2/3)."
     """
-    lang = lang_or_default(lang)
+    lang = language(lang)
     threshold = threshold_text(result.threshold)
     if not result.groups:
         if lang == "en":
@@ -107,6 +103,6 @@ def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
 
 def gedragen_label(gedragen: bool, lang: str = "nl") -> str:
     """One word for the outcome, for headings and table cells."""
-    if lang_or_default(lang) == "en":
+    if language(lang) == "en":
         return "Carried" if gedragen else "Not carried"
     return "Gedragen" if gedragen else "Niet gedragen"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine.roles import ROLE_ORDER, Role
-from game.engine.wording import gedragen_label, lang_or_default, role_name, threshold_text
+from game.engine.wording import gedragen_label, role_name, threshold_text
 from game.exports import csv as csv_export
 from game.exports import json as json_export
 from game.exports import markdown as markdown_export
@@ -19,6 +19,7 @@ from game.exports import pdf as pdf_export
 from game.exports import wording as W
 from game.exports.document import Block, Heading, Items, Paragraph, Span, Table, para, paragraphs
 from game.exports.summary import ConditionItem, GroupCount, Result, Summary, Texts
+from game.languages import language
 
 KIND = "rolwissel.comparison"
 
@@ -103,13 +104,13 @@ def support_cell(table: TableItem, role: Role, lang: str) -> str:
     if found is None:
         return "\u2013"
     support, members, passes = found
-    of = "of" if lang_or_default(lang) == "en" else "van"
+    of = "of" if language(lang) == "en" else "van"
     return f"{support} {of} {members} ({W.yes_no(passes, lang)})"
 
 
 def blocks(comparison: Comparison, lang: str) -> list[Block]:
     """The comparison as document blocks: an overview table, then each table in turn."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     title = comparison.tables[0].title.get(lang) if comparison.tables else ""
     out: list[Block] = [Heading(1, f"{W.label('compare_title', lang)}: {title}".rstrip(": "))]
     if not comparison.tables:
@@ -155,7 +156,7 @@ def to_markdown(comparison: Comparison, lang: str = "nl") -> str:
 
 
 def to_pdf(comparison: Comparison, lang: str = "nl", made_at: int = 0) -> bytes:
-    lang = lang_or_default(lang)
+    lang = language(lang)
     title = W.label("compare_title", lang)
     return pdf_export.render_blocks(
         blocks(comparison, lang), lang=lang, title=title, made_at=made_at
@@ -164,7 +165,7 @@ def to_pdf(comparison: Comparison, lang: str = "nl", made_at: int = 0) -> bytes:
 
 def to_data(comparison: Comparison, lang: str = "nl") -> dict[str, object]:
     """The comparison as JSON-ready data (schema version 1, see docs/summary-json.md)."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     return {
         "schema_version": json_export.SCHEMA_VERSION,
         "kind": KIND,
@@ -203,7 +204,7 @@ CSV_HEADERS = {
 def to_csv(comparison: Comparison, lang: str = "nl") -> bytes:
     """One row per table, the support of each group in two columns (support and members);
     the conditions in one cell, one per line. Same format as the summary's CSV."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     base = CSV_HEADERS[lang]
     header = [
         *base[:3],

@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 
-from game.engine.wording import lang_or_default, role_name
+from game.engine.wording import role_name
 from game.exports import wording as W
 from game.exports.summary import Summary
+from game.languages import language
 
 DELIMITER = ";"
 BOM = "\ufeff"
@@ -49,7 +50,7 @@ def safe_cell(value: object) -> str:
 
 def rows(summary: Summary, lang: str = "nl") -> list[list[str]]:
     """The header and one row per card on the board and per counted vote."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     table: list[list[object]] = [list(HEADERS[lang])]
     for card in summary.cards:
         table.append(

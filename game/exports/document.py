@@ -19,6 +19,7 @@ from game.exports.summary import (
     Result,
     Summary,
 )
+from game.languages import language
 
 Style = Literal["", "strong", "em"]
 
@@ -286,7 +287,7 @@ def _roles(summary: Summary, lang: str) -> list[Block]:
 
 def summary_blocks(summary: Summary, lang: str) -> list[Block]:
     """The whole summary, section by section, in `lang` (nl or en)."""
-    lang = W.lang_or_default(lang)
+    lang = language(lang)
     blocks: list[Block] = [
         Heading(1, f"{W.label('title', lang)}: {summary.title.get(lang)}"),
     ]

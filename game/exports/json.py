@@ -11,7 +11,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from game.engine.wording import lang_or_default, threshold_text
+from game.engine.wording import threshold_text
 from game.exports import wording as W
 from game.exports.summary import (
     BallotItem,
@@ -21,6 +21,7 @@ from game.exports.summary import (
     Summary,
     VersionItem,
 )
+from game.languages import language
 
 SCHEMA_VERSION = 1
 KIND = "rolwissel.summary"
@@ -126,7 +127,7 @@ def _ballot(item: BallotItem, lang: str) -> JSON:
 
 def to_data(summary: Summary, lang: str = "nl") -> JSON:
     """The summary as JSON-ready data in `lang`, following schema version 1."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     decision = summary.decision
     return {
         "schema_version": SCHEMA_VERSION,

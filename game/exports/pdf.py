@@ -17,10 +17,10 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from game.engine.wording import lang_or_default
 from game.exports import wording as W
 from game.exports.document import Block, Heading, Items, Paragraph, Table, summary_blocks
 from game.exports.summary import Summary
+from game.languages import language
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
@@ -57,7 +57,7 @@ class SummaryPDF(FPDF):
 
     def __init__(self, lang: str, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.lang = lang_or_default(lang)
+        self.lang = language(lang)
         for style, name in FONT_FILES.items():
             self.add_font(FAMILY, style, str(FONTS / name))
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -161,7 +161,7 @@ def render_blocks(blocks: Iterable[Block], *, lang: str, title: str, made_at: in
 
 def render(summary: Summary, lang: str = "nl") -> bytes:
     """The summary as a PDF in `lang` (nl or en)."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     title = f"{W.label('title', lang)}: {summary.title.get(lang)}"
     made_at = summary.closed_at or summary.version
     return render_blocks(summary_blocks(summary, lang), lang=lang, title=title, made_at=made_at)

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from game.engine.roles import Role
 from game.engine.state import VoteChoice
-from game.engine.wording import lang_or_default, role_name
-from game.exports.summary import Changes, Summary, TimelineItem
+from game.engine.wording import role_name
+from game.exports.summary import Summary, TimelineItem
+from game.languages import language
 
 # Times are shown on the clock of the workshop's place; without the time-zone database
 # (a bare container) they fall back to UTC rather than fail.
@@ -206,12 +207,12 @@ _MONTHS = {
 
 def label(key: str, lang: str, **values: object) -> str:
     """A label of the downloads in a language, with `{values}` filled in."""
-    text = LABELS[lang_or_default(lang)][key]
+    text = LABELS[language(lang)][key]
     return text.format(**values) if values else text
 
 
 def choice_name(choice: VoteChoice | str, lang: str) -> str:
-    return CHOICES[lang_or_default(lang)][VoteChoice(choice)]
+    return CHOICES[language(lang)][VoteChoice(choice)]
 
 
 def _local(ms: int) -> datetime:
@@ -226,7 +227,7 @@ def clock(ms: int) -> str:
 def date(ms: int, lang: str) -> str:
     """A day as people write it: '14 november 2023' / '14 November 2023'."""
     moment = _local(ms)
-    return f"{moment.day} {_MONTHS[lang_or_default(lang)][moment.month - 1]} {moment.year}"
+    return f"{moment.day} {_MONTHS[language(lang)][moment.month - 1]} {moment.year}"
 
 
 def group_counts(counts: list[tuple[Role, int]], lang: str) -> str:
@@ -264,7 +265,7 @@ _PHASES = {
 def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | None:
     """A moment of the game in words, or None for facts the printed timeline leaves out
     (each card and each join: their counts are in the rounds)."""
-    lang = lang_or_default(lang)
+    lang = language(lang)
     en = lang == "en"
     match item.type:
         case "room_created":
@@ -303,16 +304,6 @@ def timeline_lines(summary: Summary, lang: str) -> list[tuple[str, str]]:
     return lines
 
 
-def change_lines(changes: Changes, lang: str) -> list[str]:
-    """What changed between two versions, one line each."""
-    lines = []
-    if changes.text_changed:
-        lines.append(label("text_changed", lang))
-    lines.extend(f"{label('added', lang)}: {c.text}" for c in changes.added)
-    lines.extend(f"{label('removed', lang)}: {c.text}" for c in changes.removed)
-    return lines
-
-
 def source_note(source_card_id: str | None, rnd: int | None, role: Role | None, lang: str) -> str:
     """Where a condition came from: 'uit kaart c4 (ronde 2, als ambtenaar)', or ''."""
     if source_card_id is None or rnd is None or role is None:
@@ -325,7 +316,7 @@ def mean_text(mean: object, lang: str) -> str:
     if mean is None:
         return "\u2013"
     text = f"{float(mean):.1f}"  # type: ignore[arg-type]
-    return text.replace(".", ",") if lang_or_default(lang) == "nl" else text
+    return text.replace(".", ",") if language(lang) == "nl" else text
 
 
 def yes_no(value: bool, lang: str) -> str:
@@ -336,4 +327,4 @@ def outcome(summary: Summary, lang: str) -> str:
     """The result sentence of the last closed vote, or that there was none."""
     if summary.result is None:
         return label("no_result", lang)
-    return summary.result.sentence.get(lang_or_default(lang))
+    return summary.result.sentence.get(language(lang))

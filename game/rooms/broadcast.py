@@ -1,4 +1,4 @@
-"""Telling viewers what changed: one place for views, presence and emits.
+"""Telling viewers what changed: one place for views and emits.
 
 Each connection joins the Socket.IO rooms `<room id>` and `<room id>/<viewer>`, where viewer
 is `facilitator`, `screen` or `p:<player id>`. Emits go `to=` those rooms, so they reach a
@@ -7,10 +7,7 @@ viewer's sockets in every server process when a message queue is configured.
 A view is computed once per (version, viewer) and reused for all sockets of that viewer; the
 public part is the same for everyone and computed once per version.
 
-Presence (who has a live connection) is connection state, not game state: it changes on every
-reload and network hiccup, it is different in every server process, and replaying the log must
-give the same room whether people were online or not. So it never goes into the log; it is
-kept here and sent to the facilitator next to the view.
+Which sockets live in this process, and so who is present, is game/rooms/connections.py.
 """
 
 from __future__ import annotations
@@ -18,13 +15,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from game.engine import views
 from game.engine.state import RoomState
-from game.rooms.service import Identity
-from game.rooms.writer import CrashPoints
+from game.rooms.connections import Connections
+from game.rooms.crash import CrashPoints
 
 logger = logging.getLogger("rolwissel.broadcast")
 
@@ -86,72 +82,26 @@ class ViewCache:
         return {"viewer": "screen", "public": self.public}
 
 
-@dataclass
-class Connection:
-    """One live socket: whose it is and which language its sentences are in."""
-
-    sid: str
-    identity: Identity
-    lang: str
-
-
 class Broadcaster:
-    """The live connections of this process and what they are sent."""
+    """What the viewers of this process's rooms are sent."""
 
     def __init__(
         self,
         emit: Emit,
         clock: Callable[[], int],
+        connections: Connections,
         *,
         shared: bool = False,
         crash: CrashPoints | None = None,
     ) -> None:
         self.emit = emit
         self.clock = clock
+        self.connections = connections
         # With a message queue other processes hold sockets too: emit to every viewer.
         self.shared = shared
         self.crash = crash or CrashPoints(None)
-        self.connections: dict[str, Connection] = {}
-        self._by_viewer: dict[tuple[str, str], set[str]] = {}
         self._views: dict[str, ViewCache] = {}
         self._lock = threading.RLock()
-
-    # Connections
-
-    def add(self, connection: Connection) -> list[str]:
-        """Register a socket; returns the older sockets of the same seat (to take over)."""
-        identity = connection.identity
-        slot = (identity.room_id, identity.viewer_key)
-        with self._lock:
-            older = sorted(self._by_viewer.get(slot, set())) if _is_seat(identity) else []
-            self.connections[connection.sid] = connection
-            self._by_viewer.setdefault(slot, set()).add(connection.sid)
-        return older
-
-    def remove(self, sid: str) -> Connection | None:
-        """Forget a socket; returns what it was."""
-        with self._lock:
-            connection = self.connections.pop(sid, None)
-            if connection is None:
-                return None
-            slot = (connection.identity.room_id, connection.identity.viewer_key)
-            sids = self._by_viewer.get(slot)
-            if sids is not None:
-                sids.discard(sid)
-                if not sids:
-                    del self._by_viewer[slot]
-        return connection
-
-    def presence(self, room_id: str, state: RoomState | None) -> dict[str, bool]:
-        """Per player of the room: does a socket of theirs live in this process?"""
-        if state is None:
-            return {}
-        with self._lock:
-            return {p.id: (room_id, f"p:{p.id}") in self._by_viewer for p in state.players}
-
-    def local_viewers(self, room_id: str) -> list[str]:
-        with self._lock:
-            return sorted(key for (room, key) in self._by_viewer if room == room_id)
 
     # What is sent
 
@@ -168,7 +118,7 @@ class Broadcaster:
             "view": self.view(state, viewer_key),
         }
         if viewer_key == "facilitator":
-            message["presence"] = self.presence(state.room_id, state)
+            message["presence"] = self.connections.presence(state.room_id, state)
         return message
 
     def send_state(self, sid: str, state: RoomState, viewer_key: str) -> None:
@@ -196,20 +146,22 @@ class Broadcaster:
         """Tell the facilitator who is online now."""
         self.emit(
             "presence",
-            {"presence": self.presence(room_id, state)},
+            {"presence": self.connections.presence(room_id, state)},
             to=sio_room(room_id, "facilitator"),
         )
 
     def _viewers(self, state: RoomState) -> list[str]:
+        local = self.connections.viewers(state.room_id)
         if not self.shared:
-            return self.local_viewers(state.room_id)
+            return local
         keys = ["facilitator", "screen", *(f"p:{p.id}" for p in state.players)]
-        return sorted(set(keys) | set(self.local_viewers(state.room_id)))
+        return sorted(set(keys) | set(local))
 
     def forget_room(self, room_id: str) -> None:
+        """Drop the cached views of a room (the lifecycle forgets a finished room)."""
         with self._lock:
             self._views.pop(room_id, None)
 
-
-def _is_seat(identity: Identity) -> bool:
-    return identity.actor is not None and identity.viewer_key.startswith("p:")
+    def remembers(self, room_id: str) -> bool:
+        with self._lock:
+            return room_id in self._views

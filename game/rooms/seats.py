@@ -1,16 +1,7 @@
 """Join codes, seat tokens and ids: how people get into a room and back into their seat.
 
-Seat lifecycle (tested in tests/integration/test_sockets.py):
-
-* join     `POST /api/join` with the room code: the engine's Join action adds the player, and
-           a seat row links a new random token (its hash) to the player id; the browser keeps
-           the token per room.
-* drop     the connection goes away (reload, tunnel, server restart): the seat stays, only
-           presence goes offline. Nothing is written to the log.
-* return   the browser connects with the same token and is in the same seat again; on a second
-           device the newest connection takes the seat over and the older one is told so.
-* leave    the engine's Leave action (or the facilitator's RemovePlayer) frees the seat; the
-           token no longer lets anyone in, because the player is no longer active.
+Only the values and their checks live here; when a seat is made, used, taken over, dropped and
+freed is game/rooms/lifecycle.py.
 """
 
 from __future__ import annotations
@@ -29,6 +20,8 @@ ID_BYTES = 12
 TOKEN_BYTES = 32
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
+# What a room, player or event id may look like in an address (new_id makes 16 of these).
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def new_code() -> str:
@@ -67,3 +60,9 @@ def hash_token(token: str) -> str:
 def new_id() -> str:
     """A room, player or event id: random and URL-safe (16 characters, 96 bits)."""
     return secrets.token_urlsafe(ID_BYTES)
+
+
+def looks_like_id(text: str) -> bool:
+    """Whether text from an address can be an id this server made; anything else is a 404
+    without a look in the database."""
+    return _ID.match(text) is not None

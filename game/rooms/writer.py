@@ -9,18 +9,16 @@ The cache holds each room's current state and can always be rebuilt from the dat
 newest snapshot, then the events after it). When another process wrote to a room first, the
 append hits UNIQUE(room_id, seq): the writer reloads that room from the log and re-applies.
 
-Under eventlet the blocking database work runs in a real thread (`eventlet.tpool`), so the hub
-keeps answering pings while SQLite syncs; in threading mode it is called directly. Which one
-is chosen by `Runtime.for_mode`, the one place that knows about the async mode.
+Under eventlet the blocking database work runs in a real thread (game/rooms/runtime.py), so
+the hub keeps answering pings while SQLite syncs. Only the write path is here: the stored
+rooms are read in game/rooms/queries.py, the crash points are in game/rooms/crash.py and the
+log line of each action is game/rooms/action_log.py.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,114 +28,23 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
-from game.engine import codec, replay, rules
+from game.codes import ServerCode
+from game.engine import codec, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.rooms.action_log import log_action
+from game.rooms.crash import CrashPoints
+from game.rooms.queries import StoredRoom, load_room, newest_seq
+from game.rooms.runtime import Runtime, call_here
 from game.store import log
 from game.store.db import Database
 from game.store.models import Room, Seat
-from game.web.protocol import ServerCode
 
 logger = logging.getLogger("rolwissel.writer")
-action_log = logging.getLogger("rolwissel.actions")
 
 MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
 MAX_ATTEMPTS = 3  # re-applies after a conflict with another process before giving up
 WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
-
-
-# The async mode, in one place
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """How to start a task, wait, queue and run blocking work, for one async mode."""
-
-    mode: str
-    spawn: Callable[..., Any]
-    sleep: Callable[[float], Any]
-    blocking: Callable[..., Any]  # blocking(fn, *args) -> fn(*args), off the hub if needed
-    make_queue: Callable[[], Any]
-    make_event: Callable[[], Any]
-
-    @classmethod
-    def for_mode(cls, mode: str) -> Runtime:
-        """eventlet: green tasks, blocking work in a real thread. threading: plain threads."""
-        if mode == "eventlet":
-            import eventlet
-            import eventlet.queue
-            import eventlet.tpool
-
-            # threading.Event is green here: `rolwissel serve` monkey-patched before imports.
-            return cls(
-                mode=mode,
-                spawn=eventlet.spawn,
-                sleep=eventlet.sleep,
-                blocking=eventlet.tpool.execute,
-                make_queue=eventlet.queue.LightQueue,
-                make_event=threading.Event,
-            )
-        return cls(
-            mode="threading",
-            spawn=_spawn_thread,
-            sleep=time.sleep,
-            blocking=_call,
-            make_queue=queue.Queue,
-            make_event=threading.Event,
-        )
-
-
-def _spawn_thread(fn: Callable[..., Any], *args: Any) -> threading.Thread:
-    thread = threading.Thread(target=fn, args=args, daemon=True, name="rolwissel-writer")
-    thread.start()
-    return thread
-
-
-def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
-# Fault injection for the crash test
-
-
-CRASH_POINTS = (
-    "before_commit",
-    "after_commit_before_ack",
-    "after_ack_before_broadcast",
-    "mid_broadcast",
-)
-
-
-class CrashPoints:
-    """A test hook: ROLWISSEL_CRASH_AT=<point>:<nth> kills this process with SIGKILL the nth
-    time the write path reaches <point>. Unset (always, outside tests) it does nothing."""
-
-    def __init__(self, spec: str | None) -> None:
-        self.targets: dict[str, int] = {}
-        self.counts: dict[str, int] = {}
-        for part in (spec or "").split(","):
-            if not part.strip():
-                continue
-            point, _, nth = part.strip().partition(":")
-            if point not in CRASH_POINTS:
-                raise ValueError(f"ROLWISSEL_CRASH_AT: unknown point {point!r}")
-            self.targets[point] = int(nth or "1")
-
-    @classmethod
-    def from_environment(cls) -> CrashPoints:
-        return cls(os.environ.get("ROLWISSEL_CRASH_AT"))
-
-    def reach(self, point: str) -> None:
-        """Count one arrival at `point`; die here when it is the chosen one."""
-        if point not in self.targets:
-            return
-        self.counts[point] = self.counts.get(point, 0) + 1
-        if self.counts[point] == self.targets[point]:
-            logger.warning("crash_at point=%s nth=%d", point, self.counts[point])
-            for handler in logging.getLogger().handlers:
-                handler.flush()
-            sys.stderr.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 # What a sender hands in and gets back
@@ -202,23 +109,11 @@ class Job:
 _STOP = object()
 
 
-# The cache
-
-
-@dataclass
-class RoomCache:
-    """A room's current state and the keys already applied; rebuildable from the database."""
-
-    state: RoomState
-    keys: dict[tuple[str, str], int]
-    snapshot_seq: int
-
-
 @dataclass
 class _Working:
     """A room during one batch: changes wait here until the commit succeeds."""
 
-    base: RoomCache
+    base: StoredRoom
     state: RoomState
     snapshot_seq: int
     entries: list[log.Entry] = field(default_factory=list)
@@ -253,12 +148,12 @@ class RoomWriter:
         self.runtime = runtime
         # SQLite is C code that eventlet cannot green: its work goes to a real thread.
         # psycopg with PSYCOPG_WAIT_FUNC=wait_select is cooperative already.
-        self._offload = runtime.blocking if db.is_sqlite else _call
+        self._offload = runtime.blocking if db.is_sqlite else call_here
         self.window_s = max(0.0, window_ms) / 1000
         self.snapshot_every = max(1, snapshot_every)
         self.crash = crash or CrashPoints(None)
         self.on_commit = on_commit
-        self.rooms: dict[str, RoomCache] = {}
+        self.rooms: dict[str, StoredRoom] = {}
         self._lock = threading.Lock()
         self._queue = runtime.make_queue()
         self._accepting = True
@@ -311,32 +206,27 @@ class RoomWriter:
         cached = self.rooms.get(room_id)
         if cached is None:
             return self.state(room_id)
-        with self.reader.sessions() as session:
-            newest = log.last_seq(session, room_id)
-        if newest > cached.state.version:
+        if newest_seq(self.reader, room_id) > cached.state.version:
             loaded = self.load(room_id, self.reader)
             if loaded is not None:
                 return self._remember(room_id, loaded).state
         return cached.state
 
-    def load(self, room_id: str, db: Database | None = None) -> RoomCache | None:
-        """Rebuild a room from the database: its newest snapshot, then the events after it."""
-        with (db or self.reader).sessions() as session:
-            snapshot = log.latest_snapshot(session, room_id)
-            start = None
-            snapshot_seq = 0
-            if snapshot is not None:
-                snapshot_seq, state_json = snapshot
-                start = codec.state_from_json(state_json)
-            entries = log.read_after(session, room_id, snapshot_seq)
-            if start is None and not entries:
-                return None
-            events = [codec.event_from_json(e.payload) for e in entries]
-            state = replay.fold(events, start=start)
-            keys = log.known_keys(session, room_id)
-        return RoomCache(state=state, keys=keys, snapshot_seq=snapshot_seq)
+    def cached(self, room_id: str) -> RoomState | None:
+        """The room's state when it is in memory; never reads the database."""
+        found = self.rooms.get(room_id)
+        return found.state if found is not None else None
 
-    def _remember(self, room_id: str, loaded: RoomCache) -> RoomCache:
+    def forget(self, room_id: str) -> None:
+        """Drop a room from memory; the next use rebuilds it from the database."""
+        with self._lock:
+            self.rooms.pop(room_id, None)
+
+    def load(self, room_id: str, db: Database | None = None) -> StoredRoom | None:
+        """Rebuild a room from the database (the reader's engine unless told otherwise)."""
+        return load_room(db or self.reader, room_id)
+
+    def _remember(self, room_id: str, loaded: StoredRoom) -> StoredRoom:
         # A slower reader must never put back an older state than the writer published.
         with self._lock:
             cached = self.rooms.get(room_id)
@@ -437,10 +327,10 @@ class RoomWriter:
         if job.new_rooms:
             for new in job.new_rooms:
                 state = new.created.state
-                base = RoomCache(state=state, keys={}, snapshot_seq=0)
-                room = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
-                room.entries = _entries(1, new.created.events)
-                working[new.room_id] = room
+                base = StoredRoom(state=state, keys={}, snapshot_seq=0)
+                made = _Working(base=base, state=state, snapshot_seq=0, new_room=new)
+                made.entries = _entries(1, new.created.events)
+                working[new.room_id] = made
             return Applied(version=1)
         room = working.get(job.room_id) or self._working(job.room_id)
         if room is None:
@@ -560,25 +450,3 @@ def _outcome_code(outcome: Outcome) -> str:
     if isinstance(outcome, Applied):
         return "duplicate" if outcome.duplicate else "ok"
     return str(outcome.code)
-
-
-def actor_role(actor: str | None) -> str:
-    """The kind of sender for the log: never who it is, never what they typed."""
-    if actor is None:
-        return "screen"
-    return "facilitator" if actor == FACILITATOR else "participant"
-
-
-def log_action(
-    *, room: str, seq: int | None, actor: str | None, kind: str, ms: float, outcome: str
-) -> None:
-    """The one log line per action: room, seq, actor's role, type, time taken, outcome."""
-    action_log.info(
-        "action room=%s seq=%s actor_role=%s type=%s ms=%.1f outcome=%s",
-        room,
-        seq if seq is not None else "-",
-        actor_role(actor),
-        kind,
-        ms,
-        outcome,
-    )

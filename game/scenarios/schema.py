@@ -6,7 +6,7 @@ place that says what a valid scenario is; the loader turns its errors into plain
 
 import re
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -19,9 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from game.engine.roles import Role
-
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
+from game.languages import LANGUAGES
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 # A threshold as written in a file: "2/3", "3/4", "1/2" or "1" (everyone).

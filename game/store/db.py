@@ -6,7 +6,6 @@ power cut, and the group-commit writer keeps that affordable (one fsync per batc
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,12 +85,7 @@ class Database:
     def ping(self) -> bool:
         """True when the database answers `SELECT 1`."""
         with self.engine.connect() as connection:
-            return connection.execute(text("SELECT 1")).scalar_one() == 1
+            return bool(connection.execute(text("SELECT 1")).scalar_one() == 1)
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def psycopg_green() -> None:
-    """Make psycopg 3 wait cooperatively under eventlet; must run before psycopg is imported."""
-    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")

@@ -16,13 +16,16 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from game.codes import ServerCode
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
+from game.extension import extension
+from game.languages import DEFAULT_LANGUAGE, language
 from game.rooms import seats
-from game.rooms.service import CreatedRooms, RoomInfo
+from game.rooms.lifecycle import CreatedRooms
+from game.rooms.queries import RoomInfo
 from game.rooms.writer import Refused
-from game.web.messages import language, message
-from game.web.protocol import ServerCode
+from game.web.messages import message
 
 logger = logging.getLogger("rolwissel.api")
 
@@ -55,7 +58,7 @@ class CreateRooms(_Body):
 
     scenario_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     tables: Annotated[int, Field(ge=1, le=12)] = 1
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
 
 
 class JoinRoom(_Body):
@@ -66,14 +69,12 @@ class JoinRoom(_Body):
     # absurd bodies out.
     name: Annotated[str, StringConstraints(max_length=1000)]
     home_role: Annotated[str, StringConstraints(max_length=32)]
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
 
 
-def _ext() -> Any:
-    return current_app.extensions["rolwissel"]
-
-
-def _lang() -> str:
+def _asked_language() -> str:
+    """The language the request asks for (`lang` in the JSON body, else `?lang=`), Dutch
+    when none: the API's sentences never follow a cookie or the browser's settings."""
     body = request.get_json(silent=True)
     asked = body.get("lang") if isinstance(body, dict) else None
     return language(asked or request.args.get("lang"))
@@ -126,7 +127,7 @@ def scenarios() -> Response:
             "summary": s.summary.get(lang),
             "minutes": sum(r.minutes for r in s.rounds),
         }
-        for s in sorted(_ext().service.scenarios.values(), key=lambda s: s.title.get(lang))
+        for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]
     return jsonify({"ok": True, "scenarios": items})
 
@@ -136,11 +137,11 @@ def scenarios() -> Response:
 def create_rooms() -> tuple[Response, int]:
     """Sent by the start page's "new game": creates the rooms and returns their links and
     the facilitator token (kept in that browser; only its hash is stored)."""
-    lang = _lang()
+    lang = _asked_language()
     body = _body(CreateRooms)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
-    created = _ext().service.create_rooms(body.scenario_id, body.tables)
+    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
     return jsonify(_created(created)), 201
@@ -171,17 +172,17 @@ def _created(created: CreatedRooms) -> dict[str, Any]:
 def join() -> tuple[Response, int]:
     """Sent by the join page: a seat in the room with this code. Returns the seat token
     (kept in the browser per room) and the address of the player's page."""
-    lang = _lang()
+    lang = _asked_language()
     body = _body(JoinRoom)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
     code = seats.normalise_code(body.code)
-    info = _ext().service.room_by_code(code) if code else None
+    info = extension().queries.room_by_code(code) if code else None
     if info is None:
         return refusal(ServerCode.UNKNOWN_CODE, lang)
     if body.home_role not in {r.value for r in Role}:
         return refusal(ServerCode.BAD_ROLE, lang)
-    joined = _ext().service.join(info.id, body.name, Role(body.home_role))
+    joined = extension().lifecycle.join(info.id, body.name, Role(body.home_role))
     if isinstance(joined, Refused):
         return refusal(joined.code, lang, joined.detail)
     return jsonify(
@@ -201,17 +202,17 @@ def event(event_id: str) -> tuple[Response, int]:
     the tables of the event and their links."""
     lang = language(request.args.get("lang"))
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    service = _ext().service
-    if not token or not service.is_facilitator_of_event(event_id, token):
+    ext = extension()
+    if not token or not ext.lifecycle.is_facilitator_of_event(event_id, token):
         return refusal(ServerCode.BAD_TOKEN, lang)
-    rooms = [_room_links(info) for info in service.event_rooms(event_id)]
+    rooms = [_room_links(info) for info in ext.queries.event_rooms(event_id)]
     return jsonify({"ok": True, "event_id": event_id, "rooms": rooms}), 200
 
 
 @bp.app_errorhandler(429)
 def too_many(_error: Exception) -> tuple[Response, int]:
     """Flask-Limiter's refusal, as our JSON with a sentence."""
-    return refusal(ServerCode.TOO_MANY_ATTEMPTS, _lang())
+    return refusal(ServerCode.TOO_MANY_ATTEMPTS, _asked_language())
 
 
 @bp.get("/qr/<code>.svg")
@@ -239,7 +240,7 @@ def qr(code: str) -> Response:
 def healthz() -> tuple[Response, int]:
     """Sent by monitoring: the process is up and the database answers `SELECT 1`."""
     try:
-        database = bool(_ext().reader.ping())
+        database = extension().reader.ping()
     except Exception:  # any failure means "not healthy", with the reason in the log
         logger.exception("healthz_database_failed")
         database = False

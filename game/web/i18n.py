@@ -18,22 +18,26 @@ tests/unit/test_i18n.py checks that they match the .po files.
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale, get_translations
 
-LANGUAGES: tuple[str, ...] = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
+# Aliased: `language` is the usual name of a language-code variable in this module.
+from game.languages import DEFAULT_LANGUAGE, LANGUAGES, Lang
+from game.languages import language as supported
+
 COOKIE = "rw_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -41,15 +45,15 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 MAPPING = ROOT / "babel.cfg"
 DOMAIN = "messages"
+JS_EXTRACTOR = "game.web.i18n.extract_js"  # the method babel.cfg names for static/js
 
 
-def choose_language(asked: str | None, cookie: str | None, accept: Any) -> str:
+def choose_language(asked: str | None, cookie: str | None, accept: Any) -> Lang:
     """The language for a request: asked in the address, remembered, the browser's, or Dutch."""
     for candidate in (asked, cookie):
         if candidate in LANGUAGES:
-            return candidate
-    best = accept.best_match(LANGUAGES) if accept is not None else None
-    return best or DEFAULT_LANGUAGE
+            return supported(candidate)
+    return supported(accept.best_match(LANGUAGES) if accept is not None else None)
 
 
 def select_locale() -> str:
@@ -59,11 +63,12 @@ def select_locale() -> str:
     )
 
 
-def current_language() -> str:
-    """The language of the current request as a code from LANGUAGES."""
+def current_language() -> Lang:
+    """The language of the current request (Dutch in an app without Flask-Babel)."""
+    if "babel" not in current_app.extensions:
+        return DEFAULT_LANGUAGE
     locale = get_locale()
-    language = locale.language if locale is not None else DEFAULT_LANGUAGE
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return supported(locale.language if locale is not None else None)
 
 
 def _remember_language(response: Response) -> Response:
@@ -87,6 +92,27 @@ def init_app(app: Flask) -> None:
 
 
 # Extraction: which messages the templates and scripts use.
+
+_JS_STRING = r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+_JS_COMMENTS = re.compile(r"/\*.*?\*/|(?:^|(?<=\s))//[^\n]*", re.S | re.M)
+
+
+def extract_js(
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Any
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """Babel extraction for the scripts: `t("...")` and `tn("...", "...", n)` with literal
+    strings, wherever they stand. Babel's own JavaScript extractor misses the calls inside
+    the `${...}` of an html`...` template once one holds an object literal (`{ n: 1 }`)."""
+    text = fileobj.read().decode(options.get("encoding") or "utf-8")
+    # Comments out (their lines kept, so line numbers stay right): they may quote a t() call.
+    text = _JS_COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    names = "|".join(re.escape(name) for name in keywords)
+    call = re.compile(rf"(?<![\w$.])({names})\(\s*{_JS_STRING}(?:\s*,\s*{_JS_STRING})?")
+    for match in call.finditer(text):
+        name, *given = match.groups()
+        strings = tuple(ast.literal_eval(s) for s in given if s is not None)
+        lineno = text.count("\n", 0, match.start()) + 1
+        yield lineno, name, strings if len(strings) > 1 else strings[0], []
 
 
 def _mapping() -> tuple[list[tuple[str, str]], dict[str, dict[str, Any]]]:
@@ -124,12 +150,12 @@ def extract() -> Catalog:
 
 
 @lru_cache(maxsize=1)
-def js_messages() -> tuple[str | tuple[str, str], ...]:
+def js_messages() -> tuple[str | tuple[str, ...], ...]:
     """The msgids the scripts in static/js use, found once per process."""
-    found: dict[str, str | tuple[str, str]] = {}
+    found: dict[str, str | tuple[str, ...]] = {}
     method_map, options_map = _mapping()
     for pattern, method in method_map:
-        if method != "javascript":
+        if method != JS_EXTRACTOR:
             continue
         options = dict(options_map.get(pattern, {}))
         keywords = options.pop("keywords", {})
@@ -217,7 +243,7 @@ def _fill_english(catalog: Catalog) -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if not (isinstance(message.string, (list, tuple)) and all(message.string)):
                 message.string = message.id
         elif not message.string:
             message.string = message.id

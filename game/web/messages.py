@@ -10,10 +10,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from game.codes import ServerCode
 from game.engine.errors import ErrorCode
-from game.web.protocol import LANGUAGES, ServerCode
-
-DEFAULT_LANGUAGE = "nl"
+from game.languages import language
 
 SENTENCES: dict[str, dict[str, str]] = {
     # The rules of the game (game.engine.errors.ErrorCode)
@@ -181,7 +180,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "De rollen kun je alleen in ronde 1, 2 en 3 opnieuw verdelen.",
         "en": "Roles can only be shared out again in rounds 1, 2 and 3.",
     },
-    # The server and the socket protocol (game.web.protocol.ServerCode)
+    # The server and the socket protocol (game.codes.ServerCode)
     ServerCode.NOT_AN_OBJECT: {
         "nl": "Dit bericht klopt niet. Laad de pagina opnieuw.",
         "en": "This message is not valid. Reload the page.",
@@ -261,10 +260,5 @@ class _Blank(dict[str, Any]):
 def message(code: str, lang: str | None = None, detail: Mapping[str, Any] | None = None) -> str:
     """The sentence for `code` in `lang` (Dutch when unknown), with the detail's values."""
     sentences = SENTENCES.get(code, SENTENCES[ServerCode.SERVER_ERROR])
-    text = sentences.get(lang or DEFAULT_LANGUAGE) or sentences[DEFAULT_LANGUAGE]
+    text = sentences[language(lang)]
     return string.Formatter().vformat(text, (), _Blank(detail or {}))
-
-
-def language(value: object) -> str:
-    """A supported language code, Dutch for anything else."""
-    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE

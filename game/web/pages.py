@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from game.rooms.seats import format_code
-from game.web.i18n import LANGUAGES, current_language
+from game.engine import state
+from game.engine.roles import ROLE_ORDER
+from game.extension import extension, has_extension
+from game.languages import LANGUAGES
+from game.rooms import seats
+from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,16 +39,27 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'"
 )
 
-# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # What may be in a join code in the address; the server checks it properly on join.
 _CODE = re.compile(r"^[A-Za-z0-9 _.-]{1,32}$")
 
-ROLES = ("inwoner", "raadslid", "ambtenaar")
+ROLES = tuple(role.value for role in ROLE_ORDER)
+
+# The engine's limits as the pages use them: maxlength and counters in the templates, and
+# the JSON block #rw-limits for fields the scripts make (static/js/limits.js). Typed once,
+# in game/engine/state.py.
+LIMITS = {
+    "name": state.MAX_NAME,
+    "card": state.MAX_CARD,
+    "condition": state.MAX_CARD,  # a condition is checked against the card length
+    "conditions": state.MAX_CONDITIONS,
+    "reflection": state.MAX_REFLECTION,
+    "proposal": state.MAX_PROPOSAL,
+    "reason": state.MAX_REASON,
+}
 
 
 def _checked_id(value: str) -> str:
-    if not _ID.match(value):
+    if not seats.looks_like_id(value):
         abort(404)
     return value
 
@@ -54,13 +70,12 @@ def _room_code(room_id: str) -> str:
     Without the room service (pages rendered on their own, as in the page tests) the page
     still renders and its script takes the code from what this browser kept.
     """
-    rolwissel = current_app.extensions.get("rolwissel")
-    if rolwissel is None:
+    if not has_extension():
         return ""
-    info = rolwissel.service.room(room_id)
+    info = extension().queries.room(room_id)
     if info is None:
         abort(404)
-    return format_code(info.code)
+    return seats.format_code(info.code)
 
 
 def _join_url(code: str) -> str:
@@ -71,14 +86,13 @@ def _join_url(code: str) -> str:
 def _switch_url() -> str:
     """This page's address in the other language (the switch every page shows)."""
     other = next(code for code in LANGUAGES if code != current_language())
-    args = request.args.to_dict()
-    args["lang"] = other
-    return url_for(request.endpoint or "pages.start", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
+    return url_for(request.endpoint or "pages.start", **values)
 
 
 @bp.app_context_processor
 def _page_context() -> dict[str, object]:
-    return {"switch_url": _switch_url, "roles": ROLES}
+    return {"switch_url": _switch_url, "roles": ROLES, "limits": LIMITS}
 
 
 @bp.after_app_request

@@ -1,26 +1,46 @@
 """The socket handlers: who is this, is the message well-formed, hand it on, reply.
 
 They hold no game rules. The shapes of every message are in game/web/protocol.py; what a
-room may do is the engine's; the order "commit, then acknowledge, then tell" is the writer's.
+room may do is the engine's; connecting, taking a seat over and dropping are the room
+lifecycle's (game/rooms/lifecycle.py); the order "commit, then acknowledge, then tell" is the
+writer's.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any, NoReturn
 
-from flask import current_app, request
-from flask_socketio import SocketIO, join_room
+from flask import request
+from flask_socketio import SocketIO
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
-from game.rooms.broadcast import Connection, sio_room
-from game.rooms.service import Identity
-from game.rooms.writer import Applied, Outcome, Refused, log_action
+from game.codes import ServerCode
+from game.extension import extension
+from game.languages import DEFAULT_LANGUAGE, language
+from game.rooms.action_log import log_action
+from game.rooms.connections import Connection, Identity
+from game.rooms.writer import Applied, Outcome, Refused
 from game.web import protocol
 from game.web.messages import message
-from game.web.protocol import ConnectAuth, ProtocolError, Resync, ServerCode, SetLang
+from game.web.protocol import ConnectAuth, ProtocolError, Resync, SetLang
 
-logger = logging.getLogger("rolwissel.sockets")
+
+class SocketTransport:
+    """Socket.IO as the room lifecycle uses it: rooms, notices with their sentence, and
+    closing a socket from the server's side."""
+
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+
+    def enter(self, sid: str, room: str) -> None:
+        self.socketio.server.enter_room(sid, room, namespace="/")
+
+    def notice(self, to: str, code: str, lang: str, *, skip_sid: str | None = None) -> None:
+        notice = protocol.Notice(code=str(code), message=message(code, lang))
+        self.socketio.emit("notice", notice.model_dump(), to=to, skip_sid=skip_sid)
+
+    def disconnect(self, sid: str) -> None:
+        self.socketio.server.disconnect(sid)
 
 
 def register(socketio: SocketIO) -> None:
@@ -31,55 +51,25 @@ def register(socketio: SocketIO) -> None:
         """Sent by every browser on (re)connect with ConnectAuth. Refused with a code, or the
         socket joins its viewer's rooms and gets the current `state`; a seat token already
         connected elsewhere takes the seat over (the older socket gets `seat_taken_over`)."""
-        ext = _ext()
         try:
             checked: ConnectAuth = protocol.check(ConnectAuth, auth)
         except ProtocolError:
-            _refuse(ServerCode.BAD_AUTH, _lang_of(auth))
-        identity = ext.service.identify(checked.room, checked.token)
-        if isinstance(identity, Refused):
-            _refuse(identity.code, checked.lang)
-        state = ext.refresh_or_state(checked.room)
-        if state is None:
-            _refuse(ServerCode.UNKNOWN_ROOM, checked.lang)
-        if checked.last_seq > state.version:
-            # The browser saw a version the database does not have: must never happen.
-            logger.error(
-                "client_ahead room=%s last_seq=%d version=%d",
-                checked.room,
-                checked.last_seq,
-                state.version,
-            )
-        sid = request.sid  # type: ignore[attr-defined]
-        viewer_room = sio_room(identity.room_id, identity.viewer_key)
-        older = ext.broadcaster.add(Connection(sid, identity, checked.lang))
-        if ext.shared and identity.viewer_key.startswith("p:"):
-            # Sockets of this seat in other processes: they stop when they read the notice.
-            _notice(ext, viewer_room, ServerCode.SEAT_TAKEN_OVER, checked.lang, skip_sid=sid)
-        for old in older:
-            _notice(ext, old, ServerCode.SEAT_TAKEN_OVER, ext.lang_of(old))
-            ext.socketio.server.disconnect(old)
-        join_room(identity.room_id)
-        join_room(viewer_room)
-        logger.info(
-            "connect room=%s viewer=%s version=%d takeover=%d",
-            identity.room_id,
-            _role(identity),
-            state.version,
-            len(older),
+            asked = auth.get("lang") if isinstance(auth, dict) else None
+            _refuse(ServerCode.BAD_AUTH, language(asked))
+        connected = extension().lifecycle.connect(
+            _sid(), checked.room, checked.token, checked.lang, checked.last_seq
         )
-        ext.broadcaster.send_state(sid, state, identity.viewer_key)
-        if identity.viewer_key.startswith("p:"):
-            ext.broadcaster.publish_presence(identity.room_id, state)
+        if isinstance(connected, Refused):
+            _refuse(connected.code, checked.lang)
 
     @socketio.on("action")
     def on_action(payload: Any) -> dict[str, Any]:
         """Sent by a participant or the facilitator: an intention (ActionMessage). Replied to
         with Ack after its commit (then every viewer gets `state`) or with a Refusal."""
-        ext = _ext()
-        connection = ext.broadcaster.connections.get(request.sid)  # type: ignore[attr-defined]
+        ext = extension()
+        connection = ext.connections.get(_sid())
         if connection is None:
-            return _reply(Refused(ServerCode.BAD_AUTH), "nl")
+            return _reply(Refused(ServerCode.BAD_AUTH), DEFAULT_LANGUAGE)
         identity, lang = connection.identity, connection.lang
         if identity.actor is None:
             return _refused_early(identity, payload, ServerCode.SCREEN_CANNOT_ACT, lang)
@@ -95,12 +85,11 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("set_lang")
     def on_set_lang(payload: Any) -> dict[str, Any]:
         """Sent by any browser when its person switches language; later sentences follow."""
-        ext = _ext()
-        connection = ext.broadcaster.connections.get(request.sid)  # type: ignore[attr-defined]
-        lang = connection.lang if connection else "nl"
+        connection = extension().connections.get(_sid())
         try:
             checked: SetLang = protocol.check(SetLang, payload)
         except ProtocolError as error:
+            lang = connection.lang if connection else DEFAULT_LANGUAGE
             return _reply(Refused(error.code, error.detail), lang)
         if connection is not None:
             connection.lang = checked.lang
@@ -110,62 +99,41 @@ def register(socketio: SocketIO) -> None:
     def on_resync(payload: Any) -> dict[str, Any]:
         """Sent by a browser that may have missed something (a tab back in front); it gets
         the current `state` again."""
-        ext = _ext()
-        connection = ext.broadcaster.connections.get(request.sid)  # type: ignore[attr-defined]
+        ext = extension()
+        connection = ext.connections.get(_sid())
         if connection is None:
-            return _reply(Refused(ServerCode.BAD_AUTH), "nl")
+            return _reply(Refused(ServerCode.BAD_AUTH), DEFAULT_LANGUAGE)
         try:
             protocol.check(Resync, payload)
         except ProtocolError as error:
             return _reply(Refused(error.code, error.detail), connection.lang)
-        identity = connection.identity
-        state = ext.refresh_or_state(identity.room_id)
-        if state is None:
-            return _reply(Refused(ServerCode.UNKNOWN_ROOM), connection.lang)
-        ext.broadcaster.send_state(connection.sid, state, identity.viewer_key)
-        return {"ok": True}
+        return _resend(connection)
 
     @socketio.on("disconnect")
     def on_disconnect(reason: Any = None) -> None:
         """A socket went away (reload, network, takeover, restart): the seat stays; only the
         facilitator's presence list changes."""
-        ext = _ext()
-        connection = ext.broadcaster.remove(request.sid)  # type: ignore[attr-defined]
-        if connection is None:
-            return
-        identity = connection.identity
-        logger.info(
-            "disconnect room=%s viewer=%s reason=%s", identity.room_id, _role(identity), reason
-        )
-        if identity.viewer_key.startswith("p:"):
-            room_id = identity.room_id
-            ext.broadcaster.publish_presence(room_id, ext.service.state(room_id))
+        extension().lifecycle.drop(_sid(), reason)
 
 
-def _ext() -> Any:
-    return current_app.extensions["rolwissel"]
+def _sid() -> str:
+    return str(request.sid)  # type: ignore[attr-defined]
 
 
-def _role(identity: Identity) -> str:
-    # Only the kind of viewer: player ids stay out of the log.
-    return "participant" if identity.viewer_key.startswith("p:") else identity.viewer_key
-
-
-def _lang_of(auth: Any) -> str:
-    lang = auth.get("lang") if isinstance(auth, dict) else None
-    return lang if lang in protocol.LANGUAGES else "nl"
+def _resend(connection: Connection) -> dict[str, Any]:
+    ext = extension()
+    identity = connection.identity
+    state = ext.service.current(identity.room_id)
+    if state is None:
+        return _reply(Refused(ServerCode.UNKNOWN_ROOM), connection.lang)
+    ext.broadcaster.send_state(connection.sid, state, identity.viewer_key)
+    return {"ok": True}
 
 
 def _refuse(code: str, lang: str) -> NoReturn:
     """Refuse a connection: the browser's connect_error gets message and data.code."""
     sentence = message(code, lang)
     raise Refuse(sentence, {"code": str(code), "message": sentence})
-
-
-def _notice(ext: Any, to: str, code: str, lang: str, skip_sid: str | None = None) -> None:
-    ext.socketio.emit(
-        "notice", {"code": str(code), "message": message(code, lang)}, to=to, skip_sid=skip_sid
-    )
 
 
 def _reply(outcome: Outcome, lang: str) -> dict[str, Any]:
@@ -188,7 +156,7 @@ def _refused_early(
         room=identity.room_id,
         seq=None,
         actor=identity.actor,
-        kind=kind if known else "-",
+        kind=kind if known and isinstance(kind, str) else "-",
         ms=0.0,
         outcome=str(code),
     )

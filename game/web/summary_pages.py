@@ -11,14 +11,12 @@ only shared reflections), so knowing the room id is enough to read it, and it is
 says "not yet" and a download answers 409 with a code and a sentence.
 
 Rooms are read through a `SummarySource`. By default that is the server's room service
-(`app.extensions["rolwissel"]`); tests put another one in
-`app.extensions["rolwissel.summary_source"]`.
+(`game.extension()`); tests put another one in `app.extensions["rolwissel.summary_source"]`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -28,11 +26,11 @@ from typing import Any, Protocol
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from game.engine import codec, replay
+from game.engine import replay
 from game.engine.events import AnyEvent
 from game.engine.roles import Role
 from game.engine.state import RoomState
-from game.engine.wording import lang_or_default, role_name
+from game.engine.wording import role_name
 from game.exports import compare as compare_export
 from game.exports import csv as csv_export
 from game.exports import json as json_export
@@ -40,6 +38,11 @@ from game.exports import markdown as markdown_export
 from game.exports import pdf as pdf_export
 from game.exports import wording as W
 from game.exports.summary import Summary, build_summary
+from game.extension import extension
+from game.languages import language
+from game.rooms.seats import looks_like_id
+from game.rooms.service import RoomService
+from game.web.i18n import current_language
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,8 +52,6 @@ SOURCE_KEY = "rolwissel.summary_source"
 CACHE_KEY = "rolwissel.summary_cache"
 CACHE_SIZE = 256
 
-# Room and event ids are made by the server (URL-safe random text); anything else is a 404.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -95,23 +96,19 @@ class SummarySource(Protocol):
 class ServiceSource:
     """The server's rooms: states from the room service, the log from the database."""
 
-    def __init__(self, ext: Any) -> None:
-        self.ext = ext
+    def __init__(self, service: RoomService) -> None:
+        self.service = service
 
     def current_state(self, room_id: str) -> RoomState | None:
-        if self.ext.service.room(room_id) is None:
+        if self.service.queries.room(room_id) is None:
             return None
-        return self.ext.refresh_or_state(room_id)
+        return self.service.current(room_id)
 
     def room_events(self, room_id: str) -> list[AnyEvent]:
-        from game.store import log
-
-        with self.ext.reader.sessions() as session:
-            entries = log.read_after(session, room_id, 0)
-        return [codec.event_from_json(e.payload) for e in entries]
+        return self.service.queries.room_events(room_id)
 
     def event_room_ids(self, event_id: str) -> list[str]:
-        return [info.id for info in self.ext.service.event_rooms(event_id)]
+        return [info.id for info in self.service.queries.event_rooms(event_id)]
 
 
 class Cache:
@@ -138,7 +135,7 @@ class Cache:
 def _source() -> SummarySource:
     source = current_app.extensions.get(SOURCE_KEY)
     if source is None:
-        source = ServiceSource(current_app.extensions["rolwissel"])
+        source = ServiceSource(extension().service)
         current_app.extensions[SOURCE_KEY] = source
     return source
 
@@ -148,18 +145,6 @@ def _cache() -> Cache:
     if cache is None:
         cache = current_app.extensions.setdefault(CACHE_KEY, Cache())
     return cache
-
-
-def _lang() -> str:
-    """`?lang=` when given, else the page language Flask-Babel chose, else Dutch."""
-    asked = request.args.get("lang")
-    if asked in ("nl", "en"):
-        return asked
-    if "babel" not in current_app.extensions:
-        return "nl"
-    from game.web.i18n import current_language
-
-    return current_language()
 
 
 def summary_of(room_id: str) -> Summary | None:
@@ -178,7 +163,7 @@ def summary_of(room_id: str) -> Summary | None:
 
 
 def _refusal(code: str, lang: str, status: int) -> tuple[Response, int]:
-    text = SENTENCES[code][lang_or_default(lang)]
+    text = SENTENCES[code][language(lang)]
     return jsonify({"ok": False, "code": code, "message": text}), status
 
 
@@ -187,7 +172,8 @@ def _download(body: str | bytes, fmt: str, filename: str, etag: str) -> Response
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 itself when the browser has this one
+    return response
 
 
 def _filename(kind: str, scenario_id: str, moment: int | None, lang: str) -> str:
@@ -243,9 +229,9 @@ def _page_helpers(lang: str) -> dict[str, Any]:
 @bp.get("/room/<room_id>/summary")
 def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
-    lang = _lang()
+    lang = current_language()
     helpers = _page_helpers(lang)
-    summary = summary_of(room_id) if _ID.match(room_id) else None
+    summary = summary_of(room_id) if looks_like_id(room_id) else None
     if summary is None:
         return render_template(
             "summary.html", page="summary", status="missing", room_id=None, **helpers
@@ -268,10 +254,10 @@ def summary_page(room_id: str) -> tuple[str, int]:
 @bp.get("/room/<room_id>/summary.<fmt>")
 def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The summary as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
-    lang = lang_or_default(request.args.get("lang") or _lang())
+    lang = language(request.args.get("lang") or current_language())
     if fmt not in FORMATS:
         return _refusal(UNKNOWN_ROOM, lang, 404)
-    summary = summary_of(room_id) if _ID.match(room_id) else None
+    summary = summary_of(room_id) if looks_like_id(room_id) else None
     if summary is None:
         return _refusal(UNKNOWN_ROOM, lang, 404)
     if not summary.closed:
@@ -286,7 +272,7 @@ def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
 
 def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Summary]] | None:
     """The comparison of an event's tables, or None for an unknown event."""
-    room_ids = _source().event_room_ids(event_id) if _ID.match(event_id) else []
+    room_ids = _source().event_room_ids(event_id) if looks_like_id(event_id) else []
     summaries = [s for s in (summary_of(r) for r in room_ids) if s is not None]
     if not summaries:
         return None
@@ -296,7 +282,7 @@ def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Su
 @bp.get("/event/<event_id>/compare")
 def compare_page(event_id: str) -> tuple[str, int]:
     """Every table of an event side by side: decision, gedragen, support, conditions."""
-    lang = _lang()
+    lang = current_language()
     helpers = _page_helpers(lang)
     found = comparison_of(event_id)
     if found is None:
@@ -321,7 +307,7 @@ def compare_page(event_id: str) -> tuple[str, int]:
 @bp.get("/event/<event_id>/compare.<fmt>")
 def compare_download(event_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The comparison as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
-    lang = lang_or_default(request.args.get("lang") or _lang())
+    lang = language(request.args.get("lang") or current_language())
     found = comparison_of(event_id) if fmt in FORMATS else None
     if found is None:
         return _refusal(UNKNOWN_EVENT, lang, 404)

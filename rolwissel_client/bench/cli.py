@@ -210,7 +210,7 @@ def big_room_command(players: int, cards: int, reactions: int, actions_per_s: fl
 
 
 @bench.command("restart")
-@click.option("--rooms", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("--rooms", type=click.IntRange(10), default=1000, show_default=True)
 @click.option(
     "--events", type=click.IntRange(20), default=300, show_default=True, help="Events per room."
 )

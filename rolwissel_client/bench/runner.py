@@ -383,7 +383,7 @@ def machine(pin: bool = True) -> dict[str, Any]:
         load = Path("/proc/loadavg").read_text().split()[:3]
     except (OSError, StopIteration, ValueError):
         mem_kb, load = 0, []
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
             versions[name] = metadata.version(name)

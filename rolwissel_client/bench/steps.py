@@ -18,6 +18,7 @@ import asyncio
 import json
 import random
 import re
+import secrets
 import shutil
 import sqlite3
 import statistics
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from rolwissel_client.bench import procs
-from rolwissel_client.bench.client import open_connection, wait_healthy
+from rolwissel_client.bench.client import Http, open_connection, wait_healthy
 from rolwissel_client.bench.loadgen import LoadConfig
 from rolwissel_client.bench.runner import RunSettings, per_player_kb, run_load
 
@@ -154,18 +155,47 @@ def big_room(
 # Restart
 
 
-def clone_rooms(
-    database: Path, template: dict[str, Any], copies: int, seed: int
-) -> list[dict[str, Any]]:
-    """Copy the template room `copies` times in the SQLite file, with new ids, join codes and
-    seat tokens (every table that names the room; ids are also replaced inside the JSON of
-    events and snapshots). Returns each copy's room id and seat tokens."""
-    from game.rooms import seats
+def donor_seats(server: procs.ServerProcess, count: int) -> list[dict[str, str]]:
+    """Seats made through the API in a room of their own (player id and token): a copied room
+    takes one over, so the bench holds a real token for it without knowing how the server
+    stores tokens."""
+    http = Http(procs.HOST, server.port)
+    try:
+        _, created = http.request("POST", "/api/rooms", {"scenario_id": "buurtkamer-bibliotheek"})
+        code = created["rooms"][0]["code"]
+        seats = []
+        for number in range(count):
+            body = {"code": code, "name": f"Donor {number}", "home_role": "inwoner"}
+            status, joined = http.request("POST", "/api/join", body)
+            if status != 201:
+                raise RuntimeError(f"POST /api/join: {status} {joined.get('code')}")
+            seats.append({"player_id": joined["player_id"], "token": joined["seat_token"]})
+        return seats
+    finally:
+        http.close()
 
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def clone_rooms(
+    database: Path,
+    template: dict[str, Any],
+    copies: int,
+    donors: list[dict[str, str]],
+    seed: int,
+) -> list[dict[str, str]]:
+    """Copy the template room `copies` times in the SQLite file, with new ids and join codes
+    (every table that names the room; ids are also replaced inside the JSON of events and
+    snapshots). Copies get seat tokens nobody holds, except one seat in each of
+    len(`donors`) copies spread at random, which takes over a donor's seat. Returns those
+    copies' room ids and tokens, in random order."""
     room_id = template["room_id"]
     old_ids = [room_id, *(p["player_id"] for p in template["players"])]
     pattern = re.compile("|".join(re.escape(i) for i in old_ids))
     rng = random.Random(seed)
+    sampled = dict(zip(rng.sample(range(copies), len(donors)), donors, strict=True))
     connection = sqlite3.connect(database)
     try:
         tables = []
@@ -177,17 +207,21 @@ def clone_rooms(
                     f"SELECT * FROM {name} WHERE {key} = ?", (room_id,)
                 ).fetchall()
                 tables.append((name, columns, rows))
-        codes = {code for (code,) in connection.execute("SELECT code FROM rooms")}
         made = []
         with connection:
-            for _ in range(copies):
-                new_ids = [seats.new_id() for _ in old_ids]
+            for number in range(copies):
+                new_ids = [_new_id() for _ in old_ids]
                 mapping = dict(zip(old_ids, new_ids, strict=True))
-                tokens = {pid: seats.new_token() for pid in new_ids[1:]}
-                code = seats.new_code()
-                while code in codes:
-                    code = seats.new_code()
-                codes.add(code)
+                donor = sampled.get(number)
+                donor_hash = None
+                if donor is not None:
+                    (donor_hash,) = connection.execute(
+                        "SELECT token_hash FROM seats WHERE player_id = ?", (donor["player_id"],)
+                    ).fetchone()
+                    connection.execute(
+                        "DELETE FROM seats WHERE player_id = ?", (donor["player_id"],)
+                    )
+                    made.append({"room_id": new_ids[0], "token": donor["token"]})
 
                 def swap(value: Any, mapping: dict[str, str] = mapping) -> Any:
                     if isinstance(value, str):
@@ -199,13 +233,14 @@ def clone_rooms(
                     for row in rows:
                         values = dict(zip(columns, (swap(v) for v in row), strict=True))
                         if name == "rooms":
-                            values["code"] = code
+                            values["code"] = f"B{number:07d}"
                         if name == "seats":
-                            values["token_hash"] = seats.hash_token(tokens[values["player_id"]])
+                            first = values["player_id"] == new_ids[1]
+                            taken = donor_hash if first and donor_hash else None
+                            values["token_hash"] = taken or secrets.token_hex(32)
                         copied.append(tuple(values[c] for c in columns))
                     marks = ",".join("?" for _ in columns)
                     connection.executemany(f"INSERT INTO {name} VALUES ({marks})", copied)
-                made.append({"room_id": new_ids[0], "tokens": list(tokens.values())})
         rng.shuffle(made)
         return made
     finally:
@@ -258,22 +293,22 @@ def restart(
         with procs.ServerProcess("game", core=server_core, instance=instance) as server:
             server.start()
             made = _setup_only(server, room_size, cards, filler - cards, seed)
+            donors = donor_seats(server, samples)
             server.stop()
         template = made["tokens"][0]
         if say is not None:
             say(f"restart: template room has {template['version']} events; copying it")
         started = time.perf_counter()
-        copies = clone_rooms(instance / "rolwissel.sqlite3", template, rooms - 1, seed)
+        # The template, the donors' room and the copies make `rooms` rooms.
+        copies = clone_rooms(instance / "rolwissel.sqlite3", template, rooms - 2, donors, seed)
         copy_s = time.perf_counter() - started
         with procs.ServerProcess("game", core=server_core, instance=instance) as server:
             server.start(wait=False)
             pages_at = wait_healthy(procs.HOST, server.port, 300, path="/")
             pages_s = pages_at - server.spawned_at
             seat_s = []
-            for copy in copies[:samples]:
-                seat_s.append(
-                    asyncio.run(_seat_time(server.port, copy["room_id"], copy["tokens"][0]))
-                )
+            for copy in copies:
+                seat_s.append(asyncio.run(_seat_time(server.port, copy["room_id"], copy["token"])))
             rebuilt = re.search(r"rebuilt rooms=(\d+) ms=(\d+)", server.log_text())
             server.stop()
         result = {

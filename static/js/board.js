@@ -1,8 +1,10 @@
 // The shared board: cards marked with the role they were written from (colour, icon and
-// word), kept in place across updates so focus and open editors survive.
-import { h, keyed, setText, show, svgIcon } from "./dom.js";
+// word). Cards are keyed by id, so focus and open editors survive every update.
+import { show } from "./dom.js";
+import { html, nothing, render, repeat } from "./html.js";
 import { t, tn } from "./i18n.js";
-import { roleBadge, roleName } from "./roles.js";
+import { CardAnnouncer } from "./live.js";
+import { icon, roleBadge, roleName } from "./roles.js";
 
 export const REACTIONS = ["support", "question", "concern"];
 
@@ -12,6 +14,12 @@ const REACTION_ICONS = {
   concern: "M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z",
 };
 
+const FLAG_ICONS = {
+  highlight: "M12 2l3 7h7l-5.5 4.5L18.5 21 12 16.8 5.5 21l2-7.5L2 9h7z",
+  common: "M7 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm10 0a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM1 21c0-4 3-7 6-7s6 3 6 7zm10 0c0-4 3-7 6-7s6 3 6 7z",
+  hidden: "M2 4l18 16-1.4 1.4L15.7 18A11 11 0 0 1 1 12a11.5 11.5 0 0 1 4-5L.6 5.4zm10-1a11 11 0 0 1 11 9 11.4 11.4 0 0 1-3.3 5L8 6a10 10 0 0 1 4-3z",
+};
+
 export function reactionName(kind) {
   if (kind === "support") return t("Support");
   if (kind === "question") return t("Question");
@@ -19,10 +27,10 @@ export function reactionName(kind) {
 }
 
 export function reactionIcon(kind) {
-  return svgIcon(REACTION_ICONS[kind], "icon reaction-icon");
+  return icon(REACTION_ICONS[kind], "icon reaction-icon");
 }
 
-export function describeCard(card) {
+function describeCard(card) {
   return `${roleName(card.role)}: ${card.text}`;
 }
 
@@ -32,102 +40,65 @@ export function topLevel(cards) {
   return cards.filter((c) => !c.merged_into || !ids.has(c.merged_into));
 }
 
-export function mergedInto(cards, id) {
-  return cards.filter((c) => c.merged_into === id);
-}
-
-export function createCard(card, { testid = "card" } = {}) {
-  const el = h("article", { class: "card", "data-testid": testid, dataset: { cardId: card.id } },
-    h("div", { class: "card-head" },
-      h("span", { class: "card-role" }),
-      h("span", { class: "card-flags" })),
-    h("p", { class: "card-text", "data-testid": "card-text" }),
-    h("p", { class: "card-meta", hidden: true }),
-    h("div", { class: "card-merged", hidden: true },
-      h("p", { class: "card-merged-title", text: t("Merged into this card:") }),
-      h("ul", { class: "card-merged-list" })),
-    h("div", { class: "card-actions" }));
-  return el;
-}
-
-// Brings the shared parts of a card up to date; the page updates .card-actions itself.
-export function updateCard(el, card, { allCards = [], hiddenFlag = false } = {}) {
-  if (el.dataset.role !== card.role) {
-    el.dataset.role = card.role;
-    el.className = `card role-${card.role}`;
-    el.querySelector(".card-role").replaceChildren(roleBadge(card.role));
-  }
-  el.classList.toggle("highlighted", Boolean(card.highlighted));
-  el.classList.toggle("common-ground", Boolean(card.common_ground));
-  el.classList.toggle("is-hidden", Boolean(hiddenFlag && card.hidden));
-  const flags = [];
-  if (card.highlighted) flags.push(["flag-highlight", "M12 2l3 7h7l-5.5 4.5L18.5 21 12 16.8 5.5 21l2-7.5L2 9h7z", t("Highlighted")]);
-  if (card.common_ground) flags.push(["flag-common", "M7 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm10 0a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM1 21c0-4 3-7 6-7s6 3 6 7zm10 0c0-4 3-7 6-7s6 3 6 7z", t("Common ground")]);
-  if (hiddenFlag && card.hidden) flags.push(["flag-hidden", "M2 4l18 16-1.4 1.4L15.7 18A11 11 0 0 1 1 12a11.5 11.5 0 0 1 4-5L.6 5.4zm10-1a11 11 0 0 1 11 9 11.4 11.4 0 0 1-3.3 5L8 6a10 10 0 0 1 4-3z", t("Hidden from the board")]);
-  const flagBox = el.querySelector(".card-flags");
-  const signature = flags.map((f) => f[0]).join(",");
-  if (flagBox.dataset.sig !== signature) {
-    flagBox.dataset.sig = signature;
-    flagBox.replaceChildren(...flags.map(([cls, path, word]) =>
-      h("span", { class: `flag ${cls}` }, svgIcon(path), h("span", { text: word }))));
-  }
-  setText(el.querySelector(".card-text"), card.text);
-  const meta = [];
-  if (card.author) meta.push(card.author);
-  if (card.edited) meta.push(t("edited"));
-  const metaEl = el.querySelector(".card-meta");
-  setText(metaEl, meta.join(" · "));
-  show(metaEl, meta.length > 0);
-  const merged = mergedInto(allCards, card.id);
-  const mergedBox = el.querySelector(".card-merged");
-  show(mergedBox, merged.length > 0);
-  keyed(mergedBox.querySelector("ul"), merged, (c) => c.id,
-    () => h("li", {}, h("span", { class: "merged-role" }), h("span", { class: "merged-text" })),
-    (li, c) => {
-      if (li.dataset.role !== c.role) {
-        li.dataset.role = c.role;
-        li.querySelector(".merged-role").replaceChildren(roleBadge(c.role));
-      }
-      setText(li.querySelector(".merged-text"), c.text);
-    });
-}
-
 // Reaction counts as text (for pages that do not react): "Support 3 · Question 1".
 export function reactionSummary(card) {
-  const parts = REACTIONS.filter((k) => card.reactions && card.reactions[k] > 0)
-    .map((k) => `${reactionName(k)} ${card.reactions[k]}`);
-  return parts.join(" · ");
+  return REACTIONS.filter((k) => card.reactions && card.reactions[k] > 0)
+    .map((k) => `${reactionName(k)} ${card.reactions[k]}`).join(" · ");
 }
 
-// Renders a board into `list`; `seen` remembers which cards were there before, so only
-// really new cards (by others) are announced.
+export function cardCount(n) {
+  return tn("{n} card", "{n} cards", n);
+}
+
+function flag(kind, word) {
+  return html`<span class="flag flag-${kind}">${icon(FLAG_ICONS[kind])}<span>${word}</span></span>`;
+}
+
+// One card. `all` holds the cards merged into it; `hiddenFlag` marks a hidden card (the
+// console shows those); `actions` go in .card-actions; `editing` hides the text for an editor.
+export function cardView(card, { all = [], hiddenFlag = false, mine = false, editing = false,
+                                 testid = "card", actions = nothing } = {}) {
+  const hidden = hiddenFlag && card.hidden;
+  const classes = ["card", `role-${card.role}`, card.highlighted && "highlighted",
+    card.common_ground && "common-ground", hidden && "is-hidden", mine && "mine"];
+  const meta = [card.author, card.edited && t("edited")].filter(Boolean).join(" · ");
+  const merged = all.filter((c) => c.merged_into === card.id);
+  return html`<article class=${classes.filter(Boolean).join(" ")} data-testid=${testid} data-card-id=${card.id} data-role=${card.role}>
+    <div class="card-head"><span class="card-role">${roleBadge(card.role)}</span><span class="card-flags">${[
+      card.highlighted ? flag("highlight", t("Highlighted")) : nothing,
+      card.common_ground ? flag("common", t("Common ground")) : nothing,
+      hidden ? flag("hidden", t("Hidden from the board")) : nothing]}</span></div>
+    <p class="card-text" data-testid="card-text" ?hidden=${editing}>${card.text}</p>
+    <p class="card-meta" ?hidden=${!meta}>${meta}</p>
+    <div class="card-merged" ?hidden=${!merged.length}>
+      <p class="card-merged-title">${t("Merged into this card:")}</p>
+      <ul class="card-merged-list">${repeat(merged, (c) => c.id, (c) => html`<li><span class="merged-role">${roleBadge(c.role)}</span><span class="merged-text">${c.text}</span></li>`)}</ul>
+    </div>
+    <div class="card-actions">${actions}</div>
+  </article>`;
+}
+
+// A board rendered into `list`: `card(card, all)` makes each card's template, `empty` shows
+// when there are none. New cards by others (not `mine`) are announced to screen readers, a
+// few at a time; `seen` remembers what was there before.
 export class Board {
-  constructor(list, { announcer = null, mine = () => false, create, update, empty = null } = {}) {
-    this.list = list;
-    this.announcer = announcer;
-    this.mine = mine;
-    this.create = create || ((card) => createCard(card));
-    this.update = update || ((el, card, all) => updateCard(el, card, { allCards: all }));
-    this.empty = empty;
+  constructor(list, { mine = () => false, card = (c, all) => cardView(c, { all }), empty = null } = {}) {
+    Object.assign(this, { list, mine, card, empty });
+    this.announcer = new CardAnnouncer({ describe: describeCard });
     this.seen = null;
   }
 
   render(cards) {
     const shown = topLevel(cards);
-    keyed(this.list, shown, (c) => c.id, this.create, (el, card) => this.update(el, card, cards));
-    if (this.empty) show(this.empty, shown.length === 0);
-    const ids = new Set(cards.map((c) => c.id));
-    if (this.seen && this.announcer) {
+    render(repeat(shown, (c) => c.id, (c) => this.card(c, cards)), this.list);
+    show(this.empty, shown.length === 0);
+    if (this.seen) {
       for (const card of cards) {
         if (!this.seen.has(card.id) && !this.mine(card)) this.announcer.add(card);
       }
     }
-    this.seen = ids;
+    this.seen = new Set(cards.map((c) => c.id));
   }
 
   reset() { this.seen = null; }
-}
-
-export function cardCount(n) {
-  return tn("{n} card", "{n} cards", n);
 }

@@ -1,7 +1,6 @@
-// Building the page. Everything goes through createElement and textContent: nothing that
-// came from a person or the server is ever parsed as HTML.
-
-const SVG = "http://www.w3.org/2000/svg";
+// Small DOM helpers. Nothing that came from a person or the server is ever parsed as HTML:
+// text goes in with textContent, and templates (html.js) make text nodes of their values.
+import { t } from "./i18n.js";
 
 export function $(selector, root = document) {
   return root.querySelector(selector);
@@ -9,39 +8,6 @@ export function $(selector, root = document) {
 
 export function $$(selector, root = document) {
   return Array.from(root.querySelectorAll(selector));
-}
-
-// h("button", {class: "x", type: "button", onclick: fn, dataset: {id: 1}}, "text", child)
-export function h(tag, props, ...children) {
-  const el = document.createElement(tag);
-  setProps(el, props);
-  append(el, children);
-  return el;
-}
-
-export function setProps(el, props) {
-  if (!props) return el;
-  for (const [name, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "class") el.className = value;
-    else if (name === "text") el.textContent = value;
-    else if (name === "dataset") Object.assign(el.dataset, value);
-    else if (name.startsWith("on") && typeof value === "function") {
-      el.addEventListener(name.slice(2), value);
-    } else if (name === "hidden" || name === "disabled" || name === "checked" ||
-               name === "required" || name === "value" || name === "selected") {
-      el[name] = value;
-    } else el.setAttribute(name, value === true ? "" : String(value));
-  }
-  return el;
-}
-
-export function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
 }
 
 export function setText(el, text) {
@@ -53,49 +19,20 @@ export function show(el, visible) {
   if (el && el.hidden === Boolean(visible)) el.hidden = !visible;
 }
 
-export function svgIcon(pathData, className = "icon") {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("class", className);
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", pathData);
-  svg.append(path);
-  return svg;
+// The one way to show (or, with "", clear) an error next to a control.
+export function showError(el, text) {
+  if (!el) return;
+  setText(el, text || "");
+  show(el, Boolean(text));
 }
 
-// Keep a list's children in step with `items`, reusing the element of each key so that
-// focus, open editors and typed text survive an update. create(item) makes an element;
-// update(el, item) brings it up to date.
-export function keyed(container, items, keyOf, create, update) {
-  const existing = new Map();
-  for (const child of Array.from(container.children)) {
-    if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
-  }
-  let previous = null;
-  for (const item of items) {
-    const key = String(keyOf(item));
-    let el = existing.get(key);
-    if (el) existing.delete(key);
-    else {
-      el = create(item);
-      el.dataset.key = key;
-    }
-    update(el, item);
-    const wanted = previous ? previous.nextSibling : container.firstChild;
-    if (el !== wanted) container.insertBefore(el, wanted);
-    previous = el;
-  }
-  for (const el of existing.values()) el.remove();
-}
-
-// A counter "12/280" under a text field, also announced to screen readers near the limit.
-export function charCounter(field, counter, max) {
+// A counter "12/280" under a text field (the limit is the field's maxlength), marked near
+// the limit. Returns the update, for when a script sets the field's value.
+export function charCounter(field, counter) {
   const update = () => {
     const used = field.value.length;
-    setText(counter, `${used}/${max}`);
-    counter.classList.toggle("near-limit", used > max * 0.9);
+    setText(counter, `${used}/${field.maxLength}`);
+    counter.classList.toggle("near-limit", used > field.maxLength * 0.9);
   };
   field.addEventListener("input", update);
   update();
@@ -115,5 +52,17 @@ export async function whileBusy(button, work) {
     button.disabled = false;
     const lost = !document.activeElement || document.activeElement === document.body;
     if (focused && lost && button.isConnected && !button.closest("[hidden]")) button.focus();
+  }
+}
+
+// Copy a link to the clipboard and say how it went in `status`; where the browser will not,
+// select `field` so the person can copy it themselves.
+export async function copyText(text, status, field = null) {
+  try {
+    await navigator.clipboard.writeText(text);
+    setText(status, t("Copied."));
+  } catch {
+    if (field) field.select();
+    setText(status, t("Copying did not work. Select the link and copy it yourself."));
   }
 }

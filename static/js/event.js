@@ -1,9 +1,11 @@
 // The overview of all tables of an event: one live card per table, each its own connection
-// with the facilitator key this browser got when the event was created.
-import { $, h, setText, show } from "./dom.js";
+// (shell.js connectLive) with the facilitator key this browser got when the event was created.
+import { api, problemText } from "./api.js";
+import { $, showError } from "./dom.js";
 import { currentBallot, phaseName, resultSentence, roundLabel } from "./game.js";
+import { html, nothing, render } from "./html.js";
 import { lang, t, tn } from "./i18n.js";
-import { connect } from "./net.js";
+import { connectLive } from "./shell.js";
 import { eventInfo, facilitator, roomInfo } from "./store.js";
 
 const eventId = document.body.dataset.eventId;
@@ -12,94 +14,75 @@ const info = eventInfo.get(eventId);
 const fragmentToken = (/(?:^#|&)t=([^&]+)/.exec(location.hash) || [])[1];
 if (fragmentToken) history.replaceState(null, "", location.pathname + location.search);
 
-function tableCard(roomId, index) {
-  const card = h("article", { class: "panel table-card", "data-testid": "table", dataset: { roomId } },
-    h("h2", {}, t("Table {n}", { n: index + 1 }), " ", h("span", { class: "table-code" })),
-    h("p", { class: "table-step" }),
-    h("p", { class: "table-people" }),
-    h("p", { class: "table-cards" }),
-    h("p", { class: "table-vote" }),
-    h("p", { class: "table-alert", hidden: true }),
-    h("p", { class: "button-row" },
-      h("a", { class: "button small", href: `/room/${roomId}/host`, "data-testid": "table-host" }, t("Open the console")),
-      h("a", { class: "button small", href: `/room/${roomId}/screen`, target: "_blank", rel: "noopener" }, t("Big screen"))));
-  return card;
-}
-
-function renderTable(card, roomId, view, message, presence) {
-  const pub = view.public;
-  const fac = view.facilitator || {};
+// What one table looks like now; `refused` is why its connection was refused, if it was.
+function tableView(roomId, index, live, refused) {
+  const view = live.view;
   const code = roomInfo.get(roomId).code || "";
-  setText(card.querySelector(".table-code"), code ? `· ${code}` : "");
-  setText(card.querySelector(".table-step"), pub.round ? `${roundLabel(pub)} · ${phaseName(pub.phase)}` : phaseName(pub.phase));
-  const players = (fac.players || []).filter((p) => p.active);
-  const online = players.filter((p) => presence[p.id]).length;
-  setText(card.querySelector(".table-people"), t("{n} players, {online} online", { n: players.length, online }));
-  const cards = (pub.cards || []).filter((c) => c.round === pub.round && !c.merged_into).length;
-  setText(card.querySelector(".table-cards"), pub.round ? tn("{n} card this round", "{n} cards this round", cards) : "");
-  const ballot = currentBallot(pub);
-  const results = fac.results || [];
-  let vote = "";
-  if (ballot && ballot.open) vote = t("Voting: {cast} of {eligible}", { cast: ballot.votes_cast, eligible: ballot.eligible });
-  else if (ballot && results.length) vote = resultSentence(results[results.length - 1]);
-  setText(card.querySelector(".table-vote"), vote);
-  const alert = card.querySelector(".table-alert");
-  const issues = (fac.rotation_issues || []).filter((i) => i.kind !== "too_few_players").length;
-  setText(alert, pub.paused ? t("Paused") : (issues ? t("The roles need attention.") : ""));
-  show(alert, pub.paused || issues > 0);
-}
-
-async function loadRooms(token) {
-  try {
-    const response = await fetch(`/api/events/${encodeURIComponent(eventId)}?lang=${lang}`, {
-      headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
-    });
-    const reply = await response.json();
-    if (!response.ok) throw reply;
-    return reply.rooms || [];
-  } catch (problem) {
-    setText($("#page-error"), (problem && problem.message) || t("The tables could not be loaded. Reload the page to try again."));
-    show($("#page-error"), true);
-    return [];
+  let facts = nothing;
+  let alert = refused || "";
+  if (view) {
+    const pub = view.public;
+    const fac = view.facilitator || {};
+    const players = (fac.players || []).filter((p) => p.active);
+    const online = players.filter((p) => live.presence[p.id]).length;
+    const cards = (pub.cards || []).filter((c) => c.round === pub.round && !c.merged_into).length;
+    const ballot = currentBallot(pub);
+    const results = fac.results || [];
+    let vote = "";
+    if (ballot && ballot.open) vote = t("Voting: {cast} of {eligible}", { cast: ballot.votes_cast, eligible: ballot.eligible });
+    else if (ballot && results.length) vote = resultSentence(results[results.length - 1]);
+    const issues = (fac.rotation_issues || []).filter((i) => i.kind !== "too_few_players").length;
+    alert = alert || (pub.paused ? t("Paused") : (issues ? t("The roles need attention.") : ""));
+    facts = html`<p class="table-step">${pub.round ? `${roundLabel(pub)} · ${phaseName(pub.phase)}` : phaseName(pub.phase)}</p>
+      <p class="table-people">${t("{n} players, {online} online", { n: players.length, online })}</p>
+      <p class="table-cards">${pub.round ? tn("{n} card this round", "{n} cards this round", cards) : ""}</p>
+      <p class="table-vote">${vote}</p>`;
   }
+  return html`<article class="panel table-card" data-testid="table" data-room-id=${roomId}>
+    <h2>${t("Table {n}", { n: index + 1 })} <span class="table-code">${code ? `· ${code}` : ""}</span></h2>
+    ${facts}
+    <p class="table-alert" ?hidden=${!alert}>${alert}</p>
+    <p class="button-row">
+      <a class="button small" href="/room/${roomId}/host" data-testid="table-host">${t("Open the console")}</a>
+      <a class="button small" href="/room/${roomId}/screen" target="_blank" rel="noopener">${t("Big screen")}</a>
+    </p></article>`;
 }
 
 async function start() {
   const token = fragmentToken ? decodeURIComponent(fragmentToken) : (info && info.token);
   if (!token) {
-    setText($("#page-error"), t("This browser has no key for these tables. Open the link you got when you created the game."));
-    show($("#page-error"), true);
+    showError($("#page-error"), t("This browser has no key for these tables. Open the link you got when you created the game."));
     return;
   }
   eventInfo.set(eventId, { ...(info || {}), token });
-  const rooms = await loadRooms(token);
-  rooms.forEach((r, index) => {
-    const roomId = r.room_id;
-    facilitator.set(roomId, token);
-    roomInfo.set(roomId, { code: r.code, join_url: r.join_url, screen_url: r.screen_url });
-    const card = tableCard(roomId, index);
-    $("#tables").append(card);
-    let presence = {};
-    let last = null;
-    connect({
-      room: roomId,
+  let rooms;
+  try {
+    rooms = (await api(`/api/events/${encodeURIComponent(eventId)}?lang=${lang}`, { token })).rooms || [];
+  } catch (problem) {
+    showError($("#page-error"), problemText(problem, t("The tables could not be loaded. Reload the page to try again.")));
+    return;
+  }
+  const tables = rooms.map((r, index) => {
+    facilitator.set(r.room_id, token);
+    roomInfo.set(r.room_id, { code: r.code, join_url: r.join_url, screen_url: r.screen_url });
+    const table = { roomId: r.room_id, index, refused: "" };
+    const { live } = connectLive({
+      room: r.room_id,
       token,
       banner: null,
-      onState: (view, message) => {
-        if (message && message.presence) presence = message.presence;
-        last = [view, message];
-        renderTable(card, roomId, view, message, presence);
-      },
-      onPresence: (update) => {
-        presence = { ...presence, ...update };
-        if (last) renderTable(card, roomId, last[0], last[1], presence);
-      },
       onRefused: (code, message) => {
-        setText(card.querySelector(".table-alert"), message || t("This game cannot be found."));
-        show(card.querySelector(".table-alert"), true);
+        table.refused = message || t("This game cannot be found.");
+        draw();
       },
     });
+    table.live = live;
+    live.subscribe(() => draw());
+    return table;
   });
+  function draw() {
+    render(tables.map((table) => tableView(table.roomId, table.index, table.live, table.refused)), $("#tables"));
+  }
+  draw();
 }
 
 start();

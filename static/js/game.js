@@ -1,6 +1,7 @@
 // Words for the state of a game, shared by the pages.
-import { $, h, setText, show } from "./dom.js";
-import { pick, t } from "./i18n.js";
+import { $, setText } from "./dom.js";
+import { html, nothing } from "./html.js";
+import { lang, pick, t } from "./i18n.js";
 import { roleBadge, ROLES } from "./roles.js";
 
 export const TIMER_PRESETS = [1, 3, 5, 10, 15, 20, 30, 45, 60];
@@ -75,26 +76,22 @@ export function resultSentence(result) {
 
 // The result as a block: the sentence, and a row per home-role group.
 export function resultBlock(result, { testid = "result" } = {}) {
-  return h("div", { class: `result ${result.gedragen ? "result-yes" : "result-no"}`, "data-testid": testid },
-    h("p", { class: "result-head" },
-      h("span", { class: "result-mark", "aria-hidden": "true", text: result.gedragen ? "✓" : "✗" }),
-      h("strong", { class: "result-sentence", text: resultSentence(result) })),
-    h("ul", { class: "result-groups" }, result.groups.map((g) =>
-      h("li", { class: g.passes ? "passes" : "fails" },
-        roleBadge(g.role),
-        h("span", { text: t("{support} of {members} agree ({eens} agree, {bedenkingen} with reservations, {bezwaar} objection, {not_voted} did not vote)",
-          { support: g.support, members: g.members, eens: g.eens, bedenkingen: g.bedenkingen,
-            bezwaar: g.bezwaar, not_voted: g.not_voted }) })))));
+  return html`<div class="result ${result.gedragen ? "result-yes" : "result-no"}" data-testid=${testid}>
+    <p class="result-head"><span class="result-mark" aria-hidden="true">${result.gedragen ? "✓" : "✗"}</span><strong class="result-sentence">${resultSentence(result)}</strong></p>
+    <ul class="result-groups">${result.groups.map((g) => html`<li class=${g.passes ? "passes" : "fails"}>${roleBadge(g.role)}<span>${
+      t("{support} of {members} agree ({eens} agree, {bedenkingen} with reservations, {bezwaar} objection, {not_voted} did not vote)",
+        { support: g.support, members: g.members, eens: g.eens, bedenkingen: g.bedenkingen, bezwaar: g.bezwaar, not_voted: g.not_voted })}</span></li>`)}</ul>
+  </div>`;
 }
 
 export function proposalBlock(version, { title = null, testid = "proposal" } = {}) {
-  return h("div", { class: "proposal", "data-testid": testid },
-    title ? h("h3", { text: title }) : null,
-    h("p", { class: "proposal-text", text: version.text || "" }),
-    version.conditions && version.conditions.length
-      ? [h("p", { class: "proposal-mits", text: t("Yes, provided that:") }),
-         h("ol", { class: "proposal-conditions" }, version.conditions.map((c) => h("li", { text: c.text })))]
-      : null);
+  const conditions = version.conditions || [];
+  return html`<div class="proposal" data-testid=${testid}>
+    ${title ? html`<h3>${title}</h3>` : nothing}
+    <p class="proposal-text">${version.text || ""}</p>
+    ${conditions.length ? html`<p class="proposal-mits">${t("Yes, provided that:")}</p>
+      <ol class="proposal-conditions">${conditions.map((c) => html`<li>${c.text}</li>`)}</ol>` : nothing}
+  </div>`;
 }
 
 export function spreadCounts(pub, round) {
@@ -102,18 +99,21 @@ export function spreadCounts(pub, round) {
   return ROLES.map((role) => [role, counts[role] || 0]);
 }
 
+// The summary of a room, in the page's language.
 export function summaryUrl(room) {
-  return `/room/${encodeURIComponent(room)}/summary`;
+  return `/room/${encodeURIComponent(room)}/summary?lang=${lang}`;
 }
 
-// The round's question on the participant page and the console: lens, question and, where
-// the page has a place for it, what a card should hold.
-export function renderQuestion(pub) {
-  const spec = pub.round >= 1 ? roundSpec(pub) : null;
-  show($("#question"), Boolean(spec) && pub.phase !== "closed");
-  if (!spec) return;
-  setText($("#question-lens"), roundLabel(pub));
-  setText($("#question-text"), pick(spec.question));
-  const prompt = $("#question-prompt");
-  if (prompt) setText(prompt, t("Card: {prompt}", { prompt: pick(spec.card_prompt) }));
-}
+// The round's question on the participant page and the console (a section for the shell):
+// lens, question and, where the page has a place for it, what a card should hold.
+export const questionSection = {
+  id: "question",
+  when: ({ public: pub }) => pub.round >= 1 && pub.phase !== "closed" && Boolean(roundSpec(pub)),
+  render({ public: pub }) {
+    const spec = roundSpec(pub);
+    setText($("#question-lens"), roundLabel(pub));
+    setText($("#question-text"), pick(spec.question));
+    const prompt = $("#question-prompt");
+    if (prompt) setText(prompt, t("Card: {prompt}", { prompt: pick(spec.card_prompt) }));
+  },
+};

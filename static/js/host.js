@@ -1,37 +1,32 @@
 // The facilitator console (laptop): who is there, steering, timer, board moderation, the
 // role spread, the round-4 proposal and vote, and closing the game.
-import { Board, createCard, updateCard, cardCount, reactionSummary, topLevel } from "./board.js";
-import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
-import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, resultBlock,
-         renderQuestion, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
+import { Board, cardCount, cardView, reactionSummary, topLevel } from "./board.js";
+import { $, copyText, setText, show, showError } from "./dom.js";
+import { filled, Intention } from "./forms.js";
+import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, questionSection,
+         resultBlock, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
+import { html, live, nothing, render, repeat } from "./html.js";
 import { lang, pick, t, tn } from "./i18n.js";
-import { announce, CardAnnouncer } from "./live.js";
-import { connect, Intention } from "./net.js";
+import { LIMITS } from "./limits.js";
+import { announce } from "./live.js";
 import { roleBadge, roleName, ROLES } from "./roles.js";
-import { drafts, roomInfo, takeTokenFromFragment } from "./store.js";
-import { TimerView } from "./timer.js";
+import { startPage } from "./shell.js";
+import { roomInfo, takeTokenFromFragment } from "./store.js";
 
 const room = document.body.dataset.roomId;
 const token = takeTokenFromFragment(room);
 
+let page = null;
+let proposalForm = null;
 let pub = null;
 let fac = null;
-let version = 0;
-let presence = {};
-let conn = null;
 let boardRound = null; // the round whose cards are shown; follows the game unless chosen
 
-function showError(el, text) {
-  setText(el, text || "");
-  show(el, Boolean(text));
-}
+const refresh = () => page.live.notify();
 
-// Steering buttons send the version they were pressed on, so a double click moves once.
-async function steer(type, fields, errorEl, { button = null, steering = true } = {}) {
-  showError(errorEl, "");
-  const reply = await whileBusy(button, () => conn.send(type, fields, steering ? { version } : {}));
-  if (!reply.ok) showError(errorEl, reply.message);
-  return reply;
+// A steering button sends the version it was pressed on, so a double click moves once.
+function steer(type, error, { fields = {}, steering = true } = {}) {
+  return (event) => page.send(type, fields, { error: $(error), button: event.currentTarget, steering });
 }
 
 // ---------------------------------------------------------------- the room bar
@@ -39,30 +34,21 @@ async function steer(type, fields, errorEl, { button = null, steering = true } =
 // The code and join link come with the page; a browser that created the game also kept them.
 function renderRoomBar() {
   const info = roomInfo.get(room);
-  const code = document.body.dataset.code || info.code || "";
-  setText($("#room-code"), code || "…");
+  setText($("#room-code"), document.body.dataset.code || info.code || "…");
   const joinUrl = document.body.dataset.joinUrl || info.join_url || `${location.origin}/join`;
-  const link = $("#join-link");
-  link.href = joinUrl;
-  setText(link, joinUrl.replace(/^https?:\/\//, ""));
+  $("#join-link").href = joinUrl;
+  setText($("#join-link"), joinUrl.replace(/^https?:\/\//, ""));
 }
 
-$("#copy-link").addEventListener("click", async () => {
-  try {
-    await navigator.clipboard.writeText($("#join-link").href);
-    setText($("#copy-status"), t("Copied."));
-  } catch {
-    setText($("#copy-status"), t("Copying did not work. Select the link and copy it yourself."));
-  }
-});
+$("#copy-link").addEventListener("click", () => copyText($("#join-link").href, $("#copy-status")));
 
 // ---------------------------------------------------------------- steering
 
-$("#start").addEventListener("click", (e) => steer("start", {}, $("#steer-error"), { button: e.currentTarget }));
-$("#next").addEventListener("click", (e) => steer("next_phase", {}, $("#steer-error"), { button: e.currentTarget }));
-$("#previous").addEventListener("click", (e) => steer("previous_phase", {}, $("#steer-error"), { button: e.currentTarget }));
-$("#pause").addEventListener("click", (e) => steer("pause_game", {}, $("#steer-error"), { button: e.currentTarget }));
-$("#resume").addEventListener("click", (e) => steer("resume_game", {}, $("#steer-error"), { button: e.currentTarget }));
+$("#start").addEventListener("click", steer("start", "#steer-error"));
+$("#next").addEventListener("click", steer("next_phase", "#steer-error"));
+$("#previous").addEventListener("click", steer("previous_phase", "#steer-error"));
+$("#pause").addEventListener("click", steer("pause_game", "#steer-error"));
+$("#resume").addEventListener("click", steer("resume_game", "#steer-error"));
 
 function renderSteer() {
   const round = roundLabel(pub);
@@ -83,127 +69,92 @@ function renderSteer() {
   if (previous) setText($("#previous"), t("Back: {step}", { step: stepLabel(pub, previous) }));
   show($("#pause"), !lobby && !closed && !pub.paused);
   show($("#resume"), !lobby && !closed && pub.paused);
-  show($("#pause-banner"), pub.paused && !closed);
   $("#start").disabled = (pub.players || []).length === 0;
 }
 
 // ---------------------------------------------------------------- timer
 
-const timer = new TimerView($("#timer"), {
-  serverNow: () => (conn ? conn.serverNow() : Date.now()),
-  alert: $("#time-up"),
-  label: $("#timer-label"),
-});
+const timerAction = (type, fields) => steer(type, "#timer-error", { fields, steering: false });
 
-for (const minutes of TIMER_PRESETS) {
-  const button = h("button", { type: "button", class: "button small preset", "data-testid": `timer-${minutes}`,
-                               dataset: { minutes: String(minutes) } },
-    tn("{n} min", "{n} min", minutes));
-  button.addEventListener("click", () => steer("set_timer", { seconds: minutes * 60 }, $("#timer-error"), { button, steering: false }));
-  $("#timer-presets").append(button);
-}
-$("#timer-extend").addEventListener("click", (e) => steer("extend_timer", { seconds: 60 }, $("#timer-error"), { button: e.currentTarget, steering: false }));
-$("#timer-pause").addEventListener("click", (e) => steer("pause_timer", {}, $("#timer-error"), { button: e.currentTarget, steering: false }));
-$("#timer-resume").addEventListener("click", (e) => steer("resume_timer", {}, $("#timer-error"), { button: e.currentTarget, steering: false }));
+$("#timer-extend").addEventListener("click", timerAction("extend_timer", { seconds: 60 }));
+$("#timer-pause").addEventListener("click", timerAction("pause_timer"));
+$("#timer-resume").addEventListener("click", timerAction("resume_timer"));
 
 function renderTimer() {
   const tm = pub.phase === "closed" ? null : pub.timer;
-  timer.set(tm);
   show($("#timer-none"), !tm);
   show($("#timer-extend"), Boolean(tm));
-  show($("#timer-pause"), Boolean(tm && tm.running && timer.remaining() > 0));
+  show($("#timer-pause"), Boolean(tm && tm.running && page.timer.remaining() > 0));
   show($("#timer-resume"), Boolean(tm && !tm.running));
   const spec = pub.round >= 1 ? roundSpec(pub) : null;
-  for (const button of document.querySelectorAll("#timer-presets button")) {
-    const suggested = spec && Number(button.dataset.minutes) === spec.minutes;
-    button.classList.toggle("suggested", Boolean(suggested));
-    button.title = suggested ? t("Suggested for this round") : "";
-  }
+  render(TIMER_PRESETS.map((minutes) => {
+    const suggested = Boolean(spec) && spec.minutes === minutes;
+    return html`<button type="button" class="button small preset ${suggested ? "suggested" : ""}" data-testid="timer-${minutes}"
+      title=${suggested ? t("Suggested for this round") : ""}
+      @click=${timerAction("set_timer", { seconds: minutes * 60 })}>${tn("{n} min", "{n} min", minutes)}</button>`;
+  }), $("#timer-presets"));
 }
 
 // ---------------------------------------------------------------- players
+
+let removing = null; // {id, intention} while "Remove Anna?" is asked
+const homeIntentions = new Map(); // player id -> Intention
 
 function playerName(id) {
   const p = (fac.players || []).find((x) => x.id === id);
   return p ? p.name : "?";
 }
 
+function setHome(player, role) {
+  if (!homeIntentions.has(player.id)) homeIntentions.set(player.id, new Intention());
+  page.send("set_player_home_role", { player_id: player.id, role },
+    { error: $("#players-error"), intention: homeIntentions.get(player.id) });
+}
+
+function askRemove(id) {
+  removing = { id, intention: new Intention() };
+  refresh();
+  $(`[data-testid=player-row][data-player-id="${CSS.escape(id)}"] [data-testid=remove-player-confirm]`).focus();
+}
+
+function keepPlayer(id) {
+  removing = null;
+  refresh();
+  $(`[data-testid=player-row][data-player-id="${CSS.escape(id)}"] [data-testid=remove-player]`).focus();
+}
+
+function playerActions(p) {
+  if (!removing || removing.id !== p.id) {
+    return html`<button type="button" class="button small danger-outline" data-testid="remove-player" @click=${() => askRemove(p.id)}>${t("Remove")}</button>`;
+  }
+  return html`<span class="confirm-inline" role="group" aria-label=${t("Remove {name} from the game?", { name: p.name })}>
+    <button type="button" class="button small danger" data-testid="remove-player-confirm"
+      @click=${() => page.send("remove_player", { player_id: p.id }, { error: $("#players-error"), intention: removing.intention })}>${t("Yes, remove")}</button>
+    <button type="button" class="button small" @click=${() => keepPlayer(p.id)}>${t("No")}</button></span>`;
+}
+
 function renderPlayers() {
   const players = (fac.players || []).filter((p) => p.active);
+  const presence = page.live.presence;
   setText($("#players-count"), `(${players.length})`);
   show($("#players-empty"), players.length === 0);
   const canSetHome = pub.round <= 3 && pub.phase !== "closed";
-  keyed($("#players-body"), players, (p) => p.id, (p) => {
-    const select = h("select", { class: "home-select", "data-testid": "home-role-select",
-                                 "aria-label": t("In real life: {name}", { name: p.name }) },
-      ROLES.map((role) => h("option", { value: role, text: roleName(role) })));
-    const homeIntention = new Intention();
-    select.addEventListener("change", async () => {
-      const reply = await conn.send("set_player_home_role", { player_id: p.id, role: select.value }, { key: homeIntention.key });
-      homeIntention.done();
-      if (!reply.ok) showError($("#players-error"), reply.message);
-    });
-    const remove = h("button", { type: "button", class: "button small danger-outline", "data-testid": "remove-player" }, t("Remove"));
-    remove.addEventListener("click", () => confirmRemove(tr, p.id));
-    const tr = h("tr", { "data-testid": "player-row", dataset: { playerId: p.id } },
-      h("th", { scope: "row", class: "player-name" }),
-      h("td", { class: "presence" }),
-      h("td", { class: "home" }, h("span", { class: "home-badge" }), select),
-      h("td", { class: "role-now" }),
-      h("td", { class: "row-actions" }, remove));
-    return tr;
-  }, (tr, p) => {
-    setText(tr.querySelector(".player-name"), p.name);
+  render(repeat(players, (p) => p.id, (p) => {
     const online = Boolean(presence[p.id]);
-    const cell = tr.querySelector(".presence");
-    const sig = online ? "on" : "off";
-    if (cell.dataset.sig !== sig) {
-      cell.dataset.sig = sig;
-      cell.replaceChildren(h("span", { class: `dot ${online ? "dot-on" : "dot-off"}`, "aria-hidden": "true" }),
-        h("span", { text: online ? t("online") : t("offline") }));
-    }
-    const select = tr.querySelector("select");
-    if (document.activeElement !== select) select.value = p.home_role;
-    show(select, canSetHome);
-    const homeBadge = tr.querySelector(".home-badge");
-    show(homeBadge, !canSetHome);
-    if (!canSetHome && homeBadge.dataset.role !== p.home_role) {
-      homeBadge.dataset.role = p.home_role;
-      homeBadge.replaceChildren(roleBadge(p.home_role));
-    }
-    const roleCell = tr.querySelector(".role-now");
-    const role = p.role || "";
-    if (roleCell.dataset.role !== role) {
-      roleCell.dataset.role = role;
-      roleCell.replaceChildren(pub.round >= 1 ? roleBadge(p.role) : h("span", { class: "hint", text: "–" }));
-    }
-  });
-}
-
-function confirmRemove(tr, playerId) {
-  const cell = tr.querySelector(".row-actions");
-  const original = Array.from(cell.childNodes);
-  const intention = new Intention();
-  const yes = h("button", { type: "button", class: "button small danger", "data-testid": "remove-player-confirm" }, t("Yes, remove"));
-  const no = h("button", { type: "button", class: "button small" }, t("No"));
-  no.addEventListener("click", () => { cell.replaceChildren(...original); original[0].focus(); });
-  yes.addEventListener("click", async () => {
-    const reply = await conn.send("remove_player", { player_id: playerId }, { key: intention.key });
-    intention.done();
-    if (!reply.ok) showError($("#players-error"), reply.message);
-  });
-  cell.replaceChildren(h("span", { class: "confirm-inline", role: "group",
-    "aria-label": t("Remove {name} from the game?", { name: playerName(playerId) }) }, yes, no));
-  yes.focus();
+    return html`<tr data-testid="player-row" data-player-id=${p.id}>
+      <th scope="row" class="player-name">${p.name}</th>
+      <td class="presence"><span class="dot ${online ? "dot-on" : "dot-off"}" aria-hidden="true"></span><span>${online ? t("online") : t("offline")}</span></td>
+      <td class="home">${canSetHome
+        ? html`<select class="home-select" data-testid="home-role-select" aria-label=${t("In real life: {name}", { name: p.name })}
+            @change=${(e) => setHome(p, e.currentTarget.value)}>${ROLES.map((role) =>
+              html`<option value=${role} .selected=${live(role === p.home_role)}>${roleName(role)}</option>`)}</select>`
+        : html`<span class="home-badge">${roleBadge(p.home_role)}</span>`}</td>
+      <td class="role-now">${pub.round >= 1 ? roleBadge(p.role) : html`<span class="hint">–</span>`}</td>
+      <td class="row-actions">${playerActions(p)}</td></tr>`;
+  }), $("#players-body"));
 }
 
 // ---------------------------------------------------------------- role spread
-
-function buildSpreadHead() {
-  const head = $("#spread-head");
-  if (head.children.length > 1) return;
-  for (const role of ROLES) head.append(h("th", { scope: "col" }, roleBadge(role)));
-}
 
 function issueText(issue) {
   if (issue.kind === "too_few_players") return t("Fewer than three players: not every role can be played.");
@@ -218,34 +169,24 @@ function issueText(issue) {
   return issue.kind;
 }
 
-$("#rebalance").addEventListener("click", (e) => steer("rebalance_roles", {}, $("#spread-error"), { button: e.currentTarget }));
+$("#rebalance").addEventListener("click", steer("rebalance_roles", "#spread-error"));
+render(ROLES.map((role) => html`<th scope="col">${roleBadge(role)}</th>`), $("#spread-head"));
 
 function renderSpread() {
-  buildSpreadHead();
-  keyed($("#spread-body"), [1, 2, 3], (r) => r,
-    (r) => h("tr", {}, h("th", { scope: "row", text: String(r) }), ROLES.map(() => h("td"))),
-    (tr, r) => {
-      const counts = spreadCounts(pub, r);
-      tr.classList.toggle("current", pub.round === r);
-      counts.forEach(([, n], i) => setText(tr.children[i + 1], String(n)));
-    });
+  render([1, 2, 3].map((r) => html`<tr class=${pub.round === r ? "current" : ""}><th scope="row">${r}</th>${
+    spreadCounts(pub, r).map(([, n]) => html`<td>${n}</td>`)}</tr>`), $("#spread-body"));
   const issues = fac.rotation_issues || [];
-  keyed($("#rotation-issues"), issues, (i) => `${i.kind}:${i.round}:${i.player_id}`, () => h("li"),
-    (li, issue) => setText(li, issueText(issue)));
-  const canRebalance = pub.round >= 1 && pub.round <= 3 && pub.phase !== "closed";
-  show($("#rebalance"), canRebalance);
+  render(issues.map((issue) => html`<li>${issueText(issue)}</li>`), $("#rotation-issues"));
+  show($("#rebalance"), pub.round >= 1 && pub.round <= 3 && pub.phase !== "closed");
   $("#rebalance").classList.toggle("primary", issues.some((i) => i.kind !== "too_few_players"));
 }
 
 // ---------------------------------------------------------------- settings and closing
 
 const settingIntention = new Intention();
-$("#show-names").addEventListener("change", async (e) => {
-  const reply = await conn.send("set_setting", { name: "show_author_names", value: e.currentTarget.checked },
-    { key: settingIntention.key });
-  settingIntention.done();
-  showError($("#settings-error"), reply.ok ? "" : reply.message);
-});
+$("#show-names").addEventListener("change", (e) =>
+  page.send("set_setting", { name: "show_author_names", value: e.currentTarget.checked },
+    { error: $("#settings-error"), intention: settingIntention }));
 
 $("#close-game").addEventListener("click", () => {
   show($("#close-confirm"), true);
@@ -256,7 +197,7 @@ $("#close-no").addEventListener("click", () => {
   $("#close-game").focus();
 });
 $("#close-yes").addEventListener("click", async (e) => {
-  const reply = await steer("close_game", {}, $("#close-error"), { button: e.currentTarget });
+  const reply = await steer("close_game", "#close-error")(e);
   if (reply.ok) show($("#close-confirm"), false);
 });
 
@@ -268,226 +209,81 @@ function renderSettingsAndClose() {
   show($("#closed-link"), closed);
   if (closed) {
     show($("#close-confirm"), false);
-    $("#summary-link").href = `${summaryUrl(room)}?lang=${lang}`;
+    $("#summary-link").href = summaryUrl(room);
   }
 }
 
-// ---------------------------------------------------------------- question
-
 // ---------------------------------------------------------------- the board with moderation
-
-function createHostCard(card) {
-  const el = createCard(card);
-  const highlight = h("button", { type: "button", class: "button small", "data-testid": "card-highlight" }, t("Highlight"));
-  const hide = h("button", { type: "button", class: "button small", "data-testid": "card-hide" }, t("Hide"));
-  const mergeSelect = h("select", { class: "merge-select", "data-testid": "merge-target",
-                                    "aria-label": t("Merge this card into") });
-  const merge = h("button", { type: "button", class: "button small", "data-testid": "card-merge" }, t("Merge"));
-  const error = el.querySelector(".card-actions");
-  const errorEl = h("p", { class: "error", role: "alert", hidden: true });
-  highlight.addEventListener("click", () => {
-    const on = highlight.getAttribute("aria-pressed") !== "true";
-    steer("highlight_card", { card_id: el.dataset.cardId, on }, errorEl, { button: highlight, steering: false });
-  });
-  hide.addEventListener("click", () => {
-    const hidden = hide.getAttribute("aria-pressed") !== "true";
-    steer("hide_card", { card_id: el.dataset.cardId, hidden }, errorEl, { button: hide, steering: false });
-  });
-  merge.addEventListener("click", () => {
-    if (!mergeSelect.value) return showError(errorEl, t("Choose the card to merge into first."));
-    steer("merge_cards", { card_id: el.dataset.cardId, into_id: mergeSelect.value }, errorEl, { button: merge, steering: false });
-  });
-  error.append(h("p", { class: "reaction-summary" }),
-    h("div", { class: "button-row" }, highlight, hide),
-    h("div", { class: "merge-row" }, mergeSelect, merge), errorEl);
-  return el;
-}
 
 function shortText(text, n = 48) {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
-function updateHostCard(el, card, all) {
-  updateCard(el, card, { allCards: all, hiddenFlag: true });
-  setText(el.querySelector(".reaction-summary"), reactionSummary(card) || t("No reactions yet"));
-  const highlight = el.querySelector("[data-testid=card-highlight]");
-  highlight.setAttribute("aria-pressed", String(Boolean(card.highlighted)));
-  setText(highlight, card.highlighted ? t("Highlighted") : t("Highlight"));
-  const hide = el.querySelector("[data-testid=card-hide]");
-  hide.setAttribute("aria-pressed", String(Boolean(card.hidden)));
-  setText(hide, card.hidden ? t("Hidden: show again") : t("Hide"));
+function moderate(type, fields) {
+  return (event) => page.send(type, fields, { error: event.currentTarget.closest(".card").querySelector(".card-error"),
+                                               button: event.currentTarget });
+}
+
+function merge(card) {
+  return (event) => {
+    const select = event.currentTarget.closest(".merge-row").querySelector("select");
+    if (!select.value) {
+      showError(event.currentTarget.closest(".card").querySelector(".card-error"), t("Choose the card to merge into first."));
+      return;
+    }
+    moderate("merge_cards", { card_id: card.id, into_id: select.value })(event);
+  };
+}
+
+function hostCard(card, all) {
   const targets = topLevel(all).filter((c) => c.id !== card.id);
-  const select = el.querySelector("select");
-  const signature = targets.map((c) => `${c.id}:${c.text}`).join("|");
-  if (select.dataset.sig !== signature) {
-    select.dataset.sig = signature;
-    const keep = select.value;
-    select.replaceChildren(h("option", { value: "", text: t("Merge into…") }),
-      ...targets.map((c) => h("option", { value: c.id, text: `${roleName(c.role)}: ${shortText(c.text)}` })));
-    select.value = targets.some((c) => c.id === keep) ? keep : "";
-  }
-  show(el.querySelector(".merge-row"), targets.length > 0 && !card.merged_into);
   const closed = pub.phase === "closed";
-  for (const control of el.querySelectorAll(".card-actions button, .card-actions select")) control.disabled = closed;
+  return cardView(card, { all, hiddenFlag: true, actions: html`
+    <p class="reaction-summary">${reactionSummary(card) || t("No reactions yet")}</p>
+    <div class="button-row">
+      <button type="button" class="button small" data-testid="card-highlight" aria-pressed=${String(Boolean(card.highlighted))}
+        ?disabled=${closed} @click=${moderate("highlight_card", { card_id: card.id, on: !card.highlighted })}>${card.highlighted ? t("Highlighted") : t("Highlight")}</button>
+      <button type="button" class="button small" data-testid="card-hide" aria-pressed=${String(Boolean(card.hidden))}
+        ?disabled=${closed} @click=${moderate("hide_card", { card_id: card.id, hidden: !card.hidden })}>${card.hidden ? t("Hidden: show again") : t("Hide")}</button>
+    </div>
+    <div class="merge-row" ?hidden=${!targets.length || Boolean(card.merged_into)}>
+      <select class="merge-select" data-testid="merge-target" aria-label=${t("Merge this card into")} ?disabled=${closed}>
+        <option value="">${t("Merge into…")}</option>
+        ${repeat(targets, (c) => c.id, (c) => html`<option value=${c.id}>${roleName(c.role)}: ${shortText(c.text)}</option>`)}
+      </select>
+      <button type="button" class="button small" data-testid="card-merge" ?disabled=${closed} @click=${merge(card)}>${t("Merge")}</button>
+    </div>
+    <p class="error card-error" role="alert" hidden></p>` });
 }
 
-const board = new Board($("#board-list"), {
-  announcer: new CardAnnouncer({ describe: (c) => `${roleName(c.role)}: ${c.text}` }),
-  create: createHostCard,
-  update: updateHostCard,
-  empty: $("#board-empty"),
-});
-
-function renderRoundTabs() {
-  const rounds = [1, 2, 3, 4].filter((r) => r <= Math.max(pub.round, 1));
-  keyed($("#round-tabs"), rounds, (r) => r, (r) => {
-    const b = h("button", { type: "button", class: "button small tab", "data-testid": `board-round-${r}` },
-      t("Round {n}", { n: r }));
-    b.addEventListener("click", () => {
-      boardRound = r === pub.round ? null : r;
-      board.reset();
-      renderBoard();
-    });
-    return b;
-  }, (b, r) => b.setAttribute("aria-pressed", String(r === shownRound())));
-}
+const board = new Board($("#board-list"), { card: hostCard, empty: $("#board-empty") });
 
 function shownRound() {
   return boardRound || pub.round;
 }
 
+function showRound(r) {
+  boardRound = r === pub.round ? null : r;
+  board.reset();
+  refresh();
+}
+
 function renderBoard() {
-  show($("#host-board"), pub.round >= 1);
-  if (pub.round < 1) return;
-  renderRoundTabs();
+  if (boardRound !== null && boardRound > pub.round) boardRound = null;
+  const rounds = [1, 2, 3, 4].filter((r) => r <= Math.max(pub.round, 1));
+  render(rounds.map((r) => html`<button type="button" class="button small tab" data-testid="board-round-${r}"
+    aria-pressed=${String(r === shownRound())} @click=${() => showRound(r)}>${t("Round {n}", { n: r })}</button>`), $("#round-tabs"));
   const all = (fac.cards || []).filter((c) => c.round === shownRound());
   board.render(all);
-  const visible = all.filter((c) => !c.merged_into && !c.hidden).length;
-  setText($("#board-count"), `(${cardCount(visible)})`);
+  setText($("#board-count"), `(${cardCount(all.filter((c) => !c.merged_into && !c.hidden).length)})`);
 }
 
 // ---------------------------------------------------------------- round 4: proposal and vote
 
-const proposalIntention = new Intention();
-const proposalText = $("#proposal-text");
-const updateProposalCount = charCounter(proposalText, $("#proposal-count"), 1500);
-let conditions = []; // [{text, source_card_id}]
-let proposalDirty = false;
-let proposalLoaded = false;
-
-function loadDraftFromView() {
-  const kept = drafts.get(room, "proposal");
-  if (kept && typeof kept === "object") {
-    proposalText.value = kept.text || "";
-    conditions = kept.conditions || [];
-    proposalDirty = true;
-  } else {
-    proposalText.value = pub.draft.text || "";
-    conditions = (pub.draft.conditions || []).map((c) => ({ text: c.text, source_card_id: c.source_card_id }));
-    proposalDirty = false;
-  }
-  updateProposalCount();
-  renderConditions();
-}
-
-function markDirty() {
-  proposalDirty = true;
-  drafts.set(room, "proposal", { text: proposalText.value, conditions });
-  setText($("#proposal-status"), t("Not saved yet."));
-}
-
-proposalText.addEventListener("input", markDirty);
+let conditions = []; // [{text, source_card_id}] as the form shows them
 
 function cardById(id) {
   return (fac.cards || []).find((c) => c.id === id) || null;
-}
-
-function renderConditions() {
-  const list = $("#conditions");
-  list.replaceChildren(...conditions.map((condition, index) => {
-    const input = h("input", { type: "text", maxlength: 280, value: condition.text,
-                               "data-testid": "condition-text",
-                               "aria-label": t("Condition {n}", { n: index + 1 }) });
-    input.addEventListener("input", () => { conditions[index].text = input.value; markDirty(); });
-    const source = condition.source_card_id ? cardById(condition.source_card_id) : null;
-    const remove = h("button", { type: "button", class: "button small", "data-testid": "condition-remove",
-                                 "aria-label": t("Remove condition {n}", { n: index + 1 }) }, t("Remove"));
-    remove.addEventListener("click", () => {
-      conditions.splice(index, 1);
-      markDirty();
-      renderConditions();
-      renderSourceCards();
-      $("#add-condition").focus();
-    });
-    return h("li", { class: "condition" }, input,
-      source ? h("span", { class: "condition-source" }, t("From a card by"), " ", roleBadge(source.role)) : null,
-      remove);
-  }));
-}
-
-$("#add-condition").addEventListener("click", () => {
-  conditions.push({ text: "", source_card_id: null });
-  markDirty();
-  renderConditions();
-  const inputs = document.querySelectorAll("#conditions input");
-  inputs[inputs.length - 1].focus();
-});
-
-$("#proposal-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = proposalText.value.trim();
-  if (!text) return showError($("#proposal-error"), t("Write the decision text first."));
-  const given = conditions
-    .filter((c) => c.text.trim() || c.source_card_id)
-    .map((c) => (c.source_card_id ? { text: c.text.trim(), source_card_id: c.source_card_id } : { text: c.text.trim() }));
-  showError($("#proposal-error"), "");
-  const reply = await whileBusy($("#save-proposal"),
-    () => conn.send("draft_proposal", { text, conditions: given }, { key: proposalIntention.key }));
-  if (reply.ok || !reply.retry) proposalIntention.done();
-  if (reply.ok) {
-    proposalDirty = false;
-    drafts.set(room, "proposal", null);
-    setText($("#proposal-status"), t("Saved. Everyone sees this draft."));
-  } else showError($("#proposal-error"), reply.message);
-});
-
-function renderSourceCards() {
-  const used = new Set(conditions.map((c) => c.source_card_id).filter(Boolean));
-  const candidates = (fac.cards || []).filter((c) => (c.round === 2 || c.round === 3) && !c.hidden && !c.merged_into);
-  // Common ground first, then the strongest cards.
-  candidates.sort((a, b) => (Number(b.common_ground) - Number(a.common_ground)) ||
-    ((b.strength || 0) - (a.strength || 0)) || (a.created_at - b.created_at));
-  keyed($("#source-cards"), candidates, (c) => c.id, (card) => {
-    const add = h("button", { type: "button", class: "button small", "data-testid": "add-card-condition" }, t("Add as condition"));
-    add.addEventListener("click", () => {
-      const current = cardById(card.id);
-      conditions.push({ text: current ? current.text : "", source_card_id: card.id });
-      markDirty();
-      renderConditions();
-      renderSourceCards();
-      announce(t("Added as condition {n}.", { n: conditions.length }));
-    });
-    return h("li", { class: "source-card", "data-testid": "source-card" },
-      h("span", { class: "source-role" }), h("span", { class: "source-flags" }),
-      h("span", { class: "source-text" }), add);
-  }, (li, card) => {
-    const roleBox = li.querySelector(".source-role");
-    if (roleBox.dataset.role !== card.role) {
-      roleBox.dataset.role = card.role;
-      roleBox.replaceChildren(roleBadge(card.role));
-    }
-    li.classList.toggle("common-ground", Boolean(card.common_ground));
-    setText(li.querySelector(".source-flags"), card.common_ground ? t("Common ground") : "");
-    setText(li.querySelector(".source-text"), card.text);
-    const button = li.querySelector("button");
-    button.disabled = used.has(card.id) || !canDraft();
-    setText(button, used.has(card.id) ? t("Added") : t("Add as condition"));
-  });
-}
-
-// 2.7 in English, 2,7 in Dutch.
-function decimal(value) {
-  return value.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 function canDraft() {
@@ -495,41 +291,101 @@ function canDraft() {
   return pub.round === 4 && (pub.phase === "play" || pub.phase === "decision") && !(ballot && ballot.open);
 }
 
-$("#open-vote").addEventListener("click", async (e) => {
-  if (proposalDirty) return showError($("#vote-error"), t("Save the proposal first."));
-  steer("open_vote", {}, $("#vote-error"), { button: e.currentTarget });
+function draftFromView() {
+  return { text: pub.draft.text || "",
+           conditions: (pub.draft.conditions || []).map((c) => ({ text: c.text, source_card_id: c.source_card_id })) };
+}
+
+// The conditions changed by a button (the form sees typing itself).
+function conditionsChanged(focus = null) {
+  proposalForm.changed();
+  setText($("#proposal-status"), t("Not saved yet."));
+  refresh();
+  if (focus) focus();
+}
+
+function addCondition(text = "", source = null) {
+  conditions.push(source ? { text, source_card_id: source } : { text, source_card_id: null });
+}
+
+$("#add-condition").addEventListener("click", () => {
+  addCondition();
+  conditionsChanged(() => $("#conditions li:last-child input").focus());
 });
-$("#close-vote").addEventListener("click", (e) => steer("close_vote", {}, $("#vote-error"), { button: e.currentTarget }));
-$("#show-tally").addEventListener("click", (e) => steer("show_tally", {}, $("#vote-error"), { button: e.currentTarget }));
+
+function conditionsView(editable) {
+  return conditions.map((condition, index) => {
+    const source = condition.source_card_id ? cardById(condition.source_card_id) : null;
+    return html`<li class="condition">
+      <input type="text" maxlength=${LIMITS.condition} .value=${live(condition.text)} ?readonly=${!editable}
+        data-testid="condition-text" aria-label=${t("Condition {n}", { n: index + 1 })}
+        @input=${(e) => { conditions[index].text = e.currentTarget.value; }}>
+      ${source ? html`<span class="condition-source">${t("From a card by")} ${roleBadge(source.role)}</span>` : nothing}
+      <button type="button" class="button small" data-testid="condition-remove" ?disabled=${!editable}
+        aria-label=${t("Remove condition {n}", { n: index + 1 })}
+        @click=${() => { conditions.splice(index, 1); conditionsChanged(() => $("#add-condition").focus()); }}>${t("Remove")}</button>
+    </li>`;
+  });
+}
+
+function sourceCardsView(editable) {
+  const used = new Set(conditions.map((c) => c.source_card_id).filter(Boolean));
+  const candidates = (fac.cards || []).filter((c) => (c.round === 2 || c.round === 3) && !c.hidden && !c.merged_into);
+  // Common ground first, then the strongest cards.
+  candidates.sort((a, b) => (Number(b.common_ground) - Number(a.common_ground)) ||
+    ((b.strength || 0) - (a.strength || 0)) || (a.created_at - b.created_at));
+  return repeat(candidates, (c) => c.id, (card) => html`<li class="source-card ${card.common_ground ? "common-ground" : ""}" data-testid="source-card">
+    <span class="source-role">${roleBadge(card.role)}</span>
+    <span class="source-flags">${card.common_ground ? t("Common ground") : ""}</span>
+    <span class="source-text">${card.text}</span>
+    <button type="button" class="button small" data-testid="add-card-condition" ?disabled=${used.has(card.id) || !editable}
+      @click=${() => {
+        addCondition(card.text, card.id);
+        conditionsChanged();
+        announce(t("Added as condition {n}.", { n: conditions.length }));
+      }}>${used.has(card.id) ? t("Added") : t("Add as condition")}</button></li>`);
+}
+
+// 2.7 in English, 2,7 in Dutch.
+function decimal(value) {
+  return value.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+function renderRanking() {
+  const options = pub.scenario.options || [];
+  show($("#ranking"), options.length > 0);
+  if (!options.length) return;
+  setText($("#scored-count"), t("{n} of {total} players have scored.", { n: pub.options_scored || 0, total: (pub.players || []).length }));
+  const byId = Object.fromEntries(options.map((o) => [o.id, o]));
+  render((fac.ranking || []).map((r) => {
+    const title = byId[r.option_id] ? pick(byId[r.option_id].title) : r.option_id;
+    return html`<li>${r.mean_float === null || r.mean_float === undefined
+      ? t("{title}: no scores yet", { title })
+      : t("{title}: average {mean} ({n} scores)", { title, mean: decimal(r.mean_float), n: r.count })}</li>`;
+  }), $("#ranking-list"));
+}
+
+$("#open-vote").addEventListener("click", (e) => {
+  if (proposalForm.dirty) return showError($("#vote-error"), t("Save the proposal first."));
+  return steer("open_vote", "#vote-error")(e);
+});
+$("#close-vote").addEventListener("click", steer("close_vote", "#vote-error"));
+$("#show-tally").addEventListener("click", steer("show_tally", "#vote-error"));
 
 function renderDecision() {
-  const visible = pub.round === 4;
-  show($("#decision"), visible);
-  if (!visible) return;
-  // Ranking of options (the facilitator sees it even while scoring).
-  const options = (pub.scenario.options || []);
-  show($("#ranking"), options.length > 0);
-  if (options.length) {
-    setText($("#scored-count"), t("{n} of {total} players have scored.", { n: pub.options_scored || 0, total: (pub.players || []).length }));
-    const byId = Object.fromEntries(options.map((o) => [o.id, o]));
-    keyed($("#ranking-list"), fac.ranking || [], (r) => r.option_id, () => h("li"), (li, r) => {
-      const title = byId[r.option_id] ? pick(byId[r.option_id].title) : r.option_id;
-      setText(li, r.mean_float === null || r.mean_float === undefined
-        ? t("{title}: no scores yet", { title })
-        : t("{title}: average {mean} ({n} scores)", { title, mean: decimal(r.mean_float), n: r.count }));
-    });
-  }
-  if (!proposalLoaded || (!proposalDirty && document.activeElement !== proposalText &&
-      !document.activeElement.closest("#conditions"))) {
-    loadDraftFromView();
-    proposalLoaded = true;
+  renderRanking();
+  // The draft on the page follows the view until the facilitator changes it here.
+  proposalForm.open("proposal", draftFromView);
+  const active = document.activeElement;
+  if (!proposalForm.dirty && active !== $("#proposal-text") && !active.closest("#conditions")) {
+    proposalForm.fill(draftFromView());
   }
   const editable = canDraft();
-  proposalText.readOnly = !editable;
-  for (const b of document.querySelectorAll("#proposal-form button")) b.disabled = !editable;
-  for (const i of document.querySelectorAll("#conditions input")) i.readOnly = !editable;
+  $("#proposal-text").readOnly = !editable;
+  for (const b of [$("#add-condition"), $("#save-proposal")]) b.disabled = !editable;
+  render(conditionsView(editable), $("#conditions"));
   show($("#from-cards"), editable);
-  renderSourceCards();
+  render(sourceCardsView(editable), $("#source-cards"));
 
   const ballot = currentBallot(pub);
   // Once there is a vote, its state and results come before the proposal form.
@@ -545,35 +401,26 @@ function renderDecision() {
     { n: ballot.number, cast: ballot.votes_cast, eligible: ballot.eligible });
   else status = t("Vote {n} is closed: {cast} of {eligible} voted.", { n: ballot.number, cast: ballot.votes_cast, eligible: ballot.eligible });
   setText($("#vote-status"), status);
-  renderResults();
+  render(resultsView(), $("#results"));
 }
 
-function renderResults() {
+// Every closed vote, newest first: the version voted on, the result, the objections.
+function resultsView() {
   const results = fac.results || [];
-  const ballots = pub.ballots || [];
-  const parts = [];
-  ballots.forEach((ballot, i) => {
-    if (ballot.open) return;
-    const version = proposalVersion(pub, ballot.proposal_version);
-    const result = results[i];
-    const objections = (fac.votes || []).filter((v) => v.ballot === ballot.number && v.choice === "bezwaar");
-    parts.push(h("div", { class: "ballot", "data-testid": "ballot" },
-      h("h4", { text: t("Vote {n} on version {v}", { n: ballot.number, v: ballot.proposal_version }) }),
-      ballot.tally_shown ? null : h("p", { class: "hint", text: t("Only you see this result. Show it to the room when you are ready.") }),
-      version ? proposalBlock(version) : null,
-      result ? resultBlock(result, { testid: "host-result" }) : null,
-      objections.length ? h("div", { class: "objections" },
-        h("h5", { text: t("Objections") }),
-        h("ul", {}, objections.map((v) => h("li", {},
-          h("p", {}, h("strong", { text: t("Why:") }), " ", v.reason),
-          v.needed ? h("p", {}, h("strong", { text: t("Needed to agree:") }), " ", v.needed) : null)))) : null));
-  });
-  const box = $("#results");
-  const signature = JSON.stringify([results, ballots, fac.votes && fac.votes.length]);
-  if (box.dataset.sig !== signature) {
-    box.dataset.sig = signature;
-    box.replaceChildren(...parts.reverse());
-  }
+  return (pub.ballots || []).map((ballot, i) => [ballot, results[i]]).filter(([ballot]) => !ballot.open).reverse()
+    .map(([ballot, result]) => {
+      const version = proposalVersion(pub, ballot.proposal_version);
+      const objections = (fac.votes || []).filter((v) => v.ballot === ballot.number && v.choice === "bezwaar");
+      return html`<div class="ballot" data-testid="ballot">
+        <h4>${t("Vote {n} on version {v}", { n: ballot.number, v: ballot.proposal_version })}</h4>
+        ${ballot.tally_shown ? nothing : html`<p class="hint">${t("Only you see this result. Show it to the room when you are ready.")}</p>`}
+        ${version ? proposalBlock(version) : nothing}
+        ${result ? resultBlock(result, { testid: "host-result" }) : nothing}
+        ${objections.length ? html`<div class="objections"><h5>${t("Objections")}</h5><ul>${objections.map((v) => html`<li>
+          <p><strong>${t("Why:")}</strong> ${v.reason}</p>
+          ${v.needed ? html`<p><strong>${t("Needed to agree:")}</strong> ${v.needed}</p>` : nothing}</li>`)}</ul></div>` : nothing}
+      </div>`;
+    });
 }
 
 // ---------------------------------------------------------------- reflections
@@ -581,57 +428,53 @@ function renderResults() {
 function renderReflections() {
   const counts = fac.reflections_count || {};
   const shared = fac.reflections_shared || [];
-  show($("#reflections"), pub.round >= 1);
-  const round = pub.round;
-  setText($("#reflections-count"), round >= 1
-    ? t("Round {n}: {count} reflections written, {shared} shared.", { n: round, count: counts[String(round)] || 0,
-        shared: shared.filter((r) => r.round === round).length })
-    : "");
-  keyed($("#reflections-list"), shared, (r) => `${r.round}:${r.name}:${r.text.length}`,
-    () => h("li", {}, h("span", { class: "refl-role" }), h("p", { class: "refl-text" }), h("p", { class: "refl-meta" })),
-    (li, r) => {
-      const roleBox = li.querySelector(".refl-role");
-      if (roleBox.dataset.role !== (r.role || "")) {
-        roleBox.dataset.role = r.role || "";
-        roleBox.replaceChildren(roleBadge(r.role));
-      }
-      setText(li.querySelector(".refl-text"), r.text);
-      setText(li.querySelector(".refl-meta"), t("{name}, round {n}", { name: r.name || "", n: r.round }));
-    });
+  setText($("#reflections-count"), t("Round {n}: {count} reflections written, {shared} shared.",
+    { n: pub.round, count: counts[String(pub.round)] || 0, shared: shared.filter((r) => r.round === pub.round).length }));
+  render(shared.map((r) => html`<li><span class="refl-role">${roleBadge(r.role)}</span><p class="refl-text">${r.text}</p>
+    <p class="refl-meta">${t("{name}, round {n}", { name: r.name || "", n: r.round })}</p></li>`), $("#reflections-list"));
 }
 
 // ---------------------------------------------------------------- the whole page
 
-function render(view, message) {
-  pub = view.public;
-  fac = view.facilitator || {};
-  version = message && typeof message.version === "number" ? message.version : pub.version;
-  if (message && message.presence) presence = message.presence;
-  if (view.presence) presence = view.presence;
-  renderSteer();
-  renderTimer();
-  renderPlayers();
-  renderSpread();
-  renderSettingsAndClose();
-  renderQuestion(pub);
-  renderDecision();
-  renderBoard();
-  renderReflections();
-  if (boardRound !== null && boardRound > pub.round) boardRound = null;
-}
+const played = (v) => v.public.round >= 1;
+
+const sections = [
+  { id: "steer", render: renderSteer },
+  { id: "timer-panel", render: renderTimer },
+  { id: "spread", render: renderSpread },
+  { id: "close", render: renderSettingsAndClose },
+  questionSection,
+  { id: "players", render: renderPlayers },
+  { id: "decision", when: (v) => v.public.round === 4, render: renderDecision },
+  { id: "host-board", when: played, render: renderBoard },
+  { id: "reflections", when: played, render: renderReflections },
+];
 
 renderRoomBar();
 if (!token) {
   showError($("#page-error"), t("This browser has no key to lead this game. Open the link you got when you created the game."));
 } else {
-  conn = connect({
+  page = startPage({
     room,
     token,
-    onState: render,
-    onPresence: (update) => {
-      presence = { ...presence, ...update };
-      if (pub) renderPlayers();
+    sections,
+    onView: (view) => {
+      pub = view.public;
+      fac = view.facilitator || {};
     },
     onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")),
   });
+  proposalForm = page.form({
+    form: $("#proposal-form"),
+    fields: { text: $("#proposal-text"),
+              conditions: { get: () => conditions.map((c) => ({ ...c })), set: (value) => { conditions = value.map((c) => ({ ...c })); } } },
+    check: filled("text", t("Write the decision text first.")),
+    action: ({ text, conditions: given }) => ["draft_proposal", {
+      text: text.trim(),
+      conditions: given.filter((c) => c.text.trim() || c.source_card_id)
+        .map((c) => (c.source_card_id ? { text: c.text.trim(), source_card_id: c.source_card_id } : { text: c.text.trim() })),
+    }],
+    sent: () => setText($("#proposal-status"), t("Saved. Everyone sees this draft.")),
+  });
+  $("#proposal-form").addEventListener("input", () => setText($("#proposal-status"), t("Not saved yet.")));
 }

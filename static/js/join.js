@@ -1,26 +1,27 @@
 // The join page: code, display name and home role; on success the seat token is kept per
 // room and the player goes to their page.
-import { $, charCounter, setText, show } from "./dom.js";
+import { api, problemText } from "./api.js";
+import { $, charCounter, showError } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { seat } from "./store.js";
 
 const form = $("#join-form");
 const error = $("#join-error");
 const name = $("#name");
-charCounter(name, $("#name-count"), 40);
+const NAME_DRAFT = "rw:join:name"; // what was typed, if the page is reloaded before joining
 
 function fail(text, field) {
-  setText(error, text);
-  show(error, Boolean(text));
+  showError(error, text);
   if (field) field.focus();
 }
 
-// Keep what was typed if the page is reloaded before joining.
-for (const field of [name]) {
-  const kept = sessionStorage.getItem("rw:join:name");
-  if (kept && !field.value) field.value = kept;
-  field.addEventListener("input", () => sessionStorage.setItem("rw:join:name", field.value));
+try {
+  if (!name.value) name.value = sessionStorage.getItem(NAME_DRAFT) || "";
+  name.addEventListener("input", () => sessionStorage.setItem(NAME_DRAFT, name.value));
+} catch {
+  // No storage: the name is simply not kept.
 }
+charCounter(name, $("#name-count"));
 if (!$("#code").value) $("#code").focus();
 else name.focus();
 
@@ -37,19 +38,14 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   let reply;
   try {
-    const response = await fetch("/api/join", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ code, name: displayName, home_role: role.value, lang }),
-    });
-    reply = await response.json();
-    if (!response.ok || !reply.seat_token) throw reply;
+    reply = await api("/api/join", { body: { code, name: displayName, home_role: role.value, lang } });
+    if (!reply.seat_token) throw reply;
   } catch (problem) {
     button.disabled = false;
-    return fail((problem && problem.message) || t("Joining did not work. Check your connection and try again."));
+    return fail(problemText(problem, t("Joining did not work. Check your connection and try again.")));
   }
   seat.set(reply.room_id, { token: reply.seat_token, player_id: reply.player_id });
-  sessionStorage.removeItem("rw:join:name");
+  try { sessionStorage.removeItem(NAME_DRAFT); } catch { /* nothing was kept */ }
   const url = new URL(reply.play_url || `/room/${reply.room_id}/play`, location.origin);
-  location.assign(url.pathname + url.search);
+  return location.assign(url.pathname + url.search);
 });

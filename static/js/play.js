@@ -1,51 +1,32 @@
 // The participant's page (phone first): lobby, role card, cards, reflection, scoring, vote.
-import { Board, createCard, describeCard, REACTIONS, reactionIcon, reactionName, updateCard,
-         cardCount } from "./board.js";
-import { $, charCounter, h, keyed, setText, show, whileBusy } from "./dom.js";
-import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, roundLabel,
-         renderQuestion, roundSpec, summaryUrl, voteName } from "./game.js";
-import { lang, pick, t, tn } from "./i18n.js";
-import { announce, CardAnnouncer } from "./live.js";
-import { connect, Intention, Pending } from "./net.js";
+import { Board, cardCount, cardView, REACTIONS, reactionIcon, reactionName } from "./board.js";
+import { $, copyText, setText, show } from "./dom.js";
+import { filled, Intention, Pending, radioField } from "./forms.js";
+import { currentBallot, phaseName, proposalBlock, proposalVersion, questionSection, resultBlock,
+         roundLabel, roundSpec, summaryUrl, voteName } from "./game.js";
+import { html, live, nothing, render, repeat } from "./html.js";
+import { pick, t, tn } from "./i18n.js";
+import { LIMITS } from "./limits.js";
+import { announce } from "./live.js";
 import { roleBadge, ROLES } from "./roles.js";
-import { drafts, seat, takeSeatFromFragment } from "./store.js";
-import { TimerView } from "./timer.js";
+import { startPage } from "./shell.js";
+import { seat, takeSeatFromFragment } from "./store.js";
 
-const MAX_CARD = 280;
 const room = document.body.dataset.roomId;
 // Normally kept since joining; a personal link (#s=...) from another device brings it here.
 const mySeat = takeSeatFromFragment(room);
 
+let page = null;
+// The forms (forms.js): each keeps its draft, counter and intention; made in makeForms().
+let renameForm, composeForm, reflectionForm, voteForm;
 let pub = null; // the public part of the last view
 let me = null; // this player's own part
-let conn = null;
 let lastStep = null;
 
-function showError(el, text) {
-  setText(el, text || "");
-  show(el, Boolean(text));
-}
+const refresh = () => page.live.notify();
+const step = () => `${pub.round}:${pub.phase}`;
 
-// Send an intention from a form: keeps the user's text on failure, shows the message next
-// to the control, and keeps the key until the server answered so a retry is applied once.
-async function submit(intention, type, fields, errorEl, button) {
-  showError(errorEl, "");
-  const reply = await whileBusy(button, () => conn.send(type, fields, { key: intention.key }));
-  if (reply.ok) intention.done();
-  else {
-    if (!reply.retry) intention.done();
-    showError(errorEl, reply.message);
-  }
-  return reply;
-}
-
-// ---------------------------------------------------------------- status bar and timer
-
-const timer = new TimerView($("#timer"), {
-  serverNow: () => (conn ? conn.serverNow() : Date.now()),
-  alert: $("#time-up"),
-  label: $("#timer-label"),
-});
+// ---------------------------------------------------------------- status bar
 
 function renderStatus() {
   // Round and lens in two parts, so a phone can leave out the lens (the question shows it).
@@ -53,114 +34,73 @@ function renderStatus() {
   setText($("#round-number"), pub.round ? t("Round {n} of 4", { n: pub.round }) : t("Before the start"));
   setText($("#round-lens"), spec ? ` · ${pick(spec.lens)}` : "");
   setText($("#phase-label"), phaseName(pub.phase));
-  timer.set(pub.phase === "closed" ? null : pub.timer);
-  show($("#pause-banner"), pub.paused && pub.phase !== "closed");
-  show($("#paused-flag"), pub.paused && pub.phase !== "closed");
-  document.body.classList.toggle("is-paused", Boolean(pub.paused));
-  const step = `${pub.round}:${pub.phase}`;
-  if (lastStep !== null && lastStep !== step) {
+  if (lastStep !== null && lastStep !== step()) {
     announce(t("Next step: {step}", { step: `${roundLabel(pub)} · ${phaseName(pub.phase)}` }));
   }
-  lastStep = step;
+  lastStep = step();
 }
 
 // ---------------------------------------------------------------- lobby
 
-const renameIntention = new Intention();
 const homeIntention = new Intention();
 const pendingHome = new Pending();
-let homeBuilt = false;
 
-function buildHomeOptions() {
-  const box = $("#home-options");
-  for (const role of ROLES) {
-    const input = h("input", { type: "radio", name: "home-role", value: role,
-                               "data-testid": `home-${role}` });
-    input.addEventListener("change", async () => {
-      if (!input.checked) return;
-      pendingHome.set("home", role);
-      const reply = await submit(homeIntention, "set_home_role", { role }, $("#home-error"));
-      pendingHome.answered("home", role, reply);
-      if (pub) renderLobby();
-    });
-    box.append(h("label", { class: `role-option role-${role}` }, input, roleBadge(role)));
-  }
-  homeBuilt = true;
+async function chooseHome(role) {
+  pendingHome.set("home", role);
+  refresh();
+  const reply = await page.send("set_home_role", { role }, { error: $("#home-error"), intention: homeIntention });
+  pendingHome.answered("home", role, reply);
+  refresh();
 }
-
-$("#rename-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const name = $("#rename").value.trim();
-  if (!name) return showError($("#rename-error"), t("Write a name first."));
-  const reply = await submit(renameIntention, "rename", { name }, $("#rename-error"));
-  if (reply.ok) announce(t("Your name is saved."));
-});
 
 function renderLobby() {
-  const inLobby = pub.phase === "lobby";
-  show($("#lobby"), inLobby);
-  if (!inLobby) return;
-  if (!homeBuilt) buildHomeOptions();
   setText($("#lobby-name"), me.name);
-  const rename = $("#rename");
-  if (document.activeElement !== rename && !rename.value) rename.value = me.name;
+  renameForm.open("rename", () => ({ name: me.name }));
   const home = pendingHome.get("home", pub.version) || me.home_role;
-  for (const input of document.querySelectorAll("#home-options input")) {
-    input.checked = input.value === home;
-  }
+  render(ROLES.map((role) => html`<label class="role-option role-${role}">
+    <input type="radio" name="home-role" value=${role} data-testid="home-${role}" .checked=${live(role === home)}
+           @change=${(e) => { if (e.currentTarget.checked) chooseHome(role); }}>${roleBadge(role)}</label>`), $("#home-options"));
   const players = pub.players || [];
   setText($("#lobby-count"), tn("{n} player is in the room.", "{n} players are in the room.", players.length));
-  keyed($("#lobby-players"), players, (p) => p.id,
-    () => h("li", {}, h("span", { class: "person-name" }), h("span", { class: "person-role" })),
-    (li, p) => {
-      setText(li.querySelector(".person-name"), p.id === me.id ? t("{name} (you)", { name: p.name }) : p.name);
-      const roleBox = li.querySelector(".person-role");
-      if (roleBox.dataset.role !== p.home_role) {
-        roleBox.dataset.role = p.home_role;
-        roleBox.replaceChildren(roleBadge(p.home_role));
-      }
-    });
+  render(repeat(players, (p) => p.id, (p) => html`<li>
+    <span class="person-name">${p.id === me.id ? t("{name} (you)", { name: p.name }) : p.name}</span>
+    <span class="person-role">${roleBadge(p.home_role)}</span></li>`), $("#lobby-players"));
 }
 
-// ---------------------------------------------------------------- role card and question
+// ---------------------------------------------------------------- role card
 
-function renderRoleCard(roleView) {
-  const visible = Boolean(roleView) && pub.round >= 1 && pub.phase !== "closed";
-  show($("#rolecard"), visible);
-  if (!visible) return;
+const rolecardKey = () => `rw:rolecard:${room}:${step()}`;
+
+function renderRoleCard({ role: roleView }) {
   const card = roleView.card;
   setText($("#rolecard-heading"), pub.round === 4
     ? t("Round 4: you play yourself")
     : t("Your role in round {n}:", { n: pub.round }));
-  const badgeBox = $("#rolecard-badge");
-  if (badgeBox.dataset.role !== roleView.role) {
-    badgeBox.dataset.role = roleView.role;
-    badgeBox.replaceChildren(roleBadge(roleView.role, { big: true }));
-    $("#rolecard").className = `panel rolecard role-${roleView.role}`;
-  }
+  const badge = $("#rolecard-badge");
+  badge.dataset.role = roleView.role;
+  render(roleBadge(roleView.role, { big: true }), badge);
+  $("#rolecard").className = `panel rolecard role-${roleView.role}`;
   // Each step opens the card again while cards are written (unless the player closed it
   // in this step); in the other steps it starts closed, so the task comes first.
-  const step = `${pub.round}:${pub.phase}`;
-  if ($("#rolecard").dataset.step !== step) {
-    $("#rolecard").dataset.step = step;
+  const details = $("#rolecard-details");
+  if (details.dataset.step !== step()) {
+    details.dataset.step = step();
     let kept = null;
-    try { kept = sessionStorage.getItem(`rw:rolecard:${room}:${step}`); } catch { kept = null; }
-    $("#rolecard-details").open = kept ? kept === "open" : pub.phase === "play";
+    try { kept = sessionStorage.getItem(rolecardKey()); } catch { kept = null; }
+    details.open = kept ? kept === "open" : pub.phase === "play";
   }
   setText($("#role-title"), pick(card.title));
   setText($("#role-who"), pick(card.who));
   setText($("#role-values"), pick(card.values));
   setText($("#role-wants"), pick(card.wants));
   setText($("#role-fears"), pick(card.fears));
-  keyed($("#role-secrets"), card.secrets || [], (s) => s.id, () => h("li"),
-    (li, s) => setText(li, pick(s.text)));
+  render(repeat(card.secrets || [], (s) => s.id, (s) => html`<li>${pick(s.text)}</li>`), $("#role-secrets"));
 }
 
 $("#rolecard-details").addEventListener("toggle", () => {
   if (!pub) return;
-  const key = `rw:rolecard:${room}:${pub.round}:${pub.phase}`;
   try {
-    sessionStorage.setItem(key, $("#rolecard-details").open ? "open" : "closed");
+    sessionStorage.setItem(rolecardKey(), $("#rolecard-details").open ? "open" : "closed");
   } catch {
     // No storage: the card simply opens again next time.
   }
@@ -168,405 +108,240 @@ $("#rolecard-details").addEventListener("toggle", () => {
 
 // ---------------------------------------------------------------- writing a card
 
-const composeIntention = new Intention();
-const composeText = $("#compose-text");
-const updateComposeCount = charCounter(composeText, $("#compose-count"), MAX_CARD);
-let composeRound = null;
-
-composeText.addEventListener("input", () => {
-  if (composeRound !== null) drafts.set(room, `card:${composeRound}`, composeText.value);
-});
-
-$("#compose-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = composeText.value.trim();
-  if (!text) return showError($("#compose-error"), t("Write something first."));
-  const reply = await submit(composeIntention, "post_card", { text }, $("#compose-error"),
-    $("#compose-form button[type=submit]"));
-  if (reply.ok) {
-    composeText.value = "";
-    drafts.set(room, `card:${composeRound}`, null);
-    updateComposeCount();
-    announce(t("Your card is on the board."));
-  }
-});
-
 function renderCompose() {
-  const visible = pub.phase === "play";
-  show($("#compose"), visible);
-  if (!visible) return;
-  if (composeRound !== pub.round) {
-    composeRound = pub.round;
-    const kept = drafts.get(room, `card:${pub.round}`);
-    if (typeof kept === "string" && !composeText.value) composeText.value = kept;
-    updateComposeCount();
-  }
+  composeForm.open(`card:${pub.round}`);
   const spec = roundSpec(pub);
   setText($("#compose-prompt"), spec ? pick(spec.card_prompt) : t("Your card"));
   setText($("#compose-hint"), t("Short, and in the voice of your role. You can edit or withdraw your card during this round."));
-  $("#compose-form button[type=submit]").disabled = Boolean(pub.paused);
+  composeForm.button.disabled = Boolean(pub.paused);
 }
 
 // ---------------------------------------------------------------- the board
 
-const announcer = new CardAnnouncer({ describe: describeCard });
-const editing = new Map(); // card id -> true while its editor is open
+const editing = new Set(); // ids of own cards whose editor is open
+let withdrawing = null; // {id, intention} while "Withdraw this card?" is asked
+const pendingReactions = new Pending(); // "card:kind" -> on, sent, until the view has it
+const reactIntentions = new Map(); // "card:kind" -> Intention
 
 function isMine(card) {
   return Boolean(me && me.card_ids && me.card_ids.includes(card.id));
 }
 
-const pendingReactions = new Pending(); // "card:kind" -> on, sent, until the state has it
-
 function reacted(cardId, kind) {
   const pending = pendingReactions.get(`${cardId}:${kind}`, pub.version);
   if (pending !== undefined) return pending;
-  return Boolean(me && (me.reactions || []).some(([id, k]) => id === cardId && k === kind));
+  return Boolean((me.reactions || []).some(([id, k]) => id === cardId && k === kind));
 }
 
-function createPlayCard(card) {
-  const el = createCard(card);
-  const actions = el.querySelector(".card-actions");
-  const reactions = h("div", { class: "reactions", role: "group", "aria-label": t("React to this card") });
-  for (const kind of REACTIONS) {
-    const intention = new Intention();
-    const button = h("button", { type: "button", class: `reaction reaction-${kind}`,
-                                 "data-testid": `react-${kind}`, dataset: { kind } },
-      reactionIcon(kind), h("span", { class: "reaction-word", text: reactionName(kind) }),
-      h("span", { class: "reaction-count" }));
-    button.addEventListener("click", async () => {
-      const id = el.dataset.cardId;
-      const on = button.getAttribute("aria-pressed") !== "true";
-      // Show the new state at once and keep it until the server has answered.
-      pendingReactions.set(`${id}:${kind}`, on);
-      button.setAttribute("aria-pressed", String(on));
-      const reply = await submit(intention, "react", { card_id: id, kind, on }, el.querySelector(".card-error"));
-      pendingReactions.answered(`${id}:${kind}`, on, reply);
-      if (pub) renderBoard();
-    });
-    reactions.append(button);
-  }
-  const own = h("div", { class: "own-actions", hidden: true },
-    h("span", { class: "mine-label", text: t("Your card") }),
-    h("button", { type: "button", class: "button small", "data-testid": "card-edit",
-                  onclick: () => openEditor(el) }, t("Edit")),
-    h("button", { type: "button", class: "button small", "data-testid": "card-withdraw",
-                  onclick: () => askWithdraw(el) }, t("Withdraw")));
-  actions.append(reactions, own, h("div", { class: "card-editor-slot" }),
-    h("p", { class: "error card-error", role: "alert", hidden: true }));
-  return el;
+async function react(card, kind, button) {
+  const key = `${card.id}:${kind}`;
+  const on = !reacted(card.id, kind);
+  if (!reactIntentions.has(key)) reactIntentions.set(key, new Intention());
+  // Show the new state at once and keep it until the server has answered.
+  pendingReactions.set(key, on);
+  refresh();
+  const error = button.closest(".card").querySelector(".card-error");
+  const reply = await page.send("react", { card_id: card.id, kind, on }, { error, intention: reactIntentions.get(key) });
+  pendingReactions.answered(key, on, reply);
+  refresh();
 }
 
-function updatePlayCard(el, card, all) {
-  updateCard(el, card, { allCards: all });
-  const mine = isMine(card);
-  el.classList.toggle("mine", mine);
-  const canReact = (pub.phase === "play" || pub.phase === "decision") && !pub.paused &&
-    card.round === pub.round;
-  const reactions = el.querySelector(".reactions");
-  show(reactions, card.round === pub.round || Object.values(card.reactions || {}).some(Boolean));
-  for (const button of reactions.querySelectorAll("button")) {
-    const kind = button.dataset.kind;
-    const count = (card.reactions && card.reactions[kind]) || 0;
-    // A count of 0 says nothing; leaving it out keeps the three buttons on one line.
-    setText(button.querySelector(".reaction-count"), count ? String(count) : "");
-    button.setAttribute("aria-pressed", String(reacted(card.id, kind)));
-    button.disabled = !canReact;
-  }
-  const canChange = mine && pub.phase === "play" && card.round === pub.round && !pub.paused;
-  show(el.querySelector(".own-actions"), mine);
-  for (const button of el.querySelectorAll(".own-actions button")) {
-    button.hidden = !canChange;
-  }
-  if (!canChange && editing.has(card.id)) closeEditor(el, { keepDraft: true });
+function cardEl(id) {
+  return $(`#board-list [data-card-id="${CSS.escape(id)}"]`);
 }
 
-function openEditor(el) {
-  const id = el.dataset.cardId;
-  if (editing.has(id)) return;
-  editing.set(id, true);
-  const card = (pub.cards || []).find((c) => c.id === id);
-  const field = `edit:${id}`;
-  const intention = new Intention();
-  const area = h("textarea", { rows: 3, maxlength: MAX_CARD, "data-testid": "card-edit-input",
-                               "aria-label": t("Change your card") });
-  area.value = drafts.get(room, field) || (card ? card.text : "");
-  const counter = h("p", { class: "counter" });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  charCounter(area, counter, MAX_CARD);
-  area.addEventListener("input", () => drafts.set(room, field, area.value));
-  const save = h("button", { type: "submit", class: "button primary small", "data-testid": "card-edit-save" }, t("Save"));
-  const cancel = h("button", { type: "button", class: "button small", "data-testid": "card-edit-cancel",
-                               onclick: () => closeEditor(el) }, t("Cancel"));
-  const form = h("form", { class: "card-editor stack", novalidate: true }, area, counter, error,
-    h("div", { class: "button-row" }, save, cancel));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const text = area.value.trim();
-    if (!text) return showError(error, t("Write something first."));
-    const reply = await submit(intention, "edit_card", { card_id: id, text }, error, save);
-    if (reply.ok) {
-      closeEditor(el);
+function openEditor(card) {
+  if (editing.has(card.id)) return;
+  editing.add(card.id);
+  refresh();
+  const form = cardEl(card.id).querySelector("form.card-editor");
+  const field = form.querySelector("textarea");
+  page.form({
+    form,
+    fields: { text: field },
+    check: filled("text", t("Write something first.")),
+    action: ({ text }) => ["edit_card", { card_id: card.id, text: text.trim() }],
+    sent: () => {
+      closeEditor(card.id);
       announce(t("Your card is changed."));
-    }
-  });
-  el.querySelector(".card-editor-slot").replaceChildren(form);
-  el.querySelector(".card-text").hidden = true;
-  area.focus();
+    },
+  }).open(`edit:${card.id}`, () => ({ text: card.text }));
+  field.focus();
 }
 
-function closeEditor(el, { keepDraft: keep = false } = {}) {
-  const id = el.dataset.cardId;
+function closeEditor(id, { focus = true } = {}) {
   editing.delete(id);
-  if (!keep) drafts.set(room, `edit:${id}`, null);
-  el.querySelector(".card-editor-slot").replaceChildren();
-  el.querySelector(".card-text").hidden = false;
-  const edit = el.querySelector("[data-testid=card-edit]");
-  if (edit && !edit.hidden) edit.focus();
+  refresh();
+  const edit = cardEl(id) && cardEl(id).querySelector("[data-testid=card-edit]");
+  if (focus && edit && !edit.hidden) edit.focus();
 }
 
-function askWithdraw(el) {
-  const id = el.dataset.cardId;
-  const slot = el.querySelector(".card-editor-slot");
-  const intention = new Intention();
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const yes = h("button", { type: "button", class: "button danger small", "data-testid": "card-withdraw-confirm" },
-    t("Yes, withdraw"));
-  const no = h("button", { type: "button", class: "button small", onclick: () => {
-    slot.replaceChildren();
-    el.querySelector("[data-testid=card-withdraw]").focus();
-  } }, t("No, keep it"));
-  yes.addEventListener("click", async () => {
-    const reply = await submit(intention, "withdraw_card", { card_id: id }, error, yes);
-    if (reply.ok) announce(t("Your card is withdrawn."));
-  });
-  slot.replaceChildren(h("div", { class: "confirm", role: "group", "aria-label": t("Withdraw this card?") },
-    h("p", { text: t("Withdraw this card? It disappears from the board.") }),
-    h("div", { class: "button-row" }, yes, no), error));
-  no.focus();
+function askWithdraw(card) {
+  withdrawing = { id: card.id, intention: new Intention() };
+  refresh();
+  cardEl(card.id).querySelector("[data-testid=card-withdraw-keep]").focus();
 }
 
-const board = new Board($("#board-list"), {
-  announcer,
-  mine: isMine,
-  create: createPlayCard,
-  update: updatePlayCard,
-  empty: $("#board-empty"),
-});
+function keepCard(id) {
+  withdrawing = null;
+  refresh();
+  cardEl(id).querySelector("[data-testid=card-withdraw]").focus();
+}
+
+async function withdraw(card, button) {
+  const error = button.closest(".confirm").querySelector(".error");
+  const reply = await page.send("withdraw_card", { card_id: card.id }, { error, button, intention: withdrawing.intention });
+  if (!reply.ok) return;
+  withdrawing = null;
+  announce(t("Your card is withdrawn."));
+}
+
+const editorView = (card) => html`<form class="card-editor stack" novalidate>
+  <textarea rows="3" maxlength=${LIMITS.card} data-testid="card-edit-input" aria-label=${t("Change your card")}></textarea>
+  <p class="counter" data-counts="text"></p>
+  <p class="error" role="alert" hidden></p>
+  <div class="button-row">
+    <button type="submit" class="button primary small" data-testid="card-edit-save">${t("Save")}</button>
+    <button type="button" class="button small" data-testid="card-edit-cancel" @click=${() => closeEditor(card.id)}>${t("Cancel")}</button>
+  </div></form>`;
+
+const withdrawView = (card) => html`<div class="confirm" role="group" aria-label=${t("Withdraw this card?")}>
+  <p>${t("Withdraw this card? It disappears from the board.")}</p>
+  <div class="button-row">
+    <button type="button" class="button danger small" data-testid="card-withdraw-confirm" @click=${(e) => withdraw(card, e.currentTarget)}>${t("Yes, withdraw")}</button>
+    <button type="button" class="button small" data-testid="card-withdraw-keep" @click=${() => keepCard(card.id)}>${t("No, keep it")}</button>
+  </div>
+  <p class="error" role="alert" hidden></p></div>`;
+
+function playCard(card, all) {
+  const mine = isMine(card);
+  const current = card.round === pub.round;
+  const canReact = (pub.phase === "play" || pub.phase === "decision") && !pub.paused && current;
+  const canChange = mine && pub.phase === "play" && current && !pub.paused;
+  // The step moved on or the game paused: the editor closes, its draft stays.
+  if (!canChange) editing.delete(card.id);
+  if (!canChange && withdrawing && withdrawing.id === card.id) withdrawing = null;
+  let slot = nothing;
+  if (editing.has(card.id)) slot = editorView(card);
+  else if (withdrawing && withdrawing.id === card.id) slot = withdrawView(card);
+  return cardView(card, { all, mine, editing: editing.has(card.id), actions: html`
+    <div class="reactions" role="group" aria-label=${t("React to this card")}
+         ?hidden=${!current && !Object.values(card.reactions || {}).some(Boolean)}>${REACTIONS.map((kind) => {
+      const count = (card.reactions && card.reactions[kind]) || 0;
+      return html`<button type="button" class="reaction reaction-${kind}" data-testid="react-${kind}"
+        aria-pressed=${String(reacted(card.id, kind))} ?disabled=${!canReact}
+        @click=${(e) => react(card, kind, e.currentTarget)}>${reactionIcon(kind)}<span class="reaction-word">${reactionName(kind)}</span><span class="reaction-count">${count || nothing}</span></button>`;
+    })}</div>
+    <div class="own-actions" ?hidden=${!mine}>
+      <span class="mine-label">${t("Your card")}</span>
+      <button type="button" class="button small" data-testid="card-edit" ?hidden=${!canChange} @click=${() => openEditor(card)}>${t("Edit")}</button>
+      <button type="button" class="button small" data-testid="card-withdraw" ?hidden=${!canChange} @click=${() => askWithdraw(card)}>${t("Withdraw")}</button>
+    </div>
+    <div class="card-editor-slot">${slot}</div>
+    <p class="error card-error" role="alert" hidden></p>` });
+}
+
+const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty: $("#board-empty") });
 
 function renderBoard() {
-  const visible = pub.round >= 1;
-  show($("#board"), visible);
-  if (!visible) return;
   const cards = pub.cards || [];
   const current = cards.filter((c) => c.round === pub.round);
   board.render(current);
   setText($("#board-count"), `(${cardCount(current.filter((c) => !c.merged_into).length)})`);
   const earlier = cards.filter((c) => c.round < pub.round && !c.merged_into);
   show($("#earlier"), earlier.length > 0);
-  if (earlier.length && $("#earlier").open) renderEarlier(earlier);
+  if (!$("#earlier").open) return;
+  const rounds = [...new Set(earlier.map((c) => c.round))].sort();
+  render(repeat(rounds, (r) => r, (r) => html`<div class="earlier-round"><h3>${roundLabel(pub, r)}</h3><div class="cards">${
+    repeat(earlier.filter((c) => c.round === r), (c) => c.id, (c) => cardView(c, { all: cards, testid: "earlier-card" }))}</div></div>`),
+  $("#earlier-list"));
 }
 
-$("#earlier").addEventListener("toggle", () => {
-  if ($("#earlier").open && pub) renderEarlier((pub.cards || []).filter((c) => c.round < pub.round && !c.merged_into));
-});
-
-function renderEarlier(cards) {
-  const rounds = [...new Set(cards.map((c) => c.round))].sort();
-  keyed($("#earlier-list"), rounds, (r) => r,
-    (r) => h("div", { class: "earlier-round" }, h("h3", { text: roundLabel(pub, r) }), h("div", { class: "cards" })),
-    (box, r) => keyed(box.querySelector(".cards"), cards.filter((c) => c.round === r), (c) => c.id,
-      (c) => createCard(c, { testid: "earlier-card" }), (el, c) => updateCard(el, c, { allCards: pub.cards })));
-}
+$("#earlier").addEventListener("toggle", () => { if (pub) refresh(); });
 
 // ---------------------------------------------------------------- reflection
 
-const reflectionIntention = new Intention();
-const reflectionText = $("#reflection-text");
-const updateReflectionCount = charCounter(reflectionText, $("#reflection-count"), 1000);
-let reflectionRound = null;
-
-reflectionText.addEventListener("input", () => {
-  if (reflectionRound !== null) drafts.set(room, `reflection:${reflectionRound}`, reflectionText.value);
-});
-
-$("#reflection-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = reflectionText.value.trim();
-  if (!text) return showError($("#reflection-error"), t("Write something first."));
-  const shared = $("#reflection-shared").checked;
-  const reply = await submit(reflectionIntention, "save_reflection", { text, shared },
-    $("#reflection-error"), $("#reflection-form button[type=submit]"));
-  if (reply.ok) drafts.set(room, `reflection:${reflectionRound}`, null);
-});
-
 function renderReflection() {
-  const visible = pub.phase === "reflection";
-  show($("#reflection"), visible);
-  if (!visible) return;
   const saved = (me.reflections || []).find((r) => r.round === pub.round) || null;
-  if (reflectionRound !== pub.round) {
-    reflectionRound = pub.round;
-    const kept = drafts.get(room, `reflection:${pub.round}`);
-    reflectionText.value = typeof kept === "string" ? kept : (saved ? saved.text : "");
-    $("#reflection-shared").checked = saved ? saved.shared : false;
-    updateReflectionCount();
-  }
+  reflectionForm.open(`reflection:${pub.round}`, () => ({ text: saved ? saved.text : "", shared: saved ? saved.shared : false }));
   setText($("#reflection-prompt"), pub.round === 4
     ? t("What do you take home from this game? What will you do differently?")
     : t("What did you notice in this role that you do not see from your own role?"));
   setText($("#reflection-status"), saved
     ? (saved.shared ? t("Saved and shared with the group.") : t("Saved. Only you can read it."))
     : "");
-  $("#reflection-form button[type=submit]").disabled = Boolean(pub.paused);
+  reflectionForm.button.disabled = Boolean(pub.paused);
 }
 
 // ---------------------------------------------------------------- scoring the options
 
-const pendingScores = new Pending(); // option id -> score sent, until the state has it
+const pendingScores = new Pending(); // option id -> score sent, until the view has it
+const scoreIntentions = new Map(); // option id -> Intention
 
-function renderScoring() {
-  const options = (pub.scenario && pub.scenario.options) || [];
-  const visible = pub.phase === "scoring" && options.length > 0;
-  show($("#scoring"), visible);
-  if (!visible) return;
-  keyed($("#options"), options, (o) => o.id, (option) => {
-    const intention = new Intention();
-    const error = h("p", { class: "error", role: "alert", hidden: true });
-    const scale = h("div", { class: "scale" });
-    for (let n = 1; n <= 5; n += 1) {
-      const input = h("input", { type: "radio", name: `score-${option.id}`, value: String(n),
-                                 "data-testid": `score-${option.id}-${n}` });
-      input.addEventListener("change", async () => {
-        if (!input.checked) return;
-        // Until the server answers, the page shows this choice, not an older state.
-        pendingScores.set(option.id, n);
-        const reply = await submit(intention, "score_option", { option_id: option.id, score: n }, error);
-        pendingScores.answered(option.id, n, reply);
-        if (pub) renderScoring();
-      });
-      scale.append(h("label", { class: "scale-point" }, input, h("span", { text: String(n) })));
-    }
-    return h("fieldset", { class: "option", "data-testid": `option-${option.id}` },
-      h("legend", { class: "option-title" }),
-      h("p", { class: "option-description" }),
-      h("p", { class: "scale-ends", "aria-hidden": "true" },
-        h("span", { text: t("1 = not good") }), h("span", { text: t("5 = very good") })),
-      scale, error);
-  }, (box, option) => {
-    setText(box.querySelector(".option-title"), pick(option.title));
-    setText(box.querySelector(".option-description"), pick(option.description));
+async function score(option, n, input) {
+  if (!scoreIntentions.has(option.id)) scoreIntentions.set(option.id, new Intention());
+  // Until the server answers, the page shows this choice, not an older view.
+  pendingScores.set(option.id, n);
+  refresh();
+  const error = input.closest(".option").querySelector(".error");
+  const reply = await page.send("score_option", { option_id: option.id, score: n }, { error, intention: scoreIntentions.get(option.id) });
+  pendingScores.answered(option.id, n, reply);
+  refresh();
+}
+
+function scoringView() {
+  return repeat(pub.scenario.options, (o) => o.id, (option) => {
     const pending = pendingScores.get(option.id, pub.version);
     const mine = pending !== undefined ? pending : (me.scores ? me.scores[option.id] : undefined);
-    for (const input of box.querySelectorAll("input")) {
-      input.checked = Number(input.value) === mine;
-      input.disabled = Boolean(pub.paused);
-    }
+    return html`<fieldset class="option" data-testid="option-${option.id}">
+      <legend class="option-title">${pick(option.title)}</legend>
+      <p class="option-description">${pick(option.description)}</p>
+      <p class="scale-ends" aria-hidden="true"><span>${t("1 = not good")}</span><span>${t("5 = very good")}</span></p>
+      <div class="scale">${[1, 2, 3, 4, 5].map((n) => html`<label class="scale-point">
+        <input type="radio" name="score-${option.id}" value=${n} data-testid="score-${option.id}-${n}"
+               .checked=${live(mine === n)} ?disabled=${pub.paused}
+               @change=${(e) => { if (e.currentTarget.checked) score(option, n, e.currentTarget); }}><span>${n}</span></label>`)}</div>
+      <p class="error" role="alert" hidden></p>
+    </fieldset>`;
   });
 }
 
 // ---------------------------------------------------------------- proposal and vote
 
-const voteIntention = new Intention();
-let voteBallot = null;
-const reasonField = $("#vote-reason");
-const neededField = $("#vote-needed");
-
-function chosen() {
-  const input = document.querySelector("#vote-form input[name=choice]:checked");
-  return input ? input.value : null;
+function proposalView() {
+  const ballot = currentBallot(pub);
+  const version = ballot ? proposalVersion(pub, ballot.proposal_version) : null;
+  let proposal;
+  if (version) proposal = proposalBlock(version, { title: t("Version {n}", { n: version.number }) });
+  else if (pub.draft && pub.draft.text) {
+    proposal = html`<p class="hint">${t("Draft: the workshop leader is still writing it with you.")}</p>
+      ${proposalBlock(pub.draft, { testid: "proposal-draft" })}`;
+  } else proposal = html`<p class="hint">${t("The workshop leader writes the proposal with the group. It appears here.")}</p>`;
+  return html`${proposal}${ballot && ballot.tally_shown && ballot.result ? resultBlock(ballot.result) : nothing}`;
 }
 
 function syncObjection() {
-  show($("#objection-fields"), chosen() === "bezwaar");
-  reasonField.required = chosen() === "bezwaar";
+  const objecting = radioField($("#vote-form"), "choice").get() === "bezwaar";
+  show($("#objection-fields"), objecting);
+  $("#vote-reason").required = objecting;
 }
 
-for (const input of document.querySelectorAll("#vote-form input[name=choice]")) {
-  input.addEventListener("change", () => {
-    syncObjection();
-    if (voteBallot !== null) drafts.set(room, `vote-choice:${voteBallot}`, chosen());
-  });
-}
-reasonField.addEventListener("input", () => showError($("#vote-error"), ""));
-reasonField.addEventListener("input", () => { if (voteBallot !== null) drafts.set(room, `vote-reason:${voteBallot}`, reasonField.value); });
-neededField.addEventListener("input", () => { if (voteBallot !== null) drafts.set(room, `vote-needed:${voteBallot}`, neededField.value); });
-
-$("#vote-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const choice = chosen();
-  if (!choice) return showError($("#vote-error"), t("Choose one of the three answers."));
-  const reason = choice === "bezwaar" ? reasonField.value.trim() : "";
-  const needed = choice === "bezwaar" ? neededField.value.trim() : "";
-  if (choice === "bezwaar" && !reason) {
-    showError($("#vote-error"), t("Write why you object."));
-    reasonField.focus();
-    return;
-  }
-  const reply = await submit(voteIntention, "cast_vote", { choice, reason, needed }, $("#vote-error"), $("#vote-submit"));
-  if (reply.ok) {
-    for (const name of ["vote-choice", "vote-reason", "vote-needed"]) drafts.set(room, `${name}:${voteBallot}`, null);
-    announce(t("Your vote is saved."));
-  }
-});
-
-function renderProposal() {
-  const ballot = currentBallot(pub);
-  const inRoundFour = pub.round === 4 && ["play", "decision", "reflection", "closed"].includes(pub.phase);
-  show($("#proposal"), inRoundFour);
-  if (!inRoundFour) return;
-  const body = $("#proposal-body");
-  const parts = [];
-  const version = ballot ? proposalVersion(pub, ballot.proposal_version) : null;
-  if (version) {
-    parts.push(proposalBlock(version, { title: t("Version {n}", { n: version.number }) }));
-  } else if (pub.draft && pub.draft.text) {
-    parts.push(h("p", { class: "hint", text: t("Draft: the workshop leader is still writing it with you.") }),
-      proposalBlock(pub.draft, { testid: "proposal-draft" }));
-  } else {
-    parts.push(h("p", { class: "hint", text: t("The workshop leader writes the proposal with the group. It appears here.") }));
-  }
-  if (ballot && ballot.tally_shown && ballot.result) parts.push(resultBlock(ballot.result));
-  // Rebuild only when something changed, so a screen reader is not sent back to the top.
-  const signature = JSON.stringify([version, pub.draft, ballot && ballot.result]);
-  if (body.dataset.sig !== signature) {
-    body.dataset.sig = signature;
-    body.replaceChildren(...parts);
-  }
-}
+$("#vote-form").addEventListener("change", syncObjection);
 
 function renderVote() {
   const ballot = currentBallot(pub);
-  const visible = pub.phase === "decision" && Boolean(ballot);
-  show($("#vote"), visible);
-  if (!visible) return;
-  const open = ballot.open;
-  show($("#vote-form"), open);
-  if (voteBallot !== ballot.number) {
-    voteBallot = ballot.number;
-    const mine = me.vote || {};
-    const choice = drafts.get(room, `vote-choice:${ballot.number}`) || mine.choice || null;
-    for (const input of document.querySelectorAll("#vote-form input[name=choice]")) input.checked = input.value === choice;
-    reasonField.value = drafts.get(room, `vote-reason:${ballot.number}`) || mine.reason || "";
-    neededField.value = drafts.get(room, `vote-needed:${ballot.number}`) || mine.needed || "";
-    syncObjection();
-  }
+  show($("#vote-form"), ballot.open);
+  const mine = me.vote || {};
+  voteForm.open(`vote:${ballot.number}`, () => ({ choice: mine.choice || null, reason: mine.reason || "", needed: mine.needed || "" }));
+  syncObjection();
   const progress = t("{cast} of {eligible} have voted.", { cast: ballot.votes_cast, eligible: ballot.eligible });
   let line;
-  if (!open) line = ballot.tally_shown ? t("The vote is closed.") : t("The vote is closed. Wait for the result.");
+  if (!ballot.open) line = ballot.tally_shown ? t("The vote is closed.") : t("The vote is closed. Wait for the result.");
   else if (me.vote) line = t("You voted: {choice}. You can change your vote until the vote closes.", { choice: voteName(me.vote.choice) });
   else line = t("You have not voted yet.");
   setText($("#vote-current"), `${line} ${progress}`);
-  setText($("#vote-submit"), me.vote ? t("Change my vote") : t("Cast my vote"));
-  $("#vote-submit").disabled = Boolean(pub.paused);
-}
-
-// ---------------------------------------------------------------- closed
-
-function renderClosed() {
-  const closed = pub.phase === "closed";
-  show($("#closed"), closed);
-  if (closed) $("#summary-link").href = `${summaryUrl(room)}?lang=${lang}`;
+  setText(voteForm.button, me.vote ? t("Change my vote") : t("Cast my vote"));
+  voteForm.button.disabled = Boolean(pub.paused);
 }
 
 // ---------------------------------------------------------------- another device
@@ -574,8 +349,6 @@ function renderClosed() {
 // The personal link that takes this seat to another device (the token never leaves the
 // fragment, so it is not sent to a server or kept in its logs).
 function renderOtherDevice() {
-  const box = $("#other-device");
-  show(box, pub.phase !== "closed");
   const link = `${location.origin}/room/${encodeURIComponent(room)}/play#s=${encodeURIComponent(mySeat.token)}`;
   if ($("#device-link").value !== link) $("#device-link").value = link;
   if (me.id && mySeat.player_id !== me.id) {
@@ -585,71 +358,110 @@ function renderOtherDevice() {
 }
 
 $("#device-link").addEventListener("focus", (event) => event.currentTarget.select());
-$("#copy-device-link").addEventListener("click", async () => {
-  try {
-    await navigator.clipboard.writeText($("#device-link").value);
-    setText($("#device-copy-status"), t("Copied."));
-  } catch {
-    $("#device-link").select();
-    setText($("#device-copy-status"), t("Copying did not work. Select the link and copy it yourself."));
-  }
-});
+$("#copy-device-link").addEventListener("click", () =>
+  copyText($("#device-link").value, $("#device-copy-status"), $("#device-link")));
+$("#take-back").addEventListener("click", () => location.reload());
 
 // Another device opened the personal link: this page stops and says so.
-let handedOver = false;
-
 function takenOver(message) {
-  handedOver = true;
-  for (const section of document.querySelectorAll("main > section, main > details")) section.hidden = true;
+  page.stopped = true;
+  page.hideAll();
   show($("#conn-banner"), false);
   setText($("#taken-over-text"), message || t("You opened this game somewhere else."));
   show($("#taken-over"), true);
   $("#take-back").focus();
 }
 
-$("#take-back").addEventListener("click", () => location.reload());
-
 // ---------------------------------------------------------------- the whole page
 
-function render(view) {
-  if (handedOver) return;
+const phase = (...names) => ({ public: p }) => names.includes(p.phase);
+
+const sections = [
+  { id: "closed", when: phase("closed"), render: () => { $("#summary-link").href = summaryUrl(room); } },
+  { id: "lobby", when: phase("lobby"), render: renderLobby },
+  { id: "rolecard", when: (v) => Boolean(v.role) && v.public.round >= 1 && v.public.phase !== "closed", render: renderRoleCard },
+  questionSection,
+  { id: "scoring", when: (v) => v.public.phase === "scoring" && (v.public.scenario.options || []).length > 0, render: scoringView },
+  { id: "proposal", when: (v) => v.public.round === 4 && v.public.phase !== "scoring", render: proposalView },
+  { id: "vote", when: (v) => v.public.phase === "decision" && Boolean(currentBallot(v.public)), render: renderVote },
+  { id: "compose", when: phase("play"), render: renderCompose },
+  { id: "reflection", when: phase("reflection"), render: renderReflection },
+  { id: "board", when: (v) => v.public.round >= 1, render: renderBoard },
+  { id: "other-device", when: (v) => v.public.phase !== "closed", render: renderOtherDevice },
+];
+
+function leave(message) {
+  page.stop(message);
+  show($("#no-seat"), true);
+}
+
+function onView(view) {
   pub = view.public;
   me = view.me || {};
   if (me.active === false) {
-    stop(me.left_reason === "removed"
+    leave(me.left_reason === "removed"
       ? t("The workshop leader has taken you out of this game.")
       : t("You have left this game."));
-    return;
+    return false;
   }
   renderStatus();
-  renderLobby();
-  renderRoleCard(view.role);
-  renderQuestion(pub);
-  renderScoring();
-  renderProposal();
-  renderVote();
-  renderCompose();
-  renderReflection();
-  renderBoard();
-  renderClosed();
-  renderOtherDevice();
+  return true;
 }
 
-function stop(message) {
-  for (const section of document.querySelectorAll("main > section, main > details")) section.hidden = true;
-  showError($("#page-error"), message);
-  show($("#no-seat"), true);
-  if (conn) conn.stop();
+function makeForms() {
+  renameForm = page.form({
+    form: $("#rename-form"),
+    fields: { name: $("#rename") },
+    check: filled("name", t("Write a name first.")),
+    action: ({ name }) => ["rename", { name: name.trim() }],
+    sent: () => announce(t("Your name is saved.")),
+  });
+
+  composeForm = page.form({
+    form: $("#compose-form"),
+    fields: { text: $("#compose-text") },
+    check: filled("text", t("Write something first.")),
+    action: ({ text }) => ["post_card", { text: text.trim() }],
+    sent: () => {
+      composeForm.fill({ text: "" });
+      announce(t("Your card is on the board."));
+    },
+  });
+
+  reflectionForm = page.form({
+    form: $("#reflection-form"),
+    fields: { text: $("#reflection-text"), shared: $("#reflection-shared") },
+    check: filled("text", t("Write something first.")),
+    action: ({ text, shared }) => ["save_reflection", { text: text.trim(), shared }],
+  });
+
+  voteForm = page.form({
+    form: $("#vote-form"),
+    fields: { choice: radioField($("#vote-form"), "choice"), reason: $("#vote-reason"), needed: $("#vote-needed") },
+    check: ({ choice, reason }) => {
+      if (!choice) return t("Choose one of the three answers.");
+      if (choice === "bezwaar" && !reason.trim()) return { message: t("Write why you object."), focus: $("#vote-reason") };
+      return null;
+    },
+    action: ({ choice, reason, needed }) => {
+      const objecting = choice === "bezwaar";
+      return ["cast_vote", { choice, reason: objecting ? reason.trim() : "", needed: objecting ? needed.trim() : "" }];
+    },
+    sent: () => announce(t("Your vote is saved.")),
+  });
 }
 
 if (!mySeat || !mySeat.token) {
   show($("#no-seat"), true);
 } else {
-  conn = connect({
+  page = startPage({
     room,
     token: mySeat.token,
-    onState: render,
+    sections,
+    onView,
     onNotice: (notice) => { if (notice.code === "seat_taken_over") takenOver(notice.message); },
-    onRefused: (code, message) => stop(message || t("This game cannot be found.")),
+    onRefused: (code, message) => leave(message),
   });
+  makeForms();
 }
+

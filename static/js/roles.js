@@ -1,5 +1,5 @@
 // The three roles: each has a colour, an icon and a word, and is never shown by colour alone.
-import { h, svgIcon } from "./dom.js";
+import { html } from "./html.js";
 import { t } from "./i18n.js";
 
 const ICONS = {
@@ -20,14 +20,13 @@ export function roleName(role) {
   return t("No role yet");
 }
 
-export function roleIcon(role) {
-  return svgIcon(ICONS[role] || "M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z", `icon role-icon`);
+// A small icon drawn inline (no emoji: not every device has an emoji font).
+export function icon(pathData, className = "icon") {
+  return html`<svg class=${className} viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${pathData}></path></svg>`;
 }
 
-// <span class="role-badge role-inwoner"><svg/> Inwoner</span>
+// <span class="role-badge role-inwoner" data-role="inwoner"><svg/> Inwoner</span>
 export function roleBadge(role, { big = false } = {}) {
   const known = ROLES.includes(role);
-  return h("span", { class: `role-badge ${known ? "role-" + role : "role-none"}${big ? " big" : ""}`,
-                     dataset: { role: role || "" } },
-    roleIcon(role), h("span", { class: "role-word", text: roleName(role) }));
+  return html`<span class="role-badge ${known ? `role-${role}` : "role-none"}${big ? " big" : ""}" data-role=${role || ""}>${icon(ICONS[role] || "M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z", "icon role-icon")}<span class="role-word">${roleName(role)}</span></span>`;
 }

@@ -1,61 +1,52 @@
 // The start page: choose a case and a number of tables, create the game, and go to the
 // console (one table) or the overview of all tables (several).
-import { $, h, setText, show } from "./dom.js";
+import { api, problemText } from "./api.js";
+import { $, showError } from "./dom.js";
+import { html, nothing, render } from "./html.js";
 import { lang, t, tn } from "./i18n.js";
 import { eventInfo, facilitator, roomInfo } from "./store.js";
 
 const list = $("#scenario-list");
 const error = $("#create-error");
 
-function fail(text) {
-  setText(error, text);
-  show(error, Boolean(text));
-}
-
 async function loadScenarios() {
   let scenarios;
   try {
-    const response = await fetch(`/api/scenarios?lang=${lang}`, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(String(response.status));
-    scenarios = await response.json();
+    scenarios = await api(`/api/scenarios?lang=${lang}`);
   } catch {
-    list.replaceChildren(h("p", { class: "error", text: t("The cases could not be loaded. Reload the page to try again.") }));
+    list.replaceChildren();
+    render(html`<p class="error">${t("The cases could not be loaded. Reload the page to try again.")}</p>`, list);
     return;
   }
   if (Array.isArray(scenarios.scenarios)) scenarios = scenarios.scenarios;
-  list.replaceChildren(...scenarios.map((s, i) => h("label", { class: "choice" },
-    h("input", { type: "radio", name: "scenario", value: s.id, checked: i === 0,
-                 "data-testid": `scenario-${s.id}` }),
-    h("span", { class: "choice-body" },
-      h("strong", { class: "choice-title", text: s.title }),
-      h("span", { class: "choice-text", text: s.summary }),
-      s.minutes ? h("span", { class: "choice-meta", text: tn("About {n} minute", "About {n} minutes", s.minutes) }) : null))));
+  list.replaceChildren(); // the "Loading the cases…" line
+  render(scenarios.map((s, i) => html`<label class="choice">
+    <input type="radio" name="scenario" value=${s.id} ?checked=${i === 0} data-testid="scenario-${s.id}">
+    <span class="choice-body">
+      <strong class="choice-title">${s.title}</strong>
+      <span class="choice-text">${s.summary}</span>
+      ${s.minutes ? html`<span class="choice-meta">${tn("About {n} minute", "About {n} minutes", s.minutes)}</span>` : nothing}
+    </span></label>`), list);
 }
 
 $("#create-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  fail("");
+  showError(error, "");
   const chosen = document.querySelector("input[name=scenario]:checked");
-  if (!chosen) return fail(t("Choose a case first."));
+  if (!chosen) return showError(error, t("Choose a case first."));
   const tables = Number($("#tables").value);
   if (!Number.isInteger(tables) || tables < 1 || tables > 12) {
     $("#tables").focus();
-    return fail(t("Choose between 1 and 12 tables."));
+    return showError(error, t("Choose between 1 and 12 tables."));
   }
   const button = $("[data-testid=create-game]");
   button.disabled = true;
   let reply;
   try {
-    const response = await fetch("/api/rooms", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ scenario_id: chosen.value, tables, lang }),
-    });
-    reply = await response.json();
-    if (!response.ok) throw reply;
+    reply = await api("/api/rooms", { body: { scenario_id: chosen.value, tables, lang } });
   } catch (problem) {
     button.disabled = false;
-    return fail((problem && problem.message) || t("The game could not be created. Try again."));
+    return showError(error, problemText(problem, t("The game could not be created. Try again.")));
   }
   // Keep the key of every table in this browser, so the console and overview can lead them.
   const rooms = reply.rooms || [];
@@ -68,7 +59,7 @@ $("#create-form").addEventListener("submit", async (event) => {
   const target = rooms.length > 1 && reply.overview_url ? reply.overview_url : rooms[0].host_url;
   const url = new URL(target, location.origin);
   if (!/(^#|&)t=/.test(url.hash)) url.hash = `t=${encodeURIComponent(reply.facilitator_token)}`;
-  location.assign(url.pathname + url.search + url.hash);
+  return location.assign(url.pathname + url.search + url.hash);
 });
 
 $("#join-form").addEventListener("submit", (event) => {

@@ -4,7 +4,8 @@
 //   rw:fac:<room_id>       "<token>"            the facilitator token of a room
 //   rw:room:<room_id>      {code, join_url, screen_url, host_url, event_id}
 //   rw:event:<event_id>    {token, rooms: [room_id, ...]}   an event overview's key
-// sessionStorage (this tab only): drafts of text being typed, rw:draft:<room_id>:<field>.
+// sessionStorage (this tab only): a form's draft, rw:draft:<room_id>:<draft> = {field: value}
+// (forms.js; <draft> is e.g. card:2, edit:c7, reflection:1, vote:2, proposal, rename).
 
 function read(storage, key) {
   try {

@@ -58,17 +58,36 @@ class Table:
         return f"{base}/room/{self.room_id}/screen"
 
 
+def _create(page: Page, base: str, scenario: str | None, tables: int) -> None:
+    # The start page: a case (the first one when None), the number of tables, create.
+    page.goto(base + "/")
+    if scenario is None:
+        page.locator("input[data-testid^=scenario-]").first.check()
+    else:
+        page.get_by_test_id(f"scenario-{scenario}").check()
+    if tables != 1:
+        page.get_by_test_id("tables").fill(str(tables))
+    page.get_by_test_id("create-game").click()
+
+
 def create_game(page: Page, base: str, scenario: str = SCENARIO) -> Table:
     """On the start page: choose the case, create the game, land in the console."""
-    page.goto(base + "/")
-    page.get_by_test_id(f"scenario-{scenario}").check()
-    page.get_by_test_id("create-game").click()
+    _create(page, base, scenario, tables=1)
     page.wait_for_url("**/room/*/host")
     code = page.get_by_test_id("host-code")
     expect(code).not_to_have_text("…")
     expect(page.get_by_test_id("step-now")).not_to_be_empty()
     room_id = page.url.split("/room/", 1)[1].split("/", 1)[0]
     return Table(room_id=room_id, code=code.inner_text().strip(), host=page)
+
+
+def create_event(page: Page, base: str, tables: int) -> str:
+    """On the start page: the first case at `tables` tables; land on the overview of all
+    tables, one card each. Returns the overview's address without its key."""
+    _create(page, base, None, tables=tables)
+    page.wait_for_url("**/event/*")
+    expect(page.get_by_test_id("table")).to_have_count(tables)
+    return page.url.split("#")[0]
 
 
 def join(page: Page, base: str, code: str, name: str, role: str, *, english: bool = False) -> None:

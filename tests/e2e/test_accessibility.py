@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from browser_game import (
     ApiRoom,
+    Bot,
+    create_event,
     create_game,
     join,
     new_context,
@@ -185,15 +188,10 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(anna, "summary")
 
         leader = context(LAPTOP).new_page()
-        leader.goto(base + "/")
-        leader.locator("input[data-testid^=scenario-]").first.check()
-        leader.get_by_test_id("tables").fill("3")
-        leader.get_by_test_id("create-game").click()
-        leader.wait_for_url("**/event/*")
-        expect(leader.get_by_test_id("table")).to_have_count(3)
+        overview = create_event(leader, base, tables=3)
         expect(leader.locator(".table-people").first).not_to_be_empty()
         result.check(leader, "event-overview")
-        leader.goto(leader.url.split("#")[0] + "/compare")
+        leader.goto(overview + "/compare")
         result.check(leader, "compare")
         stranger = context(PHONE).new_page()
         stranger.goto(f"{base}/room/{table.room_id}/play")
@@ -241,6 +239,32 @@ def test_no_game_page_scrolls_sideways_on_a_360_px_phone(walk: Walk) -> None:
     assert len(walk.visited) >= 30, walk.visited
     found = {k: v for k, v in walk.sideways.items() if k not in SUMMARY_PAGES}
     assert found == {}, _sideways_report(found)
+
+
+# ------------------------------------------------------------------------- one phone in a room
+
+
+@contextmanager
+def phone_in_a_room(
+    browser: Browser, base: str, name: str, others: tuple[str, str]
+) -> Iterator[tuple[Page, Bot, list[Bot]]]:
+    """A resident on a 360 px phone in a new room's lobby, with the facilitator and two other
+    players (a council member, a civil servant) as socket clients; all closed afterwards."""
+    room = ApiRoom.create(base)
+    context = new_context(browser, base, viewport=PHONE, locale="nl-NL")
+    room.seat_in(context, name, "inwoner")
+    host = room.facilitator()
+    roles = ("raadslid", "ambtenaar")
+    bots = [room.bot(other, role) for other, role in zip(others, roles, strict=True)]
+    try:
+        page = context.new_page()
+        page.goto(f"/room/{room.room_id}/play")
+        expect(page.get_by_test_id("lobby")).to_be_visible()
+        yield page, host, bots
+    finally:
+        for bot in (host, *bots):
+            bot.close()
+        context.close()
 
 
 # ------------------------------------------------------------------------- the keyboard
@@ -292,16 +316,7 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
     live_server: Server, browser: Browser
 ) -> None:
     """Post a card, react and write a shared reflection with Tab, Shift+Tab, Enter, Space."""
-    base = live_server.url
-    room = ApiRoom.create(base)
-    context = new_context(browser, base, viewport=PHONE, locale="nl-NL")
-    room.seat_in(context, "Kim", "inwoner")
-    host = room.facilitator()
-    others = [room.bot("Bram", "raadslid"), room.bot("Cem", "ambtenaar")]
-    try:
-        page = context.new_page()
-        page.goto(f"/room/{room.room_id}/play")
-        expect(page.get_by_test_id("lobby")).to_be_visible()
+    with phone_in_a_room(browser, live_server.url, "Kim", ("Bram", "Cem")) as (page, host, others):
         host.act("start")
         others[0].act("post_card", text="Een kaart van Bram om op te reageren.")
         expect(page.get_by_test_id("card-input")).to_be_visible()
@@ -349,10 +364,6 @@ def test_a_round_can_be_played_with_the_keyboard_alone(
         keys.focus_shown_on("[data-testid=reflection-submit]")
         wait_until(lambda: bool(host.view["facilitator"]["reflections_shared"]))
         assert keys.presses >= 8
-    finally:
-        for bot in (host, *others):
-            bot.close()
-        context.close()
 
 
 # ------------------------------------------------------------------------- screen readers
@@ -362,16 +373,11 @@ def test_ten_quick_cards_make_at_most_two_polite_announcements(
     live_server: Server, browser: Browser
 ) -> None:
     """Ten cards from other players in a burst: the polite live region speaks once or twice."""
-    base = live_server.url
-    room = ApiRoom.create(base)
-    context = new_context(browser, base, viewport=PHONE, locale="nl-NL")
-    room.seat_in(context, "Lotte", "inwoner")
-    host = room.facilitator()
-    others = [room.bot(f"Speler {n}", role) for n, role in enumerate(("raadslid", "ambtenaar"))]
-    try:
-        page = context.new_page()
-        page.goto(f"/room/{room.room_id}/play")
-        expect(page.get_by_test_id("lobby")).to_be_visible()
+    with phone_in_a_room(browser, live_server.url, "Lotte", ("Speler 0", "Speler 1")) as (
+        page,
+        host,
+        others,
+    ):
         host.act("start")
         expect(page.get_by_test_id("board")).to_be_visible()
         region = page.get_by_test_id("live-polite")
@@ -396,7 +402,3 @@ def test_ten_quick_cards_make_at_most_two_polite_announcements(
         assert 1 <= len(spoken) <= 2, spoken
         assert any("nieuwe kaarten op het bord" in s for s in spoken), spoken
         assert page.locator("#live-assertive").inner_text() == ""  # nothing shouted
-    finally:
-        for bot in (host, *others):
-            bot.close()
-        context.close()

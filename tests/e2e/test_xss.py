@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from browser_game import ApiRoom, join, next_step, post_card
+from browser_game import ApiRoom, create_event, join, next_step, post_card
 from playwright.sync_api import BrowserContext, Page, Response, expect
 from serverproc import Server
 
@@ -64,13 +64,7 @@ def test_typed_markup_stays_text_on_every_page(
     base = live_server.url
     pages = Pages()
     leader = pages.watch(people(viewport={"width": 1280, "height": 900}).new_page())
-    leader.goto(base + "/")
-    leader.locator("input[data-testid^=scenario-]").first.check()
-    leader.get_by_test_id("tables").fill("2")
-    leader.get_by_test_id("create-game").click()
-    leader.wait_for_url("**/event/*")
-    expect(leader.get_by_test_id("table")).to_have_count(2)
-    overview = leader.url.split("#")[0]
+    overview = create_event(leader, base, tables=2)
 
     host = pages.watch(leader.context.new_page())
     host.goto(leader.get_by_test_id("table-host").first.get_attribute("href") or "")

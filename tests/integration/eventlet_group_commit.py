@@ -20,15 +20,16 @@ from sqlalchemy import event  # noqa: E402
 
 from game import create_app  # noqa: E402
 from game.engine.roles import Role  # noqa: E402
-from game.rooms.service import CreatedRooms, Joined  # noqa: E402
+from game.extension import extension  # noqa: E402
+from game.rooms.lifecycle import CreatedRooms, Joined  # noqa: E402
 
 
 def main() -> None:
     app = create_app({"ASYNC_MODE": "eventlet", "WRITE_WINDOW_MS": 5})
-    ext = app.extensions["rolwissel"]
+    ext = extension(app)
     commits: list[int] = []
     event.listen(ext.writer_db.engine, "commit", lambda _connection: commits.append(1))
-    created = ext.service.create_rooms("buurtkamer-bibliotheek", 1)
+    created = ext.lifecycle.create_rooms("buurtkamer-bibliotheek", 1)
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
     ticks: list[float] = []
@@ -44,7 +45,7 @@ def main() -> None:
     started = time.perf_counter()
     joined = list(
         eventlet.GreenPool(100).imap(
-            lambda n: ext.service.join(room_id, f"Speler {n}", Role.INWONER), range(50)
+            lambda n: ext.lifecycle.join(room_id, f"Speler {n}", Role.INWONER), range(50)
         )
     )
     elapsed = time.perf_counter() - started

@@ -11,6 +11,7 @@ from integration.helpers import SCENARIO, join, new_room
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
+from game.extension import extension
 from game.rooms import seats
 from game.store.db import Database
 
@@ -134,7 +135,7 @@ def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: 
     """200 with database true while SELECT 1 works; 503 when the database cannot be reached."""
     reply = client.get("/healthz")
     assert reply.status_code == 200 and reply.json == {"ok": True, "database": True}
-    ext = app.extensions["rolwissel"]
+    ext = extension(app)
     working = ext.reader
     (tmp_path / "not-a-folder").write_text("")
     broken = create_engine(f"sqlite:///{tmp_path / 'not-a-folder' / 'db.sqlite3'}")

@@ -19,7 +19,8 @@ from serverproc import RANDOM, Crasher, Death, Server, StoredRoom, read_room, se
 
 from game.engine import codec, replay, rules, views
 from game.engine.state import RoomState
-from game.simulate import Connection, ScriptedGame
+from rolwissel_client.connection import Connection
+from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
 

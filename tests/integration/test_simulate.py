@@ -14,7 +14,7 @@ from serverproc import ROLWISSEL, Server, normalised, read_room
 from game.engine.decision import decide
 from game.engine.state import Phase
 from game.engine.wording import result_sentence
-from game.simulate import SUMMARY_SUFFIXES, ScriptedGame
+from rolwissel_client.scripted import SUMMARY_SUFFIXES, ScriptedGame
 
 pytestmark = pytest.mark.slow
 

@@ -12,13 +12,14 @@ from flask_socketio import SocketIOTestClient
 from integration.helpers import join, last_state, new_room, received, state_reaching
 from sqlalchemy import func, select
 
+from game.extension import extension
 from game.store.models import RoomEvent
 
 Connect = Callable[..., SocketIOTestClient]
 
 
 def count_events(app: Flask) -> int:
-    with app.extensions["rolwissel"].reader.sessions() as session:
+    with extension(app).reader.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(RoomEvent)) or 0)
 
 
@@ -202,3 +203,25 @@ def test_resync_sends_the_current_state_again(client: FlaskClient, sockets: Conn
     assert host.emit("resync", {"last_seq": 1}, callback=True) == {"ok": True}
     assert last_state(host)["version"] == 1
     assert host.emit("resync", {"last_seq": -5}, callback=True)["code"] == "bad_field"
+
+
+def test_a_closed_room_leaves_memory_with_its_last_socket(
+    app: Flask, client: FlaskClient, sockets: Connect
+) -> None:
+    """After the game is closed and the last socket has gone, this process holds nothing of
+    the room (writer cache, views, room facts); its summary is still read from the log."""
+    room = new_room(client)
+    anna = join(client, room.code, "Anna")
+    host = sockets({"room": room.room_id, "token": room.token})
+    player = sockets({"room": room.room_id, "token": anna.token})
+    for n, kind in enumerate(("start", "close_game")):
+        reply = host.emit("action", {"type": kind, "key": f"k{n}"}, callback=True)
+        assert reply["ok"], reply
+    closed = state_reaching(player, reply["version"])
+    assert closed["view"]["public"]["phase"] == "closed"
+    lifecycle = extension(app).lifecycle
+    host.disconnect()
+    assert lifecycle.remembers(room.room_id)  # Anna is still looking at the closed game
+    player.disconnect()
+    assert not lifecycle.remembers(room.room_id)
+    assert client.get(f"/room/{room.room_id}/summary.json").status_code == 200

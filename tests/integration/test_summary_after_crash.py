@@ -15,9 +15,10 @@ import pytest
 import requests
 from serverproc import RANDOM, Crasher, Server, StoredRoom, neutral, normalised, read_room
 
-from game.rooms.writer import RoomWriter, Runtime
-from game.simulate import ScriptedGame
+from game.rooms.runtime import Runtime
+from game.rooms.writer import RoomWriter
 from game.store.db import Database
+from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,6 @@ import dataclasses
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,35 +30,29 @@ from game.engine import actions as A
 from game.engine import replay
 from game.engine.state import FACILITATOR, RoomState
 from game.exports.summary import build_summary
-from game.rooms.service import CreatedRooms, Joined, RoomService
-from game.rooms.writer import Applied, RoomWriter, Runtime
-from game.store.db import Database, upgrade
+from game.extension import extension
+from game.rooms.lifecycle import CreatedRooms, Joined, RoomLifecycle
+from game.rooms.service import RoomService
+from game.rooms.writer import Applied
 from game.web.summary_pages import ServiceSource
+from rooms_stack import Rooms, open_rooms
 
 
-def open_service(path: Path) -> tuple[RoomService, RoomWriter, Database]:
-    db = Database.open(f"sqlite:///{path}")
-    upgrade(db.engine)
-    writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
+def open_service(path: Path) -> Rooms:
     ticks = itertools.count(1_700_000_000_000, 60_000)
-    service = RoomService(db, writer, {"testcasus": make_scenario()}, clock=lambda: next(ticks))
-    return service, writer, db
+    return open_rooms(path, {"testcasus": make_scenario()}, clock=lambda: next(ticks))
 
 
-def source_for(service: RoomService) -> ServiceSource:
-    ext = SimpleNamespace(
-        service=service,
-        reader=service.reader,
-        refresh_or_state=service.state,
-    )
-    return ServiceSource(ext)
+def source_for(rooms: Rooms) -> ServiceSource:
+    return ServiceSource(rooms.service)
 
 
 class ServiceGame(Game):
     """The scripted game, sent as messages through the room service."""
 
-    def __init__(self, service: RoomService, room_id: str) -> None:
+    def __init__(self, service: RoomService, lifecycle: RoomLifecycle, room_id: str) -> None:
         self.service = service
+        self.lifecycle = lifecycle
         self.room_id = room_id
         self.ids: dict[str, str] = {FACILITATOR: FACILITATOR}
         self.keys = itertools.count(1)
@@ -72,7 +65,7 @@ class ServiceGame(Game):
 
     def do(self, actor: str, action_type: type[A.Action], **fields: Any) -> RoomState:
         if action_type is A.Join:
-            joined = self.service.join(self.room_id, fields["name"], fields["home_role"])
+            joined = self.lifecycle.join(self.room_id, fields["name"], fields["home_role"])
             assert isinstance(joined, Joined), joined
             self.ids[actor] = joined.player_id
         else:
@@ -97,27 +90,26 @@ def database(tmp_path: Path) -> Iterator[Path]:
 
 def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
     """A game played by messages gives its summary from the log, the same after a restart."""
-    service, writer, db = open_service(database)
-    created = service.create_rooms("testcasus", 1)
+    rooms = open_service(database)
+    created = rooms.lifecycle.create_rooms("testcasus", 1)
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
-    game = ServiceGame(service, room_id)
+    game = ServiceGame(rooms.service, rooms.lifecycle, room_id)
     for n, (home, name) in enumerate(zip(HOMES, NAMES, strict=True), start=1):
         game.do(f"p{n}", A.Join, name=name, home_role=home)
     play_rounds(game)
     decide_and_close(game)
 
-    source = source_for(service)
+    source = source_for(rooms)
     events = source.room_events(room_id)
     before = build_summary(replay.fold(events), events)
     assert before == build_summary(source.current_state(room_id), events)
     assert before.closed and before.decision.text == DECISION_V2
     assert before.result.gedragen
     assert [len(b.votes) for b in before.ballots] == [8, 7]
-    writer.stop()
-    db.close()
+    rooms.close()
 
-    again, writer2, db2 = open_service(database)
+    again = open_service(database)
     try:
         source2 = source_for(again)
         events2 = source2.room_events(room_id)
@@ -126,8 +118,7 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
         assert source2.event_room_ids("no-such-event") == []
         assert source2.current_state("no-such-room") is None
     finally:
-        writer2.stop()
-        db2.close()
+        again.close()
 
 
 def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
@@ -138,15 +129,15 @@ def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
     (folder / "testcasus.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     app = make_app(SCENARIOS_DIR=str(folder))
     assert "summary" in app.blueprints  # create_app serves the summary
-    service: RoomService = app.extensions["rolwissel"].service
-    created = service.create_rooms("testcasus", 2)
+    ext = extension(app)
+    created = ext.lifecycle.create_rooms("testcasus", 2)
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
     client = app.test_client()
     waiting = client.get(f"/room/{room_id}/summary.json")
     assert waiting.status_code == 409 and waiting.get_json()["code"] == "summary_not_ready"
 
-    game = ServiceGame(service, room_id)
+    game = ServiceGame(ext.service, ext.lifecycle, room_id)
     for n, (home, name) in enumerate(zip(HOMES, NAMES, strict=True), start=1):
         game.do(f"p{n}", A.Join, name=name, home_role=home)
     play_rounds(game)

@@ -140,3 +140,23 @@ def test_app_without_room_service_still_translates() -> None:
     html = app.test_client().get("/join").get_data(as_text=True)
     assert '<html lang="nl">' in html
     assert "Wat ben je in het echt?" in html
+
+
+def test_script_messages_are_found_inside_templates() -> None:
+    """t() and tn() inside html`...` templates count, with their parameters; comments do not."""
+    import io
+
+    source = (
+        '// t("only a comment")\n'
+        'render(html`<li>${p.me ? t("{name} (you)", { name: p.name }) : p.name}</li>`);\n'
+        'const n = html`<p>${tn("{n} card", "{n} cards", 3)} ${t(\'Single\')}</p>`;\n'
+        '/* t("no") */\n'
+    )
+    found = list(
+        i18n.extract_js(io.BytesIO(source.encode()), ["t", "tn"], [], {"encoding": "utf-8"})
+    )
+    assert [(line, name, message) for line, name, message, _ in found] == [
+        (2, "t", "{name} (you)"),
+        (3, "tn", ("{n} card", "{n} cards")),
+        (3, "t", "Single"),
+    ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import string
 
+from game.codes import ServerCode
 from game.engine.errors import ErrorCode
-from game.web.messages import SENTENCES, language, message
-from game.web.protocol import ServerCode
+from game.languages import language
+from game.web.messages import SENTENCES, message
 
 
 def _placeholders(text: str) -> set[str]:

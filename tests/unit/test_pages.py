@@ -4,6 +4,7 @@ run no inline script, never build HTML from data, and stay within the size budge
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from game.engine import state
 from game.web.pages import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +108,34 @@ def test_join_page_explains_the_three_roles(client: FlaskClient) -> None:
     assert 'maxlength="40"' in html
 
 
+def test_pages_carry_the_engine_limits(client: FlaskClient, room: dict) -> None:
+    """The engine's limits reach the pages as a JSON block and as maxlength, typed nowhere else."""
+    r = room["rooms"][0]
+    play = client.get(f"/room/{r['room_id']}/play").get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="rw-limits">(.*?)</script>', play, re.S)
+    assert block is not None
+    assert json.loads(block.group(1)) == {
+        "name": state.MAX_NAME,
+        "card": state.MAX_CARD,
+        "condition": state.MAX_CARD,
+        "conditions": state.MAX_CONDITIONS,
+        "reflection": state.MAX_REFLECTION,
+        "proposal": state.MAX_PROPOSAL,
+        "reason": state.MAX_REASON,
+    }
+    assert f'maxlength="{state.MAX_CARD}"' in play and f"0/{state.MAX_CARD}<" in play
+    assert f'maxlength="{state.MAX_REFLECTION}"' in play
+    host = client.get(r["host_url"].split("#")[0]).get_data(as_text=True)
+    assert f'maxlength="{state.MAX_PROPOSAL}"' in host
+    # Templates say {{ limits.x }}; only the join code's length (no engine limit) is a number.
+    for path in TEMPLATES.glob("*.html"):
+        typed = set(re.findall(r'maxlength="(\d+)"', path.read_text(encoding="utf-8")))
+        assert typed <= {"32"}, path
+    for path in sorted((STATIC / "js").glob("*.js")):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bMAX_[A-Z_]+\s*=|maxlength: *\d", source), path.name
+
+
 def test_host_and_screen_show_the_join_code(client: FlaskClient, room: dict) -> None:
     """The console and the big screen render the room's code and QR address from the server."""
     r = room["rooms"][0]
@@ -170,21 +200,51 @@ def test_no_inline_scripts_or_styles(client: FlaskClient, room: dict, event: dic
         assert sum(1 for s in parser.scripts if s.get("type") == "module") == 1, url
 
 
+# Our own scripts (static/js, not the vendored libraries): no HTML from strings, no eval, and
+# none of the rendering library's raw-HTML escape hatches (lit-html's unsafe* directives and
+# static templates; preact's dangerouslySetInnerHTML, should it ever replace lit-html).
+_RAW_HTML = re.compile(
+    r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function"
+    r"|unsafeHTML|unsafeSVG|unsafeMathML|unsafeStatic|unsafe-(?:html|svg|mathml)\.js"
+    r"|lit-html[^\"']*/static\.js|dangerouslySetInnerHTML"
+)
+
+
+def _own_scripts() -> list[Path]:
+    scripts = sorted((STATIC / "js").rglob("*.js"))
+    assert scripts and not any("vendor" in p.parts for p in scripts)
+    return scripts
+
+
 def test_scripts_never_build_html_from_strings() -> None:
-    """No script uses innerHTML, outerHTML, insertAdjacentHTML, document.write or eval."""
-    forbidden = re.compile(
-        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function"
-    )
+    """No script of ours uses innerHTML and friends, eval, or a raw-HTML template directive."""
     offenders = [
         f"{path.name}:{number}"
-        for path in sorted((STATIC / "js").glob("*.js"))
+        for path in _own_scripts()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if forbidden.search(line)
+        if _RAW_HTML.search(line)
     ]
     assert offenders == []
 
 
-_IMPORT = re.compile(r"""^\s*import\s+(?:[\w*{}\s,]+\s+from\s+)?["']([^"']+)["']""", re.M)
+def test_the_raw_html_ban_catches_each_escape_hatch() -> None:
+    """The ban above matches every way to put a string in as markup (so it can fail)."""
+    for line in (
+        "el.innerHTML = text;",
+        "html`${unsafeHTML(text)}`",
+        'import { unsafeSVG } from "../vendor/lit-html-3.3.3/directives/unsafe-svg.js";',
+        'import { literal } from "../vendor/lit-html-3.3.3/static.js";',
+        "h('p', { dangerouslySetInnerHTML: { __html: text } })",
+        "new Function('return 1')",
+    ):
+        assert _RAW_HTML.search(line), line
+    assert not _RAW_HTML.search("html`<p>${text}</p>`")
+
+
+# `import ... from "x"` and `export ... from "x"`, also in minified files (`import{a as b}from"x"`).
+_IMPORT = re.compile(
+    r"""(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']""", re.M
+)
 
 
 def _module_graph(entry: Path) -> list[Path]:
@@ -200,6 +260,18 @@ def _module_graph(entry: Path) -> list[Path]:
             assert target.startswith("."), f"{path.name} imports {target}: only local files"
             todo.append(path.parent / target)
     return seen
+
+
+def test_live_pages_load_no_code_that_needs_eval() -> None:
+    """Every module a live page loads, the vendored ones included, runs without eval (the CSP
+    has no 'unsafe-eval'); the rendering library is among them."""
+    for page in ("play", "host", "screen", "event"):
+        modules = _module_graph(STATIC / "js" / f"{page}.js")
+        assert any("lit-html" in str(m) for m in modules), page
+        assert any(m.name == "repeat.js" for m in modules), page
+        for module in modules:
+            source = module.read_text(encoding="utf-8")
+            assert not re.search(r"\beval\(|new Function", source), module
 
 
 def _stylesheets(html: str) -> list[Path]:

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from game.codes import ServerCode
 from game.engine import codec
 from game.web import protocol
-from game.web.protocol import ConnectAuth, ProtocolError, ServerCode
+from game.web.protocol import ConnectAuth, ProtocolError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 

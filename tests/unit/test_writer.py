@@ -10,24 +10,18 @@ import pytest
 from sqlalchemy import event, func, select
 
 from factories import T0, make_scenario
+from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import codec, replay, rules
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR, RoomState
-from game.rooms.writer import (
-    Applied,
-    CrashPoints,
-    Job,
-    NewRoom,
-    Refused,
-    RoomWriter,
-    Runtime,
-)
+from game.rooms.crash import CrashPoints
+from game.rooms.runtime import Runtime
+from game.rooms.writer import Applied, Job, NewRoom, Refused, RoomWriter
 from game.store import log
 from game.store.db import Database, upgrade
 from game.store.models import ActionKey, RoomEvent, Snapshot
-from game.web.protocol import ServerCode
 
 ROOM = "room-1"
 

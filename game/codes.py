@@ -1,0 +1,48 @@
+"""The codes the server itself gives, next to the engine's ErrorCode (the game's rules).
+
+Below every layer that refuses something (rooms, web), so none of them has to import
+another for a code. The sentence for each code is in game/web/messages.py.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ServerCode(StrEnum):
+    """Codes the server itself gives, next to the engine's ErrorCode (game rules)."""
+
+    # The message is not a JSON object.
+    NOT_AN_OBJECT = "not_an_object"
+    # The message is larger than the server accepts.
+    MESSAGE_TOO_BIG = "message_too_big"
+    # The action type is not one a browser may send.
+    UNKNOWN_ACTION = "unknown_action"
+    # An action without an idempotency key.
+    MISSING_KEY = "missing_key"
+    # A field of the message envelope has the wrong type or length.
+    BAD_FIELD = "bad_field"
+    # The connection's auth object is missing or malformed.
+    BAD_AUTH = "bad_auth"
+    # No room with this id (or it was removed).
+    UNKNOWN_ROOM = "unknown_room"
+    # The token is not a seat or facilitator token of this room (or the seat was left).
+    BAD_TOKEN = "bad_token"
+    # The big screen only watches; it cannot send actions.
+    SCREEN_CANNOT_ACT = "screen_cannot_act"
+    # No room has this join code.
+    UNKNOWN_CODE = "unknown_code"
+    # Too many failed join attempts from this address; wait and try again.
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # No scenario with this id.
+    UNKNOWN_SCENARIO = "unknown_scenario"
+    # An HTTP request body that is not what the endpoint expects.
+    BAD_REQUEST = "bad_request"
+    # A home role that is not inwoner, raadslid or ambtenaar.
+    BAD_ROLE = "bad_role"
+    # Notice: the same seat token connected from another device; this one is logged out.
+    SEAT_TAKEN_OVER = "seat_taken_over"
+    # Notice and refusal: the server is restarting; reconnect in a moment.
+    SERVER_RESTARTING = "server_restarting"
+    # Something unexpected failed on the server; nothing was changed.
+    SERVER_ERROR = "server_error"

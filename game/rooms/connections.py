@@ -1,0 +1,106 @@
+"""The live sockets of this process: who is on the other end of each, and in which language.
+
+Presence (who has a live connection) is connection state, not game state: it changes on every
+reload and network hiccup, it is different in every server process, and replaying the log must
+give the same room whether people were online or not. So it never goes into the log; it is
+kept here and sent to the facilitator next to the view.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from game.engine.state import FACILITATOR, RoomState
+from game.languages import DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is on the other end of a connection. `actor` None is the big screen."""
+
+    room_id: str
+    actor: str | None
+
+    @property
+    def viewer_key(self) -> str:
+        """The kind of viewer: 'facilitator', 'screen' or 'p:<player id>'."""
+        if self.actor is None:
+            return "screen"
+        return "facilitator" if self.actor == FACILITATOR else f"p:{self.actor}"
+
+    @property
+    def is_seat(self) -> bool:
+        """A participant's seat (one socket at a time), not the facilitator or a screen."""
+        return self.actor is not None and self.actor != FACILITATOR
+
+
+@dataclass
+class Connection:
+    """One live socket: whose it is and which language its sentences are in."""
+
+    sid: str
+    identity: Identity
+    lang: str
+
+
+class Connections:
+    """Every live socket of this process, by socket id and by (room, viewer)."""
+
+    def __init__(self) -> None:
+        self._by_sid: dict[str, Connection] = {}
+        self._by_viewer: dict[tuple[str, str], set[str]] = {}
+        self._lock = threading.RLock()
+
+    def add(self, connection: Connection) -> list[str]:
+        """Register a socket; returns the older sockets of the same seat (to take over)."""
+        identity = connection.identity
+        slot = (identity.room_id, identity.viewer_key)
+        with self._lock:
+            older = sorted(self._by_viewer.get(slot, set())) if identity.is_seat else []
+            self._by_sid[connection.sid] = connection
+            self._by_viewer.setdefault(slot, set()).add(connection.sid)
+        return older
+
+    def remove(self, sid: str) -> Connection | None:
+        """Forget a socket; returns what it was."""
+        with self._lock:
+            connection = self._by_sid.pop(sid, None)
+            if connection is None:
+                return None
+            slot = (connection.identity.room_id, connection.identity.viewer_key)
+            sids = self._by_viewer.get(slot)
+            if sids is not None:
+                sids.discard(sid)
+                if not sids:
+                    del self._by_viewer[slot]
+        return connection
+
+    def get(self, sid: str) -> Connection | None:
+        with self._lock:
+            return self._by_sid.get(sid)
+
+    def lang_of(self, sid: str) -> str:
+        """The language of a socket's sentences (Dutch for a socket it does not know)."""
+        connection = self.get(sid)
+        return connection.lang if connection else DEFAULT_LANGUAGE
+
+    def all(self) -> list[Connection]:
+        with self._lock:
+            return list(self._by_sid.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._by_sid)
+
+    def viewers(self, room_id: str) -> list[str]:
+        """The viewer keys of a room with a socket in this process."""
+        with self._lock:
+            return sorted(key for (room, key) in self._by_viewer if room == room_id)
+
+    def presence(self, room_id: str, state: RoomState | None) -> dict[str, bool]:
+        """Per player of the room: does a socket of theirs live in this process?"""
+        if state is None:
+            return {}
+        with self._lock:
+            return {p.id: (room_id, f"p:{p.id}") in self._by_viewer for p in state.players}

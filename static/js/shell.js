@@ -1,0 +1,157 @@
+// The shell of the live pages (play, host, screen; event.js uses connectLive for each table):
+// the connection, the current view, the timer, errors and the page's sections.
+//
+// A page declares its sections: [{id, when(view), render(view, el)}]. On every new view the
+// shell shows the sections whose `when` holds (no `when`: always) and hides the others, then
+// calls `render` of each shown one. A `render` that returns a template has it rendered into
+// the section's [data-slot] element (or at the end of the section); one that returns nothing
+// has done its own work.
+import { $, $$, show, showError, whileBusy } from "./dom.js";
+import { render } from "./html.js";
+import { t } from "./i18n.js";
+import { connect } from "./net.js";
+import { IntentForm } from "./forms.js";
+import { TimerView } from "./timer.js";
+
+export { showError };
+
+// The view of one viewer as the server last sent it. `state` messages replace it whole;
+// `patch` messages (docs/protocol.md) will change it in place — this class is the only code
+// that needs to learn them. Subscribers get (view, live) after every change.
+export class LiveView {
+  constructor() {
+    this.view = null;
+    this.version = 0;
+    this.presence = {};
+    this.offset = 0; // the server's clock minus ours, from the `now` of each message
+    this.scenario = null; // comes once per connection, with its first state
+    this.waiting = null; // a state that came before the connection's first one
+    this.listeners = [];
+    this.resync = () => {};
+  }
+
+  subscribe(listener) {
+    this.listeners.push(listener);
+    if (this.view) listener(this.view, this);
+  }
+
+  notify() {
+    if (!this.view) return;
+    for (const listener of this.listeners) listener(this.view, this);
+  }
+
+  serverNow() {
+    return Date.now() + this.offset;
+  }
+
+  fullState(message) {
+    if (!message || typeof message.version !== "number") return;
+    if (typeof message.now === "number") this.offset = message.now - Date.now();
+    if (message.scenario) this.scenario = message.scenario;
+    if (!this.scenario) {
+      this.waiting = message;
+      return;
+    }
+    if (this.waiting && this.waiting.version > message.version) message = this.waiting;
+    this.waiting = null;
+    // An older state can arrive after a newer one across a reconnect: keep the newest.
+    if (message.version < this.version) return;
+    this.version = message.version;
+    this.view = message.view;
+    this.view.public.scenario = this.scenario;
+    if (message.presence) this.presence = message.presence;
+    if (this.view.presence) this.presence = this.view.presence;
+    this.notify();
+  }
+
+  // Until patches are applied here (in version order, buffering one whose base is ahead),
+  // a patch only tells that the view moved on: ask for the whole view.
+  patch(message) {
+    if (message && typeof message.now === "number") this.offset = message.now - Date.now();
+    if (message && message.version > this.version) this.resync();
+  }
+
+  presenceChanged(update) {
+    this.presence = { ...this.presence, ...update };
+    this.notify();
+  }
+}
+
+// One connection and the view it keeps (no page furniture: event.js has one per table).
+export function connectLive({ room, token, banner, onNotice, onRefused }) {
+  const live = new LiveView();
+  const conn = connect({
+    room, token, banner, onNotice, onRefused,
+    version: () => live.version,
+    onState: (message) => live.fullState(message),
+    onPatch: (message) => live.patch(message),
+    onPresence: (update) => live.presenceChanged(update),
+  });
+  live.resync = conn.resync;
+  return { live, conn };
+}
+
+function sectionElements() {
+  return $$("main > section, main > details");
+}
+
+// A live page: connect, keep the view, run the timer and the pause banner, and render the
+// declared sections on every view. `onView(view)` runs first, for what is not a section.
+// Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
+export function startPage({ room, token, sections = [], onView = null, onNotice, onRefused }) {
+  const { live, conn } = connectLive({ room, token, onNotice, onRefused });
+  const timerEl = $("#timer");
+  const timer = timerEl
+    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label") })
+    : null;
+
+  const page = {
+    live,
+    conn,
+    timer,
+    stopped: false, // once true, views are no longer rendered (stopped, or taken over)
+    // Send an intention: its error shows in `error`, `button` is off while waiting, an
+    // `intention` keeps its key until answered (so a retry is applied once), and a
+    // `steering` action carries the version it was pressed on (a double click moves once).
+    async send(type, fields = {}, { error = null, button = null, intention = null, steering = false } = {}) {
+      showError(error, "");
+      const options = { key: intention ? intention.key : undefined, version: steering ? live.version : undefined };
+      const reply = await whileBusy(button, () => conn.send(type, fields, options));
+      if (intention && (reply.ok || !reply.retry)) intention.done();
+      if (!reply.ok) showError(error, reply.message);
+      return reply;
+    },
+    // A form with a draft, counters and an intention (forms.js), sending through this page.
+    form(options) {
+      return new IntentForm({ room, send: page.send, ...options });
+    },
+    hideAll() {
+      for (const el of sectionElements()) el.hidden = true;
+    },
+    // The page cannot go on (refused, removed, left): say why and stop listening.
+    stop(message) {
+      page.stopped = true;
+      page.hideAll();
+      showError($("#page-error"), message || t("This game cannot be found."));
+      conn.stop();
+    },
+  };
+
+  live.subscribe((view) => {
+    if (page.stopped) return;
+    const pub = view.public;
+    document.body.dataset.phase = pub.phase;
+    if (timer) timer.set(pub.phase === "closed" ? null : pub.timer);
+    show($("#pause-banner"), pub.paused && pub.phase !== "closed");
+    if (onView && onView(view) === false) return;
+    for (const section of sections) {
+      const el = $(`#${section.id}`);
+      const shown = !section.when || Boolean(section.when(view));
+      show(el, shown);
+      if (!shown || !section.render) continue;
+      const out = section.render(view, el);
+      if (out !== undefined) render(out, el.querySelector("[data-slot]") || el);
+    }
+  });
+  return page;
+}

@@ -1,0 +1,74 @@
+"""The rooms layer without a web app, for tests: the writer, the room service and the room
+lifecycle on a real SQLite file, with what would go to Socket.IO recorded instead of sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.rooms.broadcast import Broadcaster
+from game.rooms.connections import Connections
+from game.rooms.lifecycle import RoomLifecycle
+from game.rooms.queries import RoomQueries
+from game.rooms.runtime import Runtime
+from game.rooms.service import RoomService
+from game.rooms.writer import RoomWriter
+from game.scenarios.schema import Scenario
+from game.store.db import Database, upgrade
+
+
+@dataclass
+class RecordedTransport:
+    """Socket.IO's part of the lifecycle, written down: rooms entered, notices, disconnects."""
+
+    entered: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[tuple[str, str, str]] = field(default_factory=list)
+    disconnected: list[str] = field(default_factory=list)
+
+    def enter(self, sid: str, room: str) -> None:
+        self.entered.append((sid, room))
+
+    def notice(self, to: str, code: str, lang: str, *, skip_sid: str | None = None) -> None:
+        self.notices.append((to, str(code), lang))
+
+    def disconnect(self, sid: str) -> None:
+        self.disconnected.append(sid)
+
+
+@dataclass
+class Rooms:
+    """One process's rooms, wired as create_app wires them."""
+
+    db: Database
+    writer: RoomWriter
+    queries: RoomQueries
+    service: RoomService
+    lifecycle: RoomLifecycle
+    transport: RecordedTransport
+    emitted: list[tuple[str, Any, str]]  # (event, data, to) of every emit
+
+    def close(self) -> None:
+        self.writer.stop()
+        self.db.close()
+
+
+def open_rooms(
+    path: Path, scenarios: Mapping[str, Scenario], *, clock: Callable[[], int] = lambda: 1_000
+) -> Rooms:
+    """The rooms of one process on the SQLite file at `path` (made and upgraded here)."""
+    db = Database.open(f"sqlite:///{path}")
+    upgrade(db.engine)
+    emitted: list[tuple[str, Any, str]] = []
+
+    def emit(event: str, data: Any, *, to: str, skip_sid: str | None = None) -> None:
+        emitted.append((event, data, to))
+
+    writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
+    queries = RoomQueries(db)
+    service = RoomService(queries, writer, scenarios, clock=clock)
+    transport = RecordedTransport()
+    lifecycle = RoomLifecycle(service, Broadcaster(emit, clock, Connections()), transport)
+    writer.on_commit = lifecycle.committed
+    return Rooms(db, writer, queries, service, lifecycle, transport, emitted)
