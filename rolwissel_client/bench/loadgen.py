@@ -992,6 +992,11 @@ class LoadGenerator:
                     if server_cpu is not None and self.deliveries
                     else None
                 ),
+                "ms_per_action": (
+                    round(1000 * server_cpu / self.sent_in_window, 3)
+                    if server_cpu is not None and self.sent_in_window
+                    else None
+                ),
                 "rss_max": rss_max,
                 "rss_end": window.get("server_rss_end"),
             },

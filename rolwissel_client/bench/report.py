@@ -119,11 +119,19 @@ def markdown(result: dict[str, Any]) -> str:
             f"Largest player count with p99 < {result.get('threshold_ms', 200):.0f} ms:",
             "",
         ]
-        lines += ["| deflate | echo | game | game / echo |", "| --- | --- | --- | --- |"]
+        lines += [
+            "| deflate | echo | game | game / echo | server CPU ms per action, echo / game "
+            "| players at 80 % of a core, echo / game | game / echo by CPU |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for knee in result.get("knees", []):
             lines.append(
                 f"| {'on' if knee['compression'] else 'off'} | {_cell(knee.get('echo'))} "
-                f"| {_cell(knee.get('game'))} | {_cell(knee.get('ratio'), 3)} |"
+                f"| {_cell(knee.get('game'))} | {_cell(knee.get('ratio'), 3)} "
+                f"| {_cell(knee.get('echo_cpu_ms_per_action'), 2)} / "
+                f"{_cell(knee.get('game_cpu_ms_per_action'), 2)} "
+                f"| {_cell(knee.get('echo_cpu_players'))} / {_cell(knee.get('game_cpu_players'))} "
+                f"| {_cell(knee.get('cpu_ratio'), 3)} |"
             )
     elif mode in ("big-room", "soak"):
         lines += run_rows([result])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -37,6 +38,8 @@ LIBRARIES = (
     "playwright",
 )
 FAR_BEYOND = 5  # a p99 this many times the threshold ends a kind's climb at once
+# The share of one core a server may use in the CPU-based capacity figure.
+CPU_BUDGET = 0.8
 # Other processes used more than this share of a core during a run's window: the run was noisy.
 NOISY_OTHER_CPU = 50.0
 
@@ -331,7 +334,7 @@ class Sweep:
             "settings": asdict(self.run),
             "levels": list(self.levels),
             "runs": runs,
-            "knees": knees(runs, self.threshold_ms),
+            "knees": knees(runs, self.threshold_ms, self.run.interval_s),
             "took_s": round(time.time() - started, 1),
         }
 
@@ -345,20 +348,36 @@ def noisy(result: dict[str, Any]) -> bool:
     return other_cpu(result) > NOISY_OTHER_CPU
 
 
-def knees(runs: list[dict[str, Any]], threshold_ms: float) -> list[dict[str, Any]]:
-    """Per compression setting: each kind's largest passing player count, and game/echo."""
+def knees(
+    runs: list[dict[str, Any]], threshold_ms: float, interval_s: float = 2.0
+) -> list[dict[str, Any]]:
+    """Per compression setting: each kind's largest passing player count, and game/echo.
+
+    Next to it a figure that other work on the machine hardly moves: the player count at
+    which the server would use CPU_BUDGET of one core, from its CPU time per action (the
+    median over the runs that passed, or over all runs when none did).
+    """
     rows = []
     for compression in sorted({r["compression"] for r in runs}, reverse=True):
-        found: dict[str, int] = {}
+        row: dict[str, Any] = {"compression": compression}
         for kind in ("echo", "game"):
             mine = [r for r in runs if r["kind"] == kind and r["compression"] == compression]
-            if mine:
-                passing = [r["level"] for r in mine if passes(r, threshold_ms)]
-                found[kind] = max(passing, default=0)
-        ratio = None
-        if found.get("echo") and "game" in found:
-            ratio = round(found["game"] / found["echo"], 3)
-        rows.append({"compression": compression, **found, "ratio": ratio})
+            if not mine:
+                continue
+            passing = [r for r in mine if passes(r, threshold_ms)]
+            row[kind] = max((r["level"] for r in passing), default=0)
+            costs = [(r.get("server") or {}).get("ms_per_action") for r in (passing or mine)]
+            known = [c for c in costs if c]
+            if known:
+                per_action = statistics.median(known)
+                row[f"{kind}_cpu_ms_per_action"] = round(per_action, 3)
+                row[f"{kind}_cpu_players"] = round(CPU_BUDGET * 1000 * interval_s / per_action)
+        row["ratio"] = (
+            round(row["game"] / row["echo"], 3) if row.get("echo") and "game" in row else None
+        )
+        if row.get("echo_cpu_players") and row.get("game_cpu_players"):
+            row["cpu_ratio"] = round(row["game_cpu_players"] / row["echo_cpu_players"], 3)
+        rows.append(row)
     return rows
 
 

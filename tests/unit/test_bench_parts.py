@@ -162,15 +162,28 @@ def test_percentiles_count_timeouts_as_infinitely_late() -> None:
 
 
 def test_knee_and_ratio() -> None:
-    """The largest passing level per kind, and game / echo."""
+    """The largest passing level per kind, game / echo, and the CPU-based figures from the
+    median CPU time per action of the passing runs."""
 
-    def run(kind: str, level: int, p99: float) -> dict[str, object]:
+    def run(kind: str, level: int, p99: float, cpu_ms: float) -> dict[str, object]:
         return {"kind": kind, "level": level, "compression": True,
-                "latency_ms": {"count": 10, "p99": p99}}  # fmt: skip
+                "latency_ms": {"count": 10, "p99": p99}, "server": {"ms_per_action": cpu_ms}}  # fmt: skip
 
-    runs = [run("echo", 100, 10), run("game", 100, 150), run("echo", 200, 20),
-            run("game", 200, 900), run("echo", 400, 250)]  # fmt: skip
-    assert knees(runs, 200) == [{"compression": True, "echo": 200, "game": 100, "ratio": 0.5}]
+    runs = [run("echo", 100, 10, 1.6), run("game", 100, 150, 8.0), run("echo", 200, 20, 1.6),
+            run("game", 200, 900, 4.0), run("echo", 400, 250, 0.5)]  # fmt: skip
+    assert knees(runs, 200, interval_s=2.0) == [
+        {
+            "compression": True,
+            "echo": 200,
+            "echo_cpu_ms_per_action": 1.6,
+            "echo_cpu_players": 1000,  # 0.8 of a core * 1000 ms * 2 s / 1.6 ms
+            "game": 100,
+            "game_cpu_ms_per_action": 8.0,
+            "game_cpu_players": 200,
+            "ratio": 0.5,
+            "cpu_ratio": 0.2,
+        }
+    ]
 
 
 def test_player_levels_from_a_list_or_a_range() -> None:
