@@ -166,8 +166,10 @@ def test_knee_and_ratio() -> None:
     median CPU time per action of the passing runs."""
 
     def run(kind: str, level: int, p99: float, cpu_ms: float) -> dict[str, object]:
-        return {"kind": kind, "level": level, "compression": True,
-                "latency_ms": {"count": 10, "p99": p99}, "server": {"ms_per_action": cpu_ms}}  # fmt: skip
+        latency = {"count": 10, "p99": p99}
+        server = {"ms_per_action": cpu_ms}
+        return {"kind": kind, "level": level, "compression": True, "latency_ms": latency,
+                "server": server}  # fmt: skip
 
     runs = [run("echo", 100, 10, 1.6), run("game", 100, 150, 8.0), run("echo", 200, 20, 1.6),
             run("game", 200, 900, 4.0), run("echo", 400, 250, 0.5)]  # fmt: skip
