@@ -110,9 +110,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_env(instance: Path, settings: dict[str, str]) -> dict[str, str]:
-    """The environment of a game server: none of the caller's ROLWISSEL_* settings, its own
-    instance folder, and `settings` as ROLWISSEL_<name>."""
+def server_env(instance: Path, **settings: str) -> dict[str, str]:
+    """The environment of a server: none of the caller's ROLWISSEL_* settings, its own
+    instance folder, and `settings` as ROLWISSEL_<name> (the tests' servers use it too)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
     env["ROLWISSEL_INSTANCE_PATH"] = str(instance)
     for name, value in settings.items():
@@ -170,7 +170,7 @@ class ServerProcess:
 
     def start(self, ready_within: float = 60.0, wait: bool = True) -> ServerProcess:
         """Spawn the server; unless `wait` is False, return once it answers /healthz."""
-        env = server_env(self.instance, self.settings)
+        env = server_env(self.instance, **self.settings)
         with open(self.log_path, "ab") as log:
             self.spawned_at = time.perf_counter()
             self.process = subprocess.Popen(

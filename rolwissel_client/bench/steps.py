@@ -33,20 +33,10 @@ from rolwissel_client.bench import procs
 from rolwissel_client.bench.client import Http, open_connection, wait_healthy
 from rolwissel_client.bench.loadgen import LoadConfig
 from rolwissel_client.bench.runner import RunSettings, per_player_kb, run_load
+from rolwissel_client.chromium import CHROMIUM, CHROMIUM_ARGS
 
 Say = Callable[[str], None]
 
-CHROMIUM = "/usr/bin/chromium"
-# Debian's chromium, headless, with nothing that phones out (as tests/serverproc.py runs it).
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 # Chrome DevTools' "Fast 3G" preset: 562.5 ms latency, 1.6 Mbit/s down and 750 kbit/s up,
 # each times 0.9 (DevTools' own factors), in bytes per second.
 FAST_3G = {

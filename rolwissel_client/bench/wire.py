@@ -25,6 +25,8 @@ SOCKETIO_PATH = "/socket.io/?EIO=4&transport=websocket"
 
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 DEFLATE_TAIL = b"\x00\x00\xff\xff"
+# A frame's header length when its 7-bit length is 126 (16-bit length follows) or 127 (64-bit).
+EXTENDED_HEAD = {126: 4, 127: 10}
 
 # Engine.IO packet types (the first character of a text message).
 EIO_OPEN, EIO_CLOSE, EIO_PING, EIO_PONG, EIO_MESSAGE = "0", "1", "2", "3", "4"
@@ -164,19 +166,12 @@ class FrameReader:
             if second & 0x80:
                 raise WireError("the server masked a frame")
             size = second & 0x7F
-            head = 2
-            if size == 126:
-                head = 4
+            head = EXTENDED_HEAD.get(size, 2)  # 126 and 127 say: the length follows
+            if head > 2:
                 if avail < head:
                     need = head
                     break
-                size = int.from_bytes(buffer[pos + 2 : pos + 4], "big")
-            elif size == 127:
-                head = 10
-                if avail < head:
-                    need = head
-                    break
-                size = int.from_bytes(buffer[pos + 2 : pos + 10], "big")
+                size = int.from_bytes(buffer[pos + 2 : pos + head], "big")
             if avail < head + size:
                 need = head + size
                 break
