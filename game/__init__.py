@@ -7,6 +7,7 @@ imported, and the console script imports this package first.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
+    from flask_socketio import SocketIO
+
+    from game.rooms.connections import Connections
+    from game.web.admission import Admission
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,8 +38,9 @@ def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
-    # Bodies larger than this are refused before any route reads them.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    # Bodies larger than this are refused before any route reads them (the Guard refuses
+    # them even earlier, before they are read).
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     return app
 
 
@@ -51,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
+    from game.rooms.presence import RedisPresence, presence_for
     from game.rooms.queries import RoomQueries
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
@@ -58,13 +65,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.scenarios.loader import load_folder
     from game.store.db import Database, upgrade
     from game.web import api, i18n, pages, sockets, summary_pages
+    from game.web.admission import Admission, Limits
 
     app = configured_app(test_config)
     cfg = app.config
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
 
     mode = cfg["ASYNC_MODE"]
-    reader = Database.open(cfg["DATABASE_URL"])
+    reader = Database.open(
+        cfg["DATABASE_URL"],
+        pool_size=cfg["DATABASE_POOL_SIZE"],
+        max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
+        pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
+    )
     if reader.is_sqlite:
         # The embedded default needs no operator step: the schema follows the code.
         upgrade(reader.engine)
@@ -73,20 +86,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if mode == "eventlet" and reader.is_sqlite:
         writer_db = Database.open(cfg["DATABASE_URL"], pool_size=1)
 
+    # python-socketio and python-engineio give their loggers a handler of their own (a second,
+    # unescaped copy of each line) unless a level is set: with one, their lines go through ours.
+    for name in ("engineio.server", "socketio.server"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     socketio = SocketIO(
         app,
         async_mode=mode,
         # Several server processes share rooms through this queue (Redis); None: one process.
         message_queue=cfg["MESSAGE_QUEUE"],
-        # Engine.IO closes a connection sending more than this; the protocol refuses, with a
-        # code, anything over MAX_MESSAGE_BYTES below it.
-        max_http_buffer_size=max(64 * 1024, 2 * cfg["MAX_MESSAGE_BYTES"]),
+        # A websocket message (across its fragments) or long-polling body larger than this
+        # closes the connection before it is read whole; the protocol refuses, with a code,
+        # anything over MAX_MESSAGE_BYTES below it.
+        max_http_buffer_size=2 * cfg["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
     )
+    # Other processes serve the same rooms: caches catch up from the log, presence and rate
+    # limits live in Redis, emits go through the queue.
     shared = bool(cfg["MESSAGE_QUEUE"])
     crash = CrashPoints.from_environment()
-    connections = Connections()
+    presence = presence_for(cfg["REDIS_URL"])
+    if isinstance(presence, RedisPresence):
+        socketio.start_background_task(presence.run, socketio.sleep)
+    connections = Connections(presence)
     broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
@@ -95,6 +118,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         window_ms=cfg["WRITE_WINDOW_MS"],
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
+        shared=shared,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)
@@ -102,6 +126,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     lifecycle = RoomLifecycle(service, broadcaster, transport)
     # Record, then acknowledge, then tell: the writer calls this after each commit.
     writer.on_commit = lifecycle.committed
+    admission = Admission(Limits.from_config(cfg))
     install(
         app,
         Rolwissel(
@@ -117,6 +142,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             writer_db=writer_db,
             scenarios=scenarios,
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+            admission=admission,
         ),
     )
 
@@ -126,4 +152,36 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     api.limiter.init_app(app)
     sockets.register(socketio)
+    _guard(app, socketio, admission, connections)
     return app
+
+
+def _guard(app: Flask, socketio: SocketIO, admission: Admission, connections: Connections) -> None:
+    """The connection guard in front of everything (game/web/guard.py): sessions, messages,
+    bodies, headers; behind trusted proxies, their forwarded address and scheme."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from game.web import guard
+
+    cfg = app.config
+
+    def connection_lang(sid: str) -> str | None:
+        connection = connections.get(sid)
+        return connection.lang if connection else None
+
+    watch = guard.install(socketio, admission, connection_lang)
+    if cfg["ASYNC_MODE"] == "eventlet":
+        from game.web import eventlet_edge
+
+        eventlet_edge.install(socketio)
+        watch.start()
+    app.wsgi_app = guard.Guard(  # type: ignore[method-assign]
+        app.wsgi_app,
+        admission,
+        max_body=cfg["MAX_BODY_BYTES"],
+        max_socket_body=socketio.server.eio.max_http_buffer_size,
+    )
+    proxies = int(cfg["TRUSTED_PROXIES"])
+    if proxies:
+        # Outermost, so that every layer below sees the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ from game.languages import DEFAULT_LANGUAGE, LANGUAGES
 from rolwissel_client.scripted import DEFAULT_SCENARIO, DEFAULT_URL
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+# Settings that are URLs and may carry a password, printed without it.
+URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MESSAGE_QUEUE", "RATELIMIT_STORAGE_URI")
 
 
 class _Commands(click.Group):
@@ -52,15 +53,10 @@ def serve(host: str, port: int) -> None:
     """Run the server (eventlet, one process) and print the address to open."""
     mode = os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")
     if mode == "eventlet":
-        with warnings.catch_warnings():
-            # eventlet warns on import that it is in bug-fix mode; docs/operations.md says
-            # why we still use it and how the async mode stays one setting.
-            warnings.simplefilter("ignore")
-            import eventlet
+        from game.green import patch_eventlet
 
-        # Before anything imports Flask, pydantic, sockets or threads.
-        eventlet.monkey_patch()
-        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        # Before anything imports Flask, pydantic, psycopg, sockets or threads.
+        patch_eventlet()
     from game.serve import run
 
     sys.exit(run(host, port, mode))
@@ -157,7 +153,7 @@ def show_config() -> None:
         value = app.config.get(name)
         if name == "SECRET_KEY":
             value = "(set)" if value else "(not set)"
-        elif name == "DATABASE_URL":
+        elif name in URL_SETTINGS and value:
             value = _safe_url(str(value))
         env = " (env)" if f"ROLWISSEL_{name}" in os.environ and name in ENVIRONMENT else ""
         click.echo(f"{name} = {value}{env}")

@@ -46,3 +46,18 @@ class ServerCode(StrEnum):
     SERVER_RESTARTING = "server_restarting"
     # Something unexpected failed on the server; nothing was changed.
     SERVER_ERROR = "server_error"
+    # Too many open connections from this address (HTTP 429, before any upgrade).
+    TOO_MANY_CONNECTIONS = "too_many_connections"
+    # The server holds as many connections as it may; try again soon (HTTP 503).
+    SERVER_BUSY = "server_busy"
+    # The connection did not show a valid key in time and was closed.
+    AUTH_TIMEOUT = "auth_timeout"
+    # An HTTP request body larger than the server accepts (HTTP 413).
+    BODY_TOO_LARGE = "body_too_large"
+    # A socket message that is not a readable Socket.IO event (not JSON, nested too deep,
+    # binary, or missing its event name).
+    BAD_PACKET = "bad_packet"
+    # An event name the server does not handle (or a reserved one such as `connect`).
+    UNKNOWN_EVENT = "unknown_event"
+    # Text with characters that cannot be stored (for example half of an emoji).
+    BAD_TEXT = "bad_text"

@@ -25,15 +25,42 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         # SQLite in the instance folder: nothing to install, survives a restart.
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "rolwissel.sqlite3"),
-        # Flask-SocketIO's message queue (for example redis://127.0.0.1:6379/0). Needed only
-        # when several server processes share rooms; None keeps everything in this process.
+        # Connections each process keeps to the database, extra ones for a burst (PostgreSQL
+        # only), and the seconds a request waits for a free one. N processes on PostgreSQL
+        # need N * (size + overflow) below the server's max_connections.
+        "DATABASE_POOL_SIZE": 10,
+        "DATABASE_MAX_OVERFLOW": 10,
+        "DATABASE_POOL_TIMEOUT": 30,
+        # The Redis that several server processes share (for example
+        # redis://127.0.0.1:6379/0): their message queue, who is online, the rate limits.
+        # None: one process, everything in its memory.
+        "REDIS_URL": None,
+        # Flask-SocketIO's message queue; None uses REDIS_URL. Set it only for another
+        # kind of queue (kombu: amqp://...).
         "MESSAGE_QUEUE": None,
         # 'threading' works everywhere (tests, scripts); `rolwissel serve` sets 'eventlet'.
         "ASYNC_MODE": "threading",
         # Actions that arrive within this many milliseconds share one database transaction.
         "WRITE_WINDOW_MS": 5,
-        # eventlet's max_size: simultaneous connections; a websocket holds one for its life.
-        "MAX_CONNECTIONS": 1024,
+        # Open connections in all (a websocket holds one for its life). Over it a connection
+        # is refused with 503 server_busy; eventlet's pool is a little larger, so the cap, not
+        # a silent wait, is what refuses.
+        "MAX_CONNECTIONS": 1000,
+        # Open connections from one client address (a venue behind one NAT is one address).
+        # Not applied behind a trusted proxy, where every connection comes from the proxy.
+        "MAX_CONNECTIONS_PER_ADDRESS": 300,
+        # Socket sessions that have not yet shown a valid key: in all, and per address.
+        "MAX_PENDING": 200,
+        "MAX_PENDING_PER_ADDRESS": 20,
+        # Seconds a socket session may take to show a valid key before it is closed.
+        "AUTH_TIMEOUT": 5.0,
+        # Seconds a connection may wait before sending a request, and take to send its headers.
+        "IDLE_TIMEOUT": 15.0,
+        # The largest HTTP request body (the API's JSON); larger ones get 413 body_too_large.
+        "MAX_BODY_BYTES": 64 * 1024,
+        # Host names (besides loopback and this machine's own names and addresses) that join
+        # links and QR codes may be made for when PUBLIC_URL is not set.
+        "ALLOWED_HOSTS": (),
         # Write a snapshot of a room every this many events, so a rebuild stays short.
         "SNAPSHOT_EVERY": 100,
         "SCENARIOS_DIR": str(default_folder()),
@@ -45,8 +72,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The address people type or scan, when the server sits behind a proxy that changes
         # it (for example https://rolwissel.example.nl); None uses the request's own host.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage; memory:// is right for one process, redis:// for several.
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Flask-Limiter's storage; None uses REDIS_URL, or memory:// for one process.
+        "RATELIMIT_STORAGE_URI": None,
+        # Reverse proxies in front of the server whose X-Forwarded-For and X-Forwarded-Proto
+        # are trusted (0: none; 1: one nginx): the client's address for the rate limits and
+        # the scheme for links are read from them. Never more than really stand in front.
+        "TRUSTED_PROXIES": 0,
         # The largest message a browser may send on the socket, in bytes of JSON.
         "MAX_MESSAGE_BYTES": 8 * 1024,
     }
@@ -56,28 +87,49 @@ def _as_int(value: str) -> int:
     return int(value)
 
 
+def _as_float(value: str) -> float:
+    return float(value)
+
+
 def _as_optional(value: str) -> str | None:
     return value or None
+
+
+def _as_names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip().lower() for name in value.split(",") if name.strip())
 
 
 # The settings that may come from the environment, with how to read each one.
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "DATABASE_URL": str,
+    "DATABASE_POOL_SIZE": _as_int,
+    "DATABASE_MAX_OVERFLOW": _as_int,
+    "DATABASE_POOL_TIMEOUT": _as_int,
+    "REDIS_URL": _as_optional,
     "MESSAGE_QUEUE": _as_optional,
     "ASYNC_MODE": str,
     "WRITE_WINDOW_MS": _as_int,
     "MAX_CONNECTIONS": _as_int,
+    "MAX_CONNECTIONS_PER_ADDRESS": _as_int,
+    "MAX_PENDING": _as_int,
+    "MAX_PENDING_PER_ADDRESS": _as_int,
+    "AUTH_TIMEOUT": _as_float,
+    "IDLE_TIMEOUT": _as_float,
+    "MAX_BODY_BYTES": _as_int,
+    "ALLOWED_HOSTS": _as_names,
     "SNAPSHOT_EVERY": _as_int,
     "SCENARIOS_DIR": str,
     "SECRET_KEY": str,
     "JOIN_FAIL_LIMIT": str,
     "ROOM_CREATE_LIMIT": str,
     "PUBLIC_URL": _as_optional,
-    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_STORAGE_URI": _as_optional,
+    "TRUSTED_PROXIES": _as_int,
     "MAX_MESSAGE_BYTES": _as_int,
 }
 
 ASYNC_MODES = ("threading", "eventlet")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -102,8 +154,22 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config.update(overrides)
     if app.config["ASYNC_MODE"] not in ASYNC_MODES:
         raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    shared_by_redis(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def shared_by_redis(config: dict[str, Any]) -> None:
+    """Fill in what follows from REDIS_URL: the message queue and the rate limits' storage
+    use it unless set on their own; a Redis message queue alone also sets REDIS_URL, so
+    presence and rate limits are never left in one process's memory when rooms are shared."""
+    queue = config["MESSAGE_QUEUE"]
+    if config["REDIS_URL"] is None and queue and queue.startswith(REDIS_SCHEMES):
+        config["REDIS_URL"] = queue
+    if queue is None:
+        config["MESSAGE_QUEUE"] = config["REDIS_URL"]
+    if config["RATELIMIT_STORAGE_URI"] is None:
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
 
 
 def instance_secret(instance: Path) -> str:

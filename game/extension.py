@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from game.rooms.writer import RoomWriter
     from game.scenarios.schema import Scenario
     from game.store.db import Database
+    from game.web.admission import Admission
 
 KEY = "rolwissel"
 
@@ -44,10 +45,12 @@ class Rolwissel:
     writer_db: Database
     scenarios: Mapping[str, Scenario]
     max_message_bytes: int
+    admission: Admission  # the caps on connections and keyless sessions (web/admission.py)
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish the batch in hand, then close the databases (tests, shutdown)."""
         self.writer.stop(timeout)
+        self.connections.online.close()
         self.writer_db.close()
         if self.reader is not self.writer_db:
             self.reader.close()

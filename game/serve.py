@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import signal
 import socket
 import sys
@@ -15,9 +16,13 @@ import threading
 import time
 from types import FrameType
 
+from game import logfmt
 from game.extension import Rolwissel, extension
 
 logger = logging.getLogger("rolwissel.serve")
+
+# Open files the server needs besides its connections: the database, logs, scenario files.
+FILES_BESIDES_CONNECTIONS = 64
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -36,13 +41,21 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def fit_file_limit(needed: int) -> None:
+    """Every connection is an open file: raise the soft limit to fit the connection cap (a
+    service often starts with 1024, and eventlet stops accepting for good when it runs out)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < needed:
+        logger.warning(logfmt.line("file_limit_too_low", limit=target, needed=needed))
+
+
 def run(host: str, port: int, mode: str) -> int:
     """Serve until stopped; returns the exit status."""
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    logfmt.configure(sys.stderr)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if not port_is_free(host, port):
         print(
@@ -65,7 +78,7 @@ def run(host: str, port: int, mode: str) -> int:
     rooms = ext.service.rebuild_active()
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        "rebuilt rooms=%d ms=%.0f scenarios=%d mode=%s", rooms, elapsed_ms, len(ext.scenarios), mode
+        logfmt.line("rebuilt", rooms=rooms, ms=elapsed_ms, scenarios=len(ext.scenarios), mode=mode)
     )
 
     stop = threading.Event()
@@ -82,16 +95,16 @@ def run(host: str, port: int, mode: str) -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     ext.socketio.start_background_task(watch)
+    if mode == "eventlet":
+        from game.web import eventlet_edge
+
+        # The connection caps, timeouts and websocket checks (game/web/eventlet_edge.py).
+        options = eventlet_edge.run_options(app.config, ext.admission)
+        fit_file_limit(options["max_size"] + FILES_BESIDES_CONNECTIONS)
+    else:
+        options = {"allow_unsafe_werkzeug": True}
     print(f"Rolwissel draait op http://{host}:{port}/", flush=True)
-    ext.socketio.run(
-        app,
-        host=host,
-        port=port,
-        max_size=app.config["MAX_CONNECTIONS"],
-        log_output=False,
-        use_reloader=False,
-        allow_unsafe_werkzeug=mode == "threading",
-    )
+    ext.socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, **options)
     return 0
 
 

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 from serverproc import Server, free_port, server_env
+from services import PostgresCluster, RedisServer
 
 from game import create_app
 from game.extension import extension
@@ -86,3 +87,32 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(port=free_port(), env=server_env(tmp_path / "instance"))
     yield running
     running.close()
+
+
+# The databases every store and writer test runs on
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the whole session; each test takes a database."""
+    cluster = PostgresCluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file in the test's folder, or a fresh PostgreSQL database
+    in the session's cluster (started on first use)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.new_database()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of this test's own (no persistence); its URL."""
+    server = RedisServer.start(tmp_path / "redis")
+    yield server.url
+    server.stop()

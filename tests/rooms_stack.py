@@ -1,11 +1,11 @@
 """The rooms layer without a web app, for tests: the writer, the room service and the room
-lifecycle on a real SQLite file, with what would go to Socket.IO recorded instead of sent."""
+lifecycle on a real database (a SQLite file or PostgreSQL), with what would go to Socket.IO
+recorded instead of sent."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from game.rooms.broadcast import Broadcaster
@@ -55,10 +55,10 @@ class Rooms:
 
 
 def open_rooms(
-    path: Path, scenarios: Mapping[str, Scenario], *, clock: Callable[[], int] = lambda: 1_000
+    url: str, scenarios: Mapping[str, Scenario], *, clock: Callable[[], int] = lambda: 1_000
 ) -> Rooms:
-    """The rooms of one process on the SQLite file at `path` (made and upgraded here)."""
-    db = Database.open(f"sqlite:///{path}")
+    """The rooms of one process on the database at `url` (upgraded here)."""
+    db = Database.open(url)
     upgrade(db.engine)
     emitted: list[tuple[str, Any, str]] = []
 

@@ -2,8 +2,9 @@
 
 Start it, stop it with SIGTERM, kill it with SIGKILL (from outside, or let it kill itself at
 a named point of its write path with ROLWISSEL_CRASH_AT), start it again on the same instance
-folder, and read what its database holds. Used by test_serve.py, test_simulate.py,
-test_crash.py and test_summary_after_crash.py.
+folder, speak to it (HTTP and python-socketio), and read what its database holds. Used by
+test_serve.py, test_simulate.py, test_crash.py, test_summary_after_crash.py,
+test_two_processes.py and tests/cluster/.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import socketio
 
 # Shared with `rolwissel bench`, and named here for the tests that import them from serverproc.
 from rolwissel_client.bench.procs import free_port as free_port
@@ -156,6 +159,78 @@ class Server:
             thread.join(5)
 
 
+# Speaking to a server
+
+SCENARIO = "buurtkamer-bibliotheek"
+
+
+class Player:
+    """A python-socketio client that records what it is sent."""
+
+    def __init__(self, url: str, auth: dict[str, Any]) -> None:
+        self.states: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.errors: list[Any] = []
+        self.presence: list[dict[str, bool]] = []  # the facilitator's `presence` messages
+        self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=0.5)
+        self.client.on("state", self.states.append)
+        self.client.on("notice", self.notices.append)
+        self.client.on("presence", lambda message: self.presence.append(message["presence"]))
+        self.client.on("connect_error", self.errors.append)
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
+
+    def act(self, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = self.client.call("action", payload, timeout=10)
+        assert isinstance(reply, dict)
+        return reply
+
+    @property
+    def version(self) -> int:
+        return self.states[-1]["version"] if self.states else -1
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def new_room(server: Server, scenario: str = SCENARIO) -> dict[str, Any]:
+    """POST /api/rooms: one table; the whole answer (rooms, facilitator token)."""
+    reply = requests.post(server.url + "/api/rooms", json={"scenario_id": scenario}, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]:
+    """POST /api/join: a seat; the answer (room id, player id, seat token)."""
+    body = {"code": code, "name": name, "home_role": role}
+    reply = requests.post(server.url + "/api/join", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released at the same moment; their results in order (the
+    first error is raised here)."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def servers_sharing(folder: Path, count: int, **settings: str) -> list[Server]:
+    """`count` servers (not started) on free ports, each with an instance folder of its own
+    and the same settings: one database, one Redis, one secret key (several processes of
+    one deployment)."""
+    shared = {"SECRET_KEY": "one-key-for-every-process", **settings}
+    return [
+        Server(port=free_port(), env=server_env(folder / f"instance-{n}", **shared))
+        for n in range(1, count + 1)
+    ]
+
+
 # What the database holds
 
 
@@ -212,6 +287,71 @@ def read_room(database_url: str, room_id: str) -> StoredRoom:
             return StoredRoom(room_id, room.status, entries, keys, seats)
     finally:
         database.close()
+
+
+HTTP_MADE = ("room_created", "player_joined")  # events of HTTP requests, which carry no key
+
+
+def check_log(stored: StoredRoom, game: Any) -> None:
+    """Every acknowledged action is in the log at its version; every event belongs to one
+    action a client sent, and that action's events are all there, exactly as the engine
+    makes them (all or nothing). `game` is the ScriptedGame that played the room."""
+    from game.engine import codec, replay, rules
+
+    for ack in game.acks:
+        if ack.ok:
+            found = stored.keys.get((ack.actor, ack.key))
+            assert found == ack.version, (
+                f"{ack.label}'s {ack.type} ({ack.key}) was acknowledged at version "
+                f"{ack.version}; the database says {found}"
+            )
+    sent = {(s.actor, s.payload["key"]): s.payload for s in game.sent}
+    owners = {version: actor_key for actor_key, version in stored.keys.items()}
+    assert len(owners) == len(stored.keys), "two actions claim the same version"
+    state: Any = None
+    group: list[Any] = []
+    for entry, event in zip(stored.entries, stored.events(), strict=True):
+        if not group and entry.type in HTTP_MADE:
+            state = replay.evolve(state, event)
+            continue
+        group.append(entry)
+        if entry.seq not in owners:
+            continue
+        actor, key = owners.pop(entry.seq)
+        assert (actor, key) in sent, f"the log holds an action nobody sent: {actor} {key}"
+        payload = sent[(actor, key)]
+        fields = {k: v for k, v in payload.items() if k != "key"}
+        action = codec.action_from_message(fields, actor=actor, at=group[0].at)
+        assert state is not None
+        result = rules.apply(state, action)
+        assert isinstance(result, rules.Accepted), (payload["type"], result)
+        made = [codec.event_to_json(e) for e in result.events]
+        assert [e.payload for e in group] == made, f"{payload['type']} {key}: not all there"
+        state = result.state
+        group = []
+    assert not group, f"events of no remembered action: {[e.type for e in group]}"
+    assert not owners, f"remembered actions without their events: {owners}"
+
+
+def check_time_left(
+    label: str, message: dict[str, Any], record: Any, seconds: int, tolerance_ms: float
+) -> float:
+    """A `state` message shows a running timer, set by the acknowledged action `record`
+    (an AckRecord) to `seconds`, with the time that is really left at its `now`, whichever
+    process sent it. Returns how long (s) the timer had run by then, at least."""
+    timer = message["view"]["public"]["timer"]
+    assert timer["running"], f"{label}: the timer is not running"
+    remaining = timer["started_at"] + timer["duration_ms"] - message["now"]
+    # The countdown began when the server took the action: after it was first sent, before
+    # its answer came (which may have been after a restart). So, at the moment of this
+    # message, this much time is left:
+    elapsed_most = message["now"] - record.sent_at * 1000
+    elapsed_least = message["now"] - record.answered_at * 1000
+    least, most = seconds * 1000 - elapsed_most, seconds * 1000 - elapsed_least
+    assert least - tolerance_ms <= remaining <= most + tolerance_ms, (
+        f"{label}: {remaining} ms left; between {least:.0f} and {most:.0f} expected"
+    )
+    return float(elapsed_least / 1000)
 
 
 def player_ids(payloads: list[dict[str, Any]]) -> dict[str, str]:

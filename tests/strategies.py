@@ -12,3 +12,16 @@ vote_choices = st.sampled_from(list(VoteChoice))
 typed_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=60
 )
+# Socket.IO packets as a client could send them: a type digit, maybe attachments, a namespace,
+# an ack id, then JSON-ish text (valid or not), so the message gate's reading can be compared
+# with python-socketio's.
+_packet_heads = st.sampled_from(["0", "1", "2", "3", "4", "5", "6", "7", "²", "x", ""])
+_packet_tails = st.one_of(
+    st.text(alphabet='[]{}",:-/0123456789abcnultre²٣ \\', max_size=40),
+    st.builds(
+        lambda n, body: f"{n}{body}",
+        st.sampled_from(["", "1-", "12-", "/", "/x,", "/x?y=1,", "7", "٣", "0" * 101]),
+        st.sampled_from(['["a",1]', '{"a":1}', "[", "NaN", '"x"', "", "[[[[]]]]", "[1e999]"]),
+    ),
+)
+socketio_packets = st.builds(lambda head, tail: head + tail, _packet_heads, _packet_tails)

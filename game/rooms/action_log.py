@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from game.engine.state import FACILITATOR
+from game.logfmt import line
 
 action_log = logging.getLogger("rolwissel.actions")
 
@@ -24,11 +25,13 @@ def log_action(
 ) -> None:
     """The one log line per action: room, seq, actor's role, type, time taken, outcome."""
     action_log.info(
-        "action room=%s seq=%s actor_role=%s type=%s ms=%.1f outcome=%s",
-        room,
-        seq if seq is not None else "-",
-        actor_role(actor),
-        kind,
-        ms,
-        outcome,
+        line(
+            "action",
+            room=room,
+            seq=seq,
+            actor_role=actor_role(actor),
+            type=kind,
+            ms=ms,
+            outcome=outcome,
+        )
     )

@@ -1,9 +1,10 @@
 """The live sockets of this process: who is on the other end of each, and in which language.
 
 Presence (who has a live connection) is connection state, not game state: it changes on every
-reload and network hiccup, it is different in every server process, and replaying the log must
-give the same room whether people were online or not. So it never goes into the log; it is
-kept here and sent to the facilitator next to the view.
+reload and network hiccup, and replaying the log must give the same room whether people were
+online or not. So it never goes into the log; it is kept in a `Presence` (this process's
+memory, or the Redis that several processes share: game/rooms/presence.py) and sent to the
+facilitator next to the view.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from game.engine.state import FACILITATOR, RoomState
 from game.languages import DEFAULT_LANGUAGE
+from game.rooms.presence import LocalPresence, Presence
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class Connection:
 class Connections:
     """Every live socket of this process, by socket id and by (room, viewer)."""
 
-    def __init__(self) -> None:
+    def __init__(self, presence: Presence | None = None) -> None:
+        # Who is online in any process; this process's sockets are added and removed here.
+        self.online = presence or LocalPresence()
         self._by_sid: dict[str, Connection] = {}
         self._by_viewer: dict[tuple[str, str], set[str]] = {}
         self._lock = threading.RLock()
@@ -60,6 +64,7 @@ class Connections:
             older = sorted(self._by_viewer.get(slot, set())) if identity.is_seat else []
             self._by_sid[connection.sid] = connection
             self._by_viewer.setdefault(slot, set()).add(connection.sid)
+        self.online.add(identity.room_id, identity.viewer_key, connection.sid)
         return older
 
     def remove(self, sid: str) -> Connection | None:
@@ -74,6 +79,7 @@ class Connections:
                 sids.discard(sid)
                 if not sids:
                     del self._by_viewer[slot]
+        self.online.remove(*slot, sid)
         return connection
 
     def get(self, sid: str) -> Connection | None:
@@ -99,8 +105,8 @@ class Connections:
             return sorted(key for (room, key) in self._by_viewer if room == room_id)
 
     def presence(self, room_id: str, state: RoomState | None) -> dict[str, bool]:
-        """Per player of the room: does a socket of theirs live in this process?"""
+        """Per player of the room: does a socket of theirs live (in any process)?"""
         if state is None:
             return {}
-        with self._lock:
-            return {p.id: (room_id, f"p:{p.id}") in self._by_viewer for p in state.players}
+        online = self.online.viewers(room_id)
+        return {p.id: f"p:{p.id}" in online for p in state.players}

@@ -36,6 +36,7 @@ from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.rooms import seats
 from game.rooms.action_log import actor_role
 from game.rooms.broadcast import Broadcaster, sio_room
@@ -204,18 +205,20 @@ class RoomLifecycle:
         if last_seq > state.version:
             # The browser saw a version the database does not have: must never happen.
             logger.error(
-                "client_ahead room=%s last_seq=%d version=%d", room_id, last_seq, state.version
+                line("client_ahead", room=room_id, last_seq=last_seq, version=state.version)
             )
         older = self.connections.add(Connection(sid, identity, lang))
         self._take_over(identity, sid, older, lang)
         self.transport.enter(sid, identity.room_id)
         self.transport.enter(sid, sio_room(identity.room_id, identity.viewer_key))
         logger.info(
-            "connect room=%s viewer=%s version=%d takeover=%d",
-            identity.room_id,
-            actor_role(identity.actor),
-            state.version,
-            len(older),
+            line(
+                "connect",
+                room=identity.room_id,
+                viewer=actor_role(identity.actor),
+                version=state.version,
+                takeover=len(older),
+            )
         )
         self.broadcaster.send_state(sid, state, identity.viewer_key)
         if identity.is_seat:
@@ -241,10 +244,12 @@ class RoomLifecycle:
             return None
         identity = connection.identity
         logger.info(
-            "disconnect room=%s viewer=%s reason=%s",
-            identity.room_id,
-            actor_role(identity.actor),
-            reason,
+            line(
+                "disconnect",
+                room=identity.room_id,
+                viewer=actor_role(identity.actor),
+                reason=reason,
+            )
         )
         if identity.is_seat:
             state = self.service.state(identity.room_id)
@@ -275,7 +280,7 @@ class RoomLifecycle:
         self.writer.forget(room_id)
         self.broadcaster.forget_room(room_id)
         self.queries.forget(room_id)
-        logger.info("forget room=%s", room_id)
+        logger.info(line("forget", room=room_id))
 
     def remembers(self, room_id: str) -> bool:
         """Whether any part of this process still holds the room in memory."""

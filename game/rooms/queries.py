@@ -65,10 +65,22 @@ def load_room(db: Database, room_id: str) -> StoredRoom | None:
     return StoredRoom(state=state, keys=keys, snapshot_seq=snapshot_seq)
 
 
-def newest_seq(db: Database, room_id: str) -> int:
-    """The seq of the newest event of a room in the database (0 for none)."""
+def news_after(
+    db: Database, state: RoomState
+) -> tuple[RoomState, dict[tuple[str, str], int]] | None:
+    """What other processes wrote to a room after `state`: the state with their events
+    folded in, and the keys of their actions; None when they wrote nothing.
+
+    The keys are read after the events: a commit between the two reads then adds a key whose
+    event was not folded (harmless: it is acknowledged as a duplicate, and the next write
+    catches up), never an event whose key is missing (that would apply it twice).
+    """
     with db.sessions() as session:
-        return log.last_seq(session, room_id)
+        entries = log.read_after(session, state.room_id, state.version)
+        if not entries:
+            return None
+        keys = log.known_keys(session, state.room_id, after=state.version)
+    return replay.fold([codec.event_from_json(e.payload) for e in entries], start=state), keys
 
 
 class RoomQueries:

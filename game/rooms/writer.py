@@ -6,8 +6,10 @@ acknowledged and the viewers told. One fsync per batch instead of one per action
 `synchronous=FULL` affordable.
 
 The cache holds each room's current state and can always be rebuilt from the database (the
-newest snapshot, then the events after it). When another process wrote to a room first, the
-append hits UNIQUE(room_id, seq): the writer reloads that room from the log and re-applies.
+newest snapshot, then the events after it). When other processes write to the same rooms
+(`shared`), each batch first catches its rooms up with the events they wrote, so nothing is
+refused on an old state. Two processes can still take the same seq at the same moment: the
+append hits UNIQUE(room_id, seq), the loser catches up from the log and re-applies.
 
 Under eventlet the blocking database work runs in a real thread (game/rooms/runtime.py), so
 the hub keeps answering pings while SQLite syncs. Only the write path is here: the stored
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -32,9 +35,10 @@ from game.codes import ServerCode
 from game.engine import codec, rules
 from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
+from game.logfmt import line
 from game.rooms.action_log import log_action
 from game.rooms.crash import CrashPoints
-from game.rooms.queries import StoredRoom, load_room, newest_seq
+from game.rooms.queries import StoredRoom, load_room, news_after
 from game.rooms.runtime import Runtime, call_here
 from game.store import log
 from game.store.db import Database
@@ -43,7 +47,9 @@ from game.store.models import Room, Seat
 logger = logging.getLogger("rolwissel.writer")
 
 MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
-MAX_ATTEMPTS = 3  # re-applies after a conflict with another process before giving up
+# Re-applies after a conflict with another process before giving up. Each costs one read of
+# the events the other wrote; a room busy on several processes may lose a few in a row.
+MAX_ATTEMPTS = 10
 WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
 
 
@@ -140,6 +146,7 @@ class RoomWriter:
         snapshot_every: int = 100,
         crash: CrashPoints | None = None,
         on_commit: Callable[[list[RoomState]], None] | None = None,
+        shared: bool = False,
     ) -> None:
         # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
         # by callers on the hub: green locks must never be shared between OS threads.
@@ -153,6 +160,8 @@ class RoomWriter:
         self.snapshot_every = max(1, snapshot_every)
         self.crash = crash or CrashPoints(None)
         self.on_commit = on_commit
+        # Other server processes write to the same rooms: catch up before every use.
+        self.shared = shared
         self.rooms: dict[str, StoredRoom] = {}
         self._lock = threading.Lock()
         self._queue = runtime.make_queue()
@@ -176,7 +185,7 @@ class RoomWriter:
         job.done = self.runtime.make_event()
         self._queue.put(job)
         if not job.done.wait(WAIT_S):
-            logger.error("writer_timeout room=%s", job.room_id)
+            logger.error(line("writer_timeout", room=job.room_id))
             return Refused(ServerCode.SERVER_ERROR)
         assert job.outcome is not None
         return job.outcome
@@ -192,7 +201,10 @@ class RoomWriter:
     # Reading the cache
 
     def state(self, room_id: str) -> RoomState | None:
-        """The room's current state, loaded from the database on first use."""
+        """The room's current state, loaded from the database on first use; caught up with
+        what other processes wrote when they share the rooms."""
+        if self.shared:
+            return self.refresh(room_id)
         cached = self.rooms.get(room_id)
         if cached is not None:
             return cached.state
@@ -202,15 +214,12 @@ class RoomWriter:
         return self._remember(room_id, loaded).state
 
     def refresh(self, room_id: str) -> RoomState | None:
-        """Catch up with events another process wrote; a cheap check when nothing did."""
+        """Catch up with events another process wrote; one indexed read when nothing did."""
         cached = self.rooms.get(room_id)
         if cached is None:
-            return self.state(room_id)
-        if newest_seq(self.reader, room_id) > cached.state.version:
             loaded = self.load(room_id, self.reader)
-            if loaded is not None:
-                return self._remember(room_id, loaded).state
-        return cached.state
+            return None if loaded is None else self._remember(room_id, loaded).state
+        return self._remember(room_id, self._caught_up(cached, self.reader)).state
 
     def cached(self, room_id: str) -> RoomState | None:
         """The room's state when it is in memory; never reads the database."""
@@ -225,6 +234,19 @@ class RoomWriter:
     def load(self, room_id: str, db: Database | None = None) -> StoredRoom | None:
         """Rebuild a room from the database (the reader's engine unless told otherwise)."""
         return load_room(db or self.reader, room_id)
+
+    def _caught_up(self, cached: StoredRoom, db: Database) -> StoredRoom:
+        """`cached` with what other processes wrote since (itself when they wrote nothing)."""
+        # Read the state once: folding the news onto a newer state than the one it was read
+        # after would apply some events twice.
+        start = cached.state
+        news = news_after(db, start)
+        if news is None:
+            return cached
+        state, keys = news
+        with self._lock:  # the keys of a cached room grow while the writer commits
+            merged = {**cached.keys, **keys}
+        return StoredRoom(state=state, keys=merged, snapshot_seq=cached.snapshot_seq)
 
     def _remember(self, room_id: str, loaded: StoredRoom) -> StoredRoom:
         # A slower reader must never put back an older state than the writer published.
@@ -278,8 +300,9 @@ class RoomWriter:
                 self._finish(item, Refused(ServerCode.SERVER_RESTARTING))
 
     def _process(self, batch: list[Job]) -> None:
+        behind: set[str] = set()  # rooms another process wrote to first: catch up
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            working, outcomes = self._apply_all(batch)
+            working, outcomes = self._apply_all(batch, behind)
             changed = [w for w in working.values() if w.entries]
             try:
                 if changed:
@@ -287,23 +310,28 @@ class RoomWriter:
                     self._offload(self._write, changed)
                 break
             except IntegrityError:
-                # Another process took a seq first: our cache is behind. Reload and redo.
+                # Another process took a seq first: our cache is behind. Catch up and redo.
                 logger.warning("writer_conflict rooms=%d attempt=%d", len(changed), attempt)
-                for room in changed:
-                    self.rooms.pop(room.state.room_id, None)
                 if attempt == MAX_ATTEMPTS:
                     raise
+                behind = {room.state.room_id for room in changed}
+                # A moment of a random length, so two losers do not collide again in step.
+                self.runtime.sleep(random.uniform(0, 0.002 * attempt))
             except Exception:
                 for room in changed:
                     self.rooms.pop(room.state.room_id, None)
                 raise
         with self._lock:
             for room in changed:
-                base = room.base
-                base.state = room.state
-                base.keys.update(room.new_keys)
-                base.snapshot_seq = room.snapshot_seq
-                self.rooms[room.state.room_id] = base
+                room_id = room.state.room_id
+                # Keys only grow, so the dict is shared; a cached state is never changed in
+                # place (a reader catching up may be folding onto it right now).
+                room.base.keys.update(room.new_keys)
+                committed = StoredRoom(room.state, room.base.keys, room.snapshot_seq)
+                cached = self.rooms.get(room_id)
+                # A reader may have caught up past this commit already: keep the newer.
+                if cached is None or cached.state.version <= committed.state.version:
+                    self.rooms[room_id] = committed
         if changed:
             self.crash.reach("after_commit_before_ack")
         for job, outcome in outcomes:
@@ -316,14 +344,16 @@ class RoomWriter:
             if self.on_commit is not None:
                 self.on_commit([room.state for room in changed])
 
-    def _apply_all(self, batch: list[Job]) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
+    def _apply_all(
+        self, batch: list[Job], behind: set[str]
+    ) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
         working: dict[str, _Working] = {}
         outcomes: list[tuple[Job, Outcome]] = []
         for job in batch:
-            outcomes.append((job, self._apply_one(job, working)))
+            outcomes.append((job, self._apply_one(job, working, behind)))
         return working, outcomes
 
-    def _apply_one(self, job: Job, working: dict[str, _Working]) -> Outcome:
+    def _apply_one(self, job: Job, working: dict[str, _Working], behind: set[str]) -> Outcome:
         if job.new_rooms:
             for new in job.new_rooms:
                 state = new.created.state
@@ -332,7 +362,7 @@ class RoomWriter:
                 made.entries = _entries(1, new.created.events)
                 working[new.room_id] = made
             return Applied(version=1)
-        room = working.get(job.room_id) or self._working(job.room_id)
+        room = working.get(job.room_id) or self._working(job.room_id, job.room_id in behind)
         if room is None:
             return Refused(ServerCode.UNKNOWN_ROOM)
         working[job.room_id] = room
@@ -356,17 +386,22 @@ class RoomWriter:
             room.snapshot_seq = room.state.version
         return Applied(version=room.state.version)
 
-    def _working(self, room_id: str) -> _Working | None:
+    def _working(self, room_id: str, behind: bool = False) -> _Working | None:
         base = self.rooms.get(room_id)
         if base is None:
             loaded = self._offload(self.load, room_id, self.db)
             if loaded is None:
                 return None
             base = self._remember(room_id, loaded)
+        elif self.shared or behind:
+            base = self._remember(room_id, self._offload(self._caught_up, base, self.db))
         return _Working(base=base, state=base.state, snapshot_seq=base.snapshot_seq)
 
     def _write(self, rooms: list[_Working]) -> None:
         """One transaction for the whole batch. Runs in a real thread under eventlet."""
+        # Rooms in one order in every process: two batches that wait on each other's rows
+        # (PostgreSQL holds a conflicting insert until the other commits) never deadlock.
+        rooms = sorted(rooms, key=lambda room: room.state.room_id)
         with self.db.sessions() as session, session.begin():
             for room in rooms:
                 new = room.new_room

@@ -2,6 +2,8 @@
 
 SQLite gets WAL and `synchronous=FULL` on every connection: an acknowledged action survives a
 power cut, and the group-commit writer keeps that affordable (one fsync per batch).
+PostgreSQL (psycopg 3) gets a pool sized by the settings; under eventlet psycopg must wait
+cooperatively (game/green.py), which `make_engine` checks.
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from game.green import check_psycopg
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 # How long a connection waits for another one's write lock before giving up.
 BUSY_TIMEOUT_MS = 10_000
+
+# The key of the PostgreSQL advisory lock held while migrating ("rolwissel" in ASCII, cut to
+# 63 bits): processes started together migrate one after the other.
+MIGRATION_LOCK = 0x726F6C7769737365
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -35,8 +43,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for `url`; SQLite files get their pragmas and their folder made."""
+def make_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 30.0
+) -> Engine:
+    """An engine for `url`; SQLite files get their pragmas and their folder made.
+
+    The pool (the DATABASE_POOL_* settings): up to `pool_size + max_overflow` connections per
+    process on PostgreSQL, so N processes need N times that below its max_connections; a
+    request waits `pool_timeout` seconds for a free one.
+    """
     if url.startswith("sqlite"):
         if ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite:/"):
             # Each pooled connection would get its own empty database.
@@ -44,11 +59,21 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, pool_size=pool_size, max_overflow=0)
+        # No overflow: SQLite takes one writer at a time and its reads are short.
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Cooperative writes need more connections than the default pool of 5 + 10.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    if url.startswith("postgresql"):
+        check_psycopg()
+    # pre_ping: a connection the database closed (a restart, a failover) is replaced, not
+    # handed to a request.
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
+    )
 
 
 def alembic_config() -> Config:
@@ -62,6 +87,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to `revision` with the migrations under migrations/."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes started at once (systemd, compose) each run the migrations:
+            # one migrates, the others wait here and then find nothing left to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -74,8 +103,12 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str, *, pool_size: int = 10) -> Database:
-        engine = make_engine(url, pool_size=pool_size)
+    def open(
+        cls, url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 30.0
+    ) -> Database:
+        engine = make_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout
+        )
         return cls(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
     @property

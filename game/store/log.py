@@ -79,11 +79,12 @@ def remember_keys(session: Session, room_id: str, keys: Iterable[tuple[str, str,
         session.execute(insert(ActionKey), rows)
 
 
-def known_keys(session: Session, room_id: str) -> dict[tuple[str, str], int]:
-    """Every remembered (actor, key) of a room with the version its action produced."""
+def known_keys(session: Session, room_id: str, after: int = 0) -> dict[tuple[str, str], int]:
+    """The remembered (actor, key) pairs of a room whose actions produced a version above
+    `after` (all of them by default), each with that version."""
     rows = session.execute(
         select(ActionKey.actor, ActionKey.key, ActionKey.version).where(
-            ActionKey.room_id == room_id
+            ActionKey.room_id == room_id, ActionKey.version > after
         )
     )
     return {(r.actor, r.key): r.version for r in rows}

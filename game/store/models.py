@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, MetaData, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -86,6 +86,8 @@ class ActionKey(Base):
     """
 
     __tablename__ = "action_keys"
+    # A process catching up with another's writes reads the keys above its version.
+    __table_args__ = (Index("ix_action_keys_room_id_version", "room_id", "version"),)
 
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), primary_key=True)
     actor: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -25,6 +25,7 @@ from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Refused
+from game.web import links
 from game.web.messages import message
 
 logger = logging.getLogger("rolwissel.api")
@@ -42,6 +43,9 @@ STATUS: dict[str, int] = {
     ServerCode.TOO_MANY_ATTEMPTS: 429,
     ServerCode.SERVER_RESTARTING: 503,
     ServerCode.SERVER_ERROR: 500,
+    ServerCode.TOO_MANY_CONNECTIONS: 429,
+    ServerCode.SERVER_BUSY: 503,
+    ServerCode.BODY_TOO_LARGE: 413,
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.ALREADY_JOINED: 409,
     ErrorCode.ROOM_FULL: 409,
@@ -98,17 +102,13 @@ def _body(model: type[_Body]) -> Any:
         return None
 
 
-def _base_url() -> str:
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-
-
 def _room_links(info: RoomInfo, token: str | None = None) -> dict[str, Any]:
     shown = seats.format_code(info.code)
     host = url_for("pages.host", room_id=info.id)
     return {
         "room_id": info.id,
         "code": shown,
-        "join_url": _base_url() + url_for("pages.join", code=shown),
+        "join_url": links.join_url(shown),
         "qr_url": url_for("api.qr", code=shown),
         "screen_url": url_for("pages.screen", room_id=info.id),
         # The token rides in the fragment: browsers never send it to a server or a log.
@@ -215,6 +215,12 @@ def too_many(_error: Exception) -> tuple[Response, int]:
     return refusal(ServerCode.TOO_MANY_ATTEMPTS, _asked_language())
 
 
+@bp.app_errorhandler(413)
+def too_large(_error: Exception) -> tuple[Response, int]:
+    """A body over MAX_BODY_BYTES (the Guard refuses most before Flask sees them)."""
+    return refusal(ServerCode.BODY_TOO_LARGE, language(request.args.get("lang")))
+
+
 @bp.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
     """The QR code of a room's join address, as SVG (the big screen and the host show it).
@@ -226,7 +232,7 @@ def qr(code: str) -> Response:
     if normal is None:
         return Response("not a join code\n", status=404, mimetype="text/plain")
     shown = seats.format_code(normal)
-    target = _base_url() + url_for("pages.join", code=shown)
+    target = links.join_url(shown)
     out = io.BytesIO()
     segno.make(target, error="m").save(
         out, kind="svg", scale=10, border=2, xmldecl=False, omitsize=True, title=shown
@@ -238,10 +244,15 @@ def qr(code: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Sent by monitoring: the process is up and the database answers `SELECT 1`."""
+    """Sent by monitoring: the process is up, the database answers `SELECT 1` and, when
+    several processes share a Redis, Redis answers PING."""
     try:
         database = extension().reader.ping()
     except Exception:  # any failure means "not healthy", with the reason in the log
         logger.exception("healthz_database_failed")
         database = False
-    return jsonify({"ok": database, "database": database}), 200 if database else 503
+    checks = {"database": database}
+    if current_app.config["REDIS_URL"]:
+        checks["redis"] = extension().connections.online.healthy()
+    ok = all(checks.values())
+    return jsonify({"ok": ok, **checks}), 200 if ok else 503

@@ -21,10 +21,11 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import parse_qs
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -33,6 +34,8 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale, get_translations
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_cookie
 
 # Aliased: `language` is the usual name of a language-code variable in this module.
 from game.languages import DEFAULT_LANGUAGE, LANGUAGES, Lang
@@ -56,6 +59,15 @@ def choose_language(asked: str | None, cookie: str | None, accept: Any) -> Lang:
     return supported(accept.best_match(LANGUAGES) if accept is not None else None)
 
 
+def environ_language(environ: Mapping[str, Any]) -> Lang:
+    """The language of a raw WSGI request, before Flask sees it (the connection guard's
+    refusals): `?lang=`, the cookie, Accept-Language, or Dutch."""
+    asked = parse_qs(environ.get("QUERY_STRING", "")).get("lang", [None])[0]
+    cookie = parse_cookie(environ.get("HTTP_COOKIE")).get(COOKIE)
+    accept = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+    return choose_language(asked, cookie, accept)
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector for the current request."""
     return choose_language(
@@ -75,7 +87,16 @@ def _remember_language(response: Response) -> Response:
     # A switch by link (?lang=en) is remembered, so the next page is in the same language.
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", path="/")
+        # Only the server reads it; over TLS (directly or behind a trusted proxy) it is Secure.
+        response.set_cookie(
+            COOKIE,
+            asked,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            path="/",
+            httponly=True,
+            secure=request.is_secure,
+        )
     return response
 
 

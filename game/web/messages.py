@@ -249,6 +249,34 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Er ging iets mis bij de server. Probeer het nog eens.",
         "en": "Something went wrong on the server. Please try again.",
     },
+    ServerCode.TOO_MANY_CONNECTIONS: {
+        "nl": "Er zijn te veel verbindingen vanaf jouw netwerk. Wacht even en probeer het opnieuw.",
+        "en": "There are too many connections from your network. Wait a moment and try again.",
+    },
+    ServerCode.SERVER_BUSY: {
+        "nl": "De server heeft het nu te druk. Probeer het over een minuut opnieuw.",
+        "en": "The server is too busy right now. Try again in a minute.",
+    },
+    ServerCode.AUTH_TIMEOUT: {
+        "nl": "Verbinden duurde te lang. Laad de pagina opnieuw.",
+        "en": "Connecting took too long. Reload the page.",
+    },
+    ServerCode.BODY_TOO_LARGE: {
+        "nl": "Wat je stuurt is te groot. Maak het korter en probeer het opnieuw.",
+        "en": "What you sent is too large. Make it shorter and try again.",
+    },
+    ServerCode.BAD_PACKET: {
+        "nl": "Dit bericht kan de server niet lezen. Laad de pagina opnieuw.",
+        "en": "The server cannot read this message. Reload the page.",
+    },
+    ServerCode.UNKNOWN_EVENT: {
+        "nl": "Dit soort bericht kent de server niet. Laad de pagina opnieuw.",
+        "en": "The server does not know this kind of message. Reload the page.",
+    },
+    ServerCode.BAD_TEXT: {
+        "nl": "Je tekst bevat een teken dat niet kan. Haal het weg en probeer het opnieuw.",
+        "en": "Your text contains a character that is not allowed. Remove it and try again.",
+    },
 }
 
 

@@ -3,8 +3,8 @@
 Pages are thin shells. The server renders the frame, the texts and the translations the
 page's script needs; everything about the game arrives over the socket as the viewer's
 view and is built into the page with DOM calls (never as HTML). Every response carries a
-Content-Security-Policy that allows only this site's own scripts, so even a slip that let
-typed text into the markup could not run.
+Content-Security-Policy that allows only this site's own scripts (game/web/guard.py), so
+even a slip that let typed text into the markup could not run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from game.engine import state
 from game.engine.roles import ROLE_ORDER
@@ -21,6 +21,7 @@ from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms import seats
 from game.web.i18n import current_language
+from game.web.links import join_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +32,6 @@ bp = Blueprint(
     # Served at /static even when the app itself has no static folder.
     static_folder=str(ROOT / "static"),
     static_url_path="/static",
-)
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
-    "object-src 'none'"
 )
 
 # What may be in a join code in the address; the server checks it properly on join.
@@ -78,30 +73,24 @@ def _room_code(room_id: str) -> str:
     return seats.format_code(info.code)
 
 
-def _join_url(code: str) -> str:
-    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-    return base + url_for("pages.join", code=code) if code else base + url_for("pages.join")
-
-
 def _switch_url() -> str:
     """This page's address in the other language (the switch every page shows)."""
     other = next(code for code in LANGUAGES if code != current_language())
-    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
-    return url_for(request.endpoint or "pages.start", **values)
+    path_args = request.view_args or {}
+    # The query is the client's: never a second value for a path argument, never one of
+    # url_for's own (_external would put the Host header into the link).
+    args: dict[str, Any] = {
+        name: value
+        for name, value in request.args.items()
+        if name not in path_args and name != "endpoint" and not name.startswith("_")
+    }
+    args["lang"] = other
+    return url_for(request.endpoint or "pages.start", **path_args, **args)
 
 
 @bp.app_context_processor
 def _page_context() -> dict[str, object]:
     return {"switch_url": _switch_url, "roles": ROLES, "limits": LIMITS}
-
-
-@bp.after_app_request
-def _security_headers(response: Response) -> Response:
-    # On every response of the app, pages and API alike: scripts only from this site.
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 @bp.app_errorhandler(404)
@@ -143,7 +132,7 @@ def host(room_id: str) -> str:
     """The facilitator console; the token arrives in the fragment (#t=...)."""
     code = _room_code(_checked_id(room_id))
     return render_template(
-        "host.html", page="host", room_id=room_id, code=code, join_url=_join_url(code)
+        "host.html", page="host", room_id=room_id, code=code, join_url=join_url(code)
     )
 
 
@@ -152,7 +141,7 @@ def screen(room_id: str) -> str:
     """The big screen for the projector."""
     code = _room_code(_checked_id(room_id))
     return render_template(
-        "screen.html", page="screen", room_id=room_id, code=code, join_url=_join_url(code)
+        "screen.html", page="screen", room_id=room_id, code=code, join_url=join_url(code)
     )
 
 

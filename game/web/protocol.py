@@ -225,6 +225,12 @@ SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("state", StateMessage, "after connect, resync, and every committed change"),
     ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
     ("notice", Notice, "seat_taken_over (then disconnected) or server_restarting"),
+    (
+        "refusal",
+        Refusal,
+        "a message that asked for no acknowledgement and could not be taken (not readable, "
+        "or an unknown event); one that asked for one gets the Refusal as its acknowledgement",
+    ),
 )
 REPLIES: tuple[type[BaseModel], ...] = (Ack, Refusal, ConnectError)
 

@@ -8,6 +8,7 @@ writer's.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, NoReturn
 
 from flask import request
@@ -17,12 +18,15 @@ from socketio.exceptions import ConnectionRefusedError as Refuse
 from game.codes import ServerCode
 from game.extension import extension
 from game.languages import DEFAULT_LANGUAGE, language
+from game.logfmt import line
 from game.rooms.action_log import log_action
 from game.rooms.connections import Connection, Identity
 from game.rooms.writer import Applied, Outcome, Refused
 from game.web import protocol
 from game.web.messages import message
 from game.web.protocol import ConnectAuth, ProtocolError, Resync, SetLang
+
+logger = logging.getLogger("rolwissel.sockets")
 
 
 class SocketTransport:
@@ -47,7 +51,7 @@ def register(socketio: SocketIO) -> None:
     """Attach the handlers to the app's SocketIO."""
 
     @socketio.on("connect")
-    def on_connect(auth: Any) -> None:
+    def on_connect(auth: Any = None) -> None:
         """Sent by every browser on (re)connect with ConnectAuth. Refused with a code, or the
         socket joins its viewer's rooms and gets the current `state`; a seat token already
         connected elsewhere takes the seat over (the older socket gets `seat_taken_over`)."""
@@ -61,9 +65,11 @@ def register(socketio: SocketIO) -> None:
         )
         if isinstance(connected, Refused):
             _refuse(connected.code, checked.lang)
+        # A valid key: this session no longer counts against the caps on keyless ones.
+        extension().admission.key_shown(request.environ)
 
     @socketio.on("action")
-    def on_action(payload: Any) -> dict[str, Any]:
+    def on_action(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by a participant or the facilitator: an intention (ActionMessage). Replied to
         with Ack after its commit (then every viewer gets `state`) or with a Refusal."""
         ext = extension()
@@ -83,7 +89,7 @@ def register(socketio: SocketIO) -> None:
         return _reply(outcome, lang)
 
     @socketio.on("set_lang")
-    def on_set_lang(payload: Any) -> dict[str, Any]:
+    def on_set_lang(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by any browser when its person switches language; later sentences follow."""
         connection = extension().connections.get(_sid())
         try:
@@ -96,7 +102,7 @@ def register(socketio: SocketIO) -> None:
         return {"ok": True}
 
     @socketio.on("resync")
-    def on_resync(payload: Any) -> dict[str, Any]:
+    def on_resync(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by a browser that may have missed something (a tab back in front); it gets
         the current `state` again."""
         ext = extension()
@@ -115,9 +121,29 @@ def register(socketio: SocketIO) -> None:
         facilitator's presence list changes."""
         extension().lifecycle.drop(_sid(), reason)
 
+    @socketio.on("*")
+    def on_unknown(_event: Any = None, *_args: Any) -> dict[str, Any]:
+        """Any other event name, answered `unknown_event` (python-socketio would call no
+        handler). On the real server the message gate (wiregate.py) answers these first."""
+        logger.info(line("event_refused", code=ServerCode.UNKNOWN_EVENT))
+        return _reply(Refused(ServerCode.UNKNOWN_EVENT), _lang())
+
+    @socketio.on_error_default
+    def on_error(_error: Exception) -> dict[str, Any]:
+        """A handler raised (a bug): the traceback goes to the log, the sender gets an answer."""
+        event = getattr(request, "event", None) or {}
+        logger.exception(line("event_failed", event=event.get("message")))
+        return _reply(Refused(ServerCode.SERVER_ERROR), _lang())
+
 
 def _sid() -> str:
     return str(request.sid)  # type: ignore[attr-defined]
+
+
+def _lang() -> str:
+    """The language of this socket's sentences (Dutch before it connected)."""
+    connection = extension().connections.get(_sid())
+    return connection.lang if connection else DEFAULT_LANGUAGE
 
 
 def _resend(connection: Connection) -> dict[str, Any]:

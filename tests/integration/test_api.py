@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from integration.helpers import SCENARIO, join, new_room
@@ -13,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from game.extension import extension
 from game.rooms import seats
+from game.rooms.presence import RedisPresence
 from game.store.db import Database
 
 
@@ -146,3 +148,48 @@ def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: 
         ext.reader = working
         broken.dispose()
     assert reply.status_code == 503 and reply.json == {"ok": False, "database": False}
+
+
+def test_behind_a_proxy_failed_joins_count_per_forwarded_address(
+    make_app: Callable[..., Flask],
+) -> None:
+    """With TRUSTED_PROXIES=1 every request comes from nginx's address, and the limit counts per
+    X-Forwarded-For: one client's wrong codes never block the rest of the venue."""
+    app = make_app(JOIN_FAIL_LIMIT="2 per minute", TRUSTED_PROXIES=1)
+    client = app.test_client()
+    room = new_room(client)
+
+    def attempt(code: str, forwarded: str) -> int:
+        reply = client.post(
+            "/api/join",
+            json={"code": code, "name": f"Speler {forwarded}", "home_role": "inwoner"},
+            headers={"X-Forwarded-For": forwarded},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        return reply.status_code
+
+    assert [attempt("2222-2222", "203.0.113.5") for _ in range(2)] == [404, 404]
+    assert attempt(room.code, "203.0.113.5") == 429
+    assert attempt(room.code, "203.0.113.6") == 201
+
+
+@pytest.mark.redis
+def test_healthz_checks_redis_when_processes_share_it(
+    make_app: Callable[..., Flask], redis_url: str
+) -> None:
+    """With REDIS_URL the health check also pings Redis; 503 when Redis does not answer."""
+    app = make_app(REDIS_URL=redis_url)
+    client = app.test_client()
+    reply = client.get("/healthz")
+    assert reply.status_code == 200
+    assert reply.json == {"ok": True, "database": True, "redis": True}
+    connections = extension(app).connections
+    working = connections.online
+    connections.online = RedisPresence("redis://127.0.0.1:1/0")
+    try:
+        reply = client.get("/healthz")
+    finally:
+        connections.online.close()
+        connections.online = working
+    assert reply.status_code == 503
+    assert reply.json == {"ok": False, "database": True, "redis": False}

@@ -12,10 +12,11 @@ from game.cli import cli
 
 
 def test_db_upgrade_creates_the_schema_in_the_configured_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ROLWISSEL_DATABASE_URL names the database; upgrade makes every table, twice is fine."""
-    url = f"sqlite:///{tmp_path / 'ops.sqlite3'}"
+    """ROLWISSEL_DATABASE_URL names the database (SQLite or PostgreSQL); upgrade makes every
+    table, twice is fine."""
+    url = database_url
     monkeypatch.setenv("ROLWISSEL_DATABASE_URL", url)
     for _ in range(2):
         result = CliRunner().invoke(cli, ["db", "upgrade"])
@@ -32,11 +33,16 @@ def test_config_shows_the_settings_but_not_the_secret(monkeypatch: pytest.Monkey
     monkeypatch.setenv("ROLWISSEL_SECRET_KEY", "very-secret-value")
     monkeypatch.setenv("ROLWISSEL_WRITE_WINDOW_MS", "7")
     monkeypatch.setenv("ROLWISSEL_DATABASE_URL", "postgresql+psycopg://rw:hunter2@db/rolwissel")
+    monkeypatch.setenv("ROLWISSEL_REDIS_URL", "redis://:swordfish@redis:6379/0")
     result = CliRunner().invoke(cli, ["config"])
     assert result.exit_code == 0, result.output
     assert "WRITE_WINDOW_MS = 7 (env)" in result.output
     assert "SECRET_KEY = (set)" in result.output
     assert "very-secret-value" not in result.output and "hunter2" not in result.output
+    # The Redis URL and the settings that follow it print without its password.
+    assert "REDIS_URL = redis://:***@redis:6379/0 (env)" in result.output
+    assert "RATELIMIT_STORAGE_URI = redis://:***@redis:6379/0" in result.output
+    assert "swordfish" not in result.output
 
 
 def test_a_bad_setting_in_the_environment_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

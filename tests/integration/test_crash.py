@@ -15,9 +15,19 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from serverproc import RANDOM, Crasher, Death, Server, StoredRoom, read_room, server_env
+from serverproc import (
+    RANDOM,
+    Crasher,
+    Death,
+    Server,
+    StoredRoom,
+    check_log,
+    check_time_left,
+    read_room,
+    server_env,
+)
 
-from game.engine import codec, replay, rules, views
+from game.engine import replay, views
 from game.engine.state import RoomState
 from rolwissel_client.connection import Connection
 from rolwissel_client.scripted import ScriptedGame
@@ -43,7 +53,6 @@ PLAN = [
 ]
 TIMER_S = 600
 TIMER_TOLERANCE_MS = 250  # well under the 1-2 s a restart takes: a reset timer fails
-HTTP_MADE = ("room_created", "player_joined")  # events of HTTP requests, which carry no key
 
 
 def jsonable(value: Any) -> Any:
@@ -66,45 +75,6 @@ def states_by_seq(stored: StoredRoom) -> dict[int, RoomState]:
         state = replay.evolve(state, event)
         states[entry.seq] = state
     return states
-
-
-def check_log(stored: StoredRoom, game: ScriptedGame) -> None:
-    """Every acknowledged action is in the log at its version; every event belongs to one
-    action a client sent, and that action's events are all there, exactly as the engine
-    makes them (all or nothing)."""
-    for ack in game.acks:
-        if ack.ok:
-            found = stored.keys.get((ack.actor, ack.key))
-            assert found == ack.version, (
-                f"{ack.label}'s {ack.type} ({ack.key}) was acknowledged at version "
-                f"{ack.version}; the database says {found}"
-            )
-    sent = {(s.actor, s.payload["key"]): s.payload for s in game.sent}
-    owners = {version: actor_key for actor_key, version in stored.keys.items()}
-    assert len(owners) == len(stored.keys), "two actions claim the same version"
-    state: RoomState | None = None
-    group: list[Any] = []
-    for entry, event in zip(stored.entries, stored.events(), strict=True):
-        if not group and entry.type in HTTP_MADE:
-            state = replay.evolve(state, event)
-            continue
-        group.append(entry)
-        if entry.seq not in owners:
-            continue
-        actor, key = owners.pop(entry.seq)
-        assert (actor, key) in sent, f"the log holds an action nobody sent: {actor} {key}"
-        payload = sent[(actor, key)]
-        fields = {k: v for k, v in payload.items() if k != "key"}
-        action = codec.action_from_message(fields, actor=actor, at=group[0].at)
-        assert state is not None
-        result = rules.apply(state, action)
-        assert isinstance(result, rules.Accepted), (payload["type"], result)
-        made = [codec.event_to_json(e) for e in result.events]
-        assert [e.payload for e in group] == made, f"{payload['type']} {key}: not all there"
-        state = result.state
-        group = []
-    assert not group, f"events of no remembered action: {[e.type for e in group]}"
-    assert not owners, f"remembered actions without their events: {owners}"
 
 
 class Checks:
@@ -185,19 +155,9 @@ class Checks:
         )
         for conn in (self.game.facilitator, self.game.seats[0].connection):
             message = conn.latest
-            timer = message["view"]["public"]["timer"]
-            assert timer["running"] and timer["started_at"] == state.timer.started_at
-            remaining = timer["started_at"] + timer["duration_ms"] - message["now"]
-            # The countdown began when the server took the action: after it was first sent,
-            # before its answer came (which may have been after a restart). So, at the moment
-            # of this message, this much time is left:
-            elapsed_most = message["now"] - record.sent_at * 1000
-            elapsed_least = message["now"] - record.answered_at * 1000
-            least, most = TIMER_S * 1000 - elapsed_most, TIMER_S * 1000 - elapsed_least
-            assert least - TIMER_TOLERANCE_MS <= remaining <= most + TIMER_TOLERANCE_MS, (
-                f"{conn.label}: {remaining} ms left; between {least:.0f} and {most:.0f} expected"
-            )
-            self.timer_gaps.append(elapsed_least / 1000)
+            assert message["view"]["public"]["timer"]["started_at"] == state.timer.started_at
+            elapsed = check_time_left(conn.label, message, record, TIMER_S, TIMER_TOLERANCE_MS)
+            self.timer_gaps.append(elapsed)
 
 
 def test_sigkill_at_twelve_moments_loses_nothing_that_was_acknowledged(server: Server) -> None:

@@ -9,52 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import socketio
-from serverproc import ROLWISSEL, Server, wait
+from serverproc import ROLWISSEL, Player, Server, new_room, take_seat, wait
 
 pytestmark = pytest.mark.slow
-
-SCENARIO = "buurtkamer-bibliotheek"
-
-
-class Player:
-    """A python-socketio client that records what it is sent."""
-
-    def __init__(self, url: str, auth: dict[str, Any]) -> None:
-        self.states: list[dict[str, Any]] = []
-        self.notices: list[dict[str, Any]] = []
-        self.errors: list[Any] = []
-        self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=0.5)
-        self.client.on("state", self.states.append)
-        self.client.on("notice", self.notices.append)
-        self.client.on("connect_error", self.errors.append)
-        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
-
-    def act(self, payload: dict[str, Any]) -> dict[str, Any]:
-        reply = self.client.call("action", payload, timeout=10)
-        assert isinstance(reply, dict)
-        return reply
-
-    @property
-    def version(self) -> int:
-        return self.states[-1]["version"] if self.states else -1
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-
-def new_room(server: Server) -> dict[str, Any]:
-    reply = requests.post(server.url + "/api/rooms", json={"scenario_id": SCENARIO}, timeout=10)
-    assert reply.status_code == 201, reply.text
-    return dict(reply.json())
-
-
-def take_seat(server: Server, code: str, name: str, role: str) -> dict[str, Any]:
-    body = {"code": code, "name": name, "home_role": role}
-    reply = requests.post(server.url + "/api/join", json=body, timeout=10)
-    assert reply.status_code == 201, reply.text
-    return dict(reply.json())
 
 
 def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> None:

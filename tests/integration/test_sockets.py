@@ -225,3 +225,18 @@ def test_a_closed_room_leaves_memory_with_its_last_socket(
     player.disconnect()
     assert not lifecycle.remembers(room.room_id)
     assert client.get(f"/room/{room.room_id}/summary.json").status_code == 200
+
+
+def test_unknown_and_argumentless_events_are_answered(
+    client: FlaskClient, sockets: Connect
+) -> None:
+    """An event nobody handles, and a known one without its argument, get a code and sentence
+    (python-socketio alone would answer neither and raise on the second)."""
+    room = new_room(client)
+    anna = join(client, room.code, "Anna")
+    player = sockets({"room": room.room_id, "token": anna.token, "lang": "en"})
+    unknown = player.emit("steal_secrets", {"all": True}, callback=True)
+    assert unknown["code"] == "unknown_event"
+    assert unknown["message"] == "The server does not know this kind of message. Reload the page."
+    assert player.emit("action", callback=True)["code"] == "not_an_object"
+    assert player.emit("resync", callback=True)["code"] == "not_an_object"

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from summary_game import (
     DECISION_V2,
@@ -34,13 +32,14 @@ from game.extension import extension
 from game.rooms.lifecycle import CreatedRooms, Joined, RoomLifecycle
 from game.rooms.service import RoomService
 from game.rooms.writer import Applied
+from game.store.db import upgrade
 from game.web.summary_pages import ServiceSource
 from rooms_stack import Rooms, open_rooms
 
 
-def open_service(path: Path) -> Rooms:
+def open_service(url: str) -> Rooms:
     ticks = itertools.count(1_700_000_000_000, 60_000)
-    return open_rooms(path, {"testcasus": make_scenario()}, clock=lambda: next(ticks))
+    return open_rooms(url, {"testcasus": make_scenario()}, clock=lambda: next(ticks))
 
 
 def source_for(rooms: Rooms) -> ServiceSource:
@@ -83,14 +82,10 @@ class ServiceGame(Game):
         return self.state
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "summary.sqlite3"
-
-
-def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
-    """A game played by messages gives its summary from the log, the same after a restart."""
-    rooms = open_service(database)
+def test_summary_through_the_service_survives_a_restart(database_url: str) -> None:
+    """A game played by messages gives its summary from the log, the same after a restart
+    (on SQLite and on PostgreSQL)."""
+    rooms = open_service(database_url)
     created = rooms.lifecycle.create_rooms("testcasus", 1)
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
@@ -109,7 +104,7 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
     assert [len(b.votes) for b in before.ballots] == [8, 7]
     rooms.close()
 
-    again = open_service(database)
+    again = open_service(database_url)
     try:
         source2 = source_for(again)
         events2 = source2.room_events(room_id)
@@ -121,13 +116,16 @@ def test_summary_through_the_service_survives_a_restart(database: Path) -> None:
         again.close()
 
 
-def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path) -> None:
-    """On the app from create_app the summary is read from the room service and its log."""
+def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path, database_url: str) -> None:
+    """On the app from create_app the summary is read from the room service and its log
+    (on SQLite and on PostgreSQL, set by one database URL)."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
     data = make_scenario().model_dump(mode="json")
     (folder / "testcasus.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    app = make_app(SCENARIOS_DIR=str(folder))
+    app = make_app(SCENARIOS_DIR=str(folder), DATABASE_URL=database_url)
+    if not extension(app).reader.is_sqlite:
+        upgrade(extension(app).reader.engine)  # what `rolwissel db upgrade` does
     assert "summary" in app.blueprints  # create_app serves the summary
     ext = extension(app)
     created = ext.lifecycle.create_rooms("testcasus", 2)

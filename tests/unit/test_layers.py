@@ -24,6 +24,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "game.exports": ("game.web", "game.rooms", "game.store"),
     "game.codes": ("game.",),
     "game.languages": ("game.",),
+    "game.logfmt": ("game.",),
+    "game.green": ("game.",),
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -24,8 +23,8 @@ from rooms_stack import Rooms, open_rooms
 
 
 @pytest.fixture
-def rooms(tmp_path: Path) -> Iterator[Rooms]:
-    opened = open_rooms(tmp_path / "rooms.sqlite3", {"testcasus": make_scenario()})
+def rooms(database_url: str) -> Iterator[Rooms]:
+    opened = open_rooms(database_url, {"testcasus": make_scenario()})
     yield opened
     opened.close()
 

@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from game.engine import state
-from game.web.pages import CONTENT_SECURITY_POLICY
+from game.web.guard import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,8 @@ from rooms_stack import open_rooms
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[RoomService]:
-    rooms = open_rooms(tmp_path / "service.sqlite3", {"testcasus": make_scenario()})
+def service(database_url: str) -> Iterator[RoomService]:
+    rooms = open_rooms(database_url, {"testcasus": make_scenario()})
     created = rooms.lifecycle.create_rooms("testcasus", 1)
     assert isinstance(created, CreatedRooms)
     yield rooms.service

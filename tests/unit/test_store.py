@@ -1,12 +1,19 @@
-"""The store: schema, SQLite settings, the event log, snapshots and idempotency keys."""
+"""The store: schema, SQLite settings, the event log, snapshots and idempotency keys.
+
+Everything but the SQLite settings runs on SQLite and on PostgreSQL (`database_url`).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from services import PostgresCluster
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,30 +23,29 @@ from game.engine import codec, replay, rules
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR
 from game.store import log
-from game.store.db import Database, make_engine, upgrade
+from game.store.db import Database, alembic_config, make_engine, upgrade
 from game.store.models import Base, Room, RoomEvent
+
+ROOM_ROW = {
+    "id": "r1",
+    "code": "ABCDEFGH",
+    "scenario_id": "s",
+    "created_at": T0,
+    "facilitator_token_hash": "0" * 64,
+    "status": "active",
+    "event_id": None,
+    "table_number": 1,
+}
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.open(database_url)
     upgrade(database.engine)
     with database.sessions.begin() as session:
-        session.execute(
-            insert(Room),
-            [
-                {
-                    "id": "r1",
-                    "code": "ABCDEFGH",
-                    "scenario_id": "s",
-                    "created_at": T0,
-                    "facilitator_token_hash": "0" * 64,
-                    "status": "active",
-                    "event_id": None,
-                }
-            ],
-        )
-    return database
+        session.execute(insert(Room), [ROOM_ROW])
+    yield database
+    database.close()
 
 
 def entry(seq: int, kind: str = "thing_happened") -> log.Entry:
@@ -53,13 +59,15 @@ def test_migrations_build_exactly_the_models(db: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_every_sqlite_connection_is_wal_and_full_sync(db: Database) -> None:
+def test_every_sqlite_connection_is_wal_and_full_sync(tmp_path: Path) -> None:
     """Each pooled connection gets WAL, synchronous=FULL and a busy timeout."""
+    db = Database.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     for _ in range(3):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    db.close()
 
 
 def test_in_memory_sqlite_is_refused() -> None:
@@ -146,3 +154,56 @@ def test_snapshot_plus_later_events_rebuilds_the_same_state_as_the_full_log(db: 
     rebuilt = replay.fold(later, start=codec.state_from_json(saved))
     assert rebuilt == replay.fold(everything) == state
     assert rebuilt.version == len(events)
+
+
+def test_upgrading_from_the_first_schema_keeps_every_row(database_url: str) -> None:
+    """A database made by the first migration, with a room in it, upgrades to the newest
+    schema (SQLite copies tables in batch mode, PostgreSQL alters them) and keeps its rows."""
+    database = Database.open(database_url)
+    try:
+        upgrade(database.engine, "0001")
+        with database.sessions.begin() as session:
+            session.execute(insert(Room), [ROOM_ROW])
+            log.append(session, "r1", [entry(1), entry(2)])
+            log.remember_keys(session, "r1", [("p1", "k1", 2)])
+        upgrade(database.engine)
+        with database.sessions() as session:
+            assert [e.seq for e in log.read_after(session, "r1")] == [1, 2]
+            assert log.known_keys(session, "r1", after=1) == {("p1", "k1"): 2}
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert (
+                context.get_current_revision()
+                == ScriptDirectory.from_config(alembic_config()).get_current_head()
+            )
+    finally:
+        database.close()
+
+
+@pytest.mark.postgres
+def test_processes_migrating_at_once_on_postgresql_all_succeed(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """Four processes started together each run the migrations on one PostgreSQL database:
+    an advisory lock lets one migrate while the others wait, and none fails."""
+    url = postgres_cluster.new_database()
+    databases = [Database.open(url, pool_size=1) for _ in range(4)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(databases))
+
+    def migrate(database: Database) -> None:
+        barrier.wait()
+        try:
+            upgrade(database.engine)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=migrate, args=(d,)) for d in databases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(t.is_alive() for t in threads), "the migrations are stuck on each other"
+    for database in databases:
+        database.close()
+    assert errors == []

@@ -1,12 +1,15 @@
-"""The group-commit writer: one transaction per batch, keys applied once, nothing half done."""
+"""The group-commit writer: one transaction per batch, keys applied once, nothing half done.
+
+Every test runs on SQLite and on PostgreSQL (`database_url`).
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from serverproc import at_once
 from sqlalchemy import event, func, select
 
 from factories import T0, make_scenario
@@ -29,8 +32,8 @@ ROOM = "room-1"
 class Counted:
     """A database whose commits are counted by SQLAlchemy itself."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = Database.open(f"sqlite:///{path}")
+    def __init__(self, url: str) -> None:
+        self.db = Database.open(url)
         upgrade(self.db.engine)
         self.commits = 0
         event.listen(self.db.engine, "commit", self._count)
@@ -44,8 +47,8 @@ class Counted:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Counted]:
-    counted = Counted(tmp_path / "writer.sqlite3")
+def store(database_url: str) -> Iterator[Counted]:
+    counted = Counted(database_url)
     yield counted
     counted.db.close()
 
@@ -232,3 +235,66 @@ def test_crash_points_are_named_and_off_unless_asked_for() -> None:
     }
     with pytest.raises(ValueError, match="unknown point"):
         CrashPoints("somewhere:1")
+
+
+# Several processes on one database
+
+
+def post(writer: RoomWriter, n: int, text: str, key: str) -> object:
+    action = A.PostCard(actor=f"p{n}", at=T0 + 1000, text=text)
+    return writer.submit(Job(room_id=ROOM, action=action, actor=f"p{n}", key=key))
+
+
+def started(store: Counted) -> tuple[RoomWriter, RoomWriter]:
+    """Two writers on one database (two processes) that both have the room in their cache,
+    and a started game with three players, written by the first."""
+    one = make_writer(store)
+    create_room(one)
+    two = make_writer(store, shared=True)
+    assert two.state(ROOM) is not None
+    for n in (1, 2, 3):
+        join(one, n)
+    start = A.Start(actor=FACILITATOR, at=T0 + 50)
+    assert one.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR)) == Applied(version=5)
+    return one, two
+
+
+def test_a_shared_writer_catches_up_before_it_decides(store: Counted) -> None:
+    """A card sent to a process whose cache still shows the lobby is judged on the room as
+    the log has it (started), not refused with wrong_phase; one commit, no conflict."""
+    one, two = started(store)
+    commits = store.commits
+    assert post(two, 1, "Een plek voor iedereen", "k1") == Applied(version=6)
+    assert store.commits == commits + 1
+    assert two.state(ROOM) == folded(store)
+    one.stop()
+    two.stop()
+
+
+def test_a_shared_writer_reads_what_another_process_wrote(store: Counted) -> None:
+    """`state()` of a shared writer shows the other process's writes at once."""
+    one, two = started(store)
+    assert post(one, 2, "Genoeg vrijwilligers", "k1") == Applied(version=6)
+    state = two.state(ROOM)
+    assert state is not None and state.version == 6 and state == folded(store)
+    one.stop()
+    two.stop()
+
+
+def test_the_same_key_at_two_processes_at_once_is_applied_once(store: Counted) -> None:
+    """The same intention reaching two processes at the same moment (a resend after a
+    reconnect): one event in the log, both acknowledge the same version; 20 times."""
+    one, two = started(store)
+    one.shared = True
+    for n in range(20):
+        outcomes = at_once(
+            [lambda w=w, n=n: post(w, 1 + n % 3, f"Kaart {n}", f"k{n}") for w in (one, two)]
+        )
+        versions = {o.version for o in outcomes if isinstance(o, Applied)}
+        assert len(outcomes) == 2 and len(versions) == 1, outcomes
+        assert sorted(o.duplicate for o in outcomes if isinstance(o, Applied)) == [False, True]
+    state = folded(store)
+    assert sorted(c.text for c in state.cards) == sorted(f"Kaart {n}" for n in range(20))
+    assert one.state(ROOM) == two.state(ROOM) == state
+    one.stop()
+    two.stop()

@@ -1,0 +1,166 @@
+"""What the eventlet server needs to refuse a keyless client before it costs anything.
+
+Imported only when the async mode is eventlet (it imports eventlet).
+
+* `protocol_for(admission)`: eventlet's HTTP protocol class, counting every accepted
+  connection per address (game/web/admission.py) before a byte is read; a connection over a
+  cap gets two seconds to send its request and is answered with its refusal by the Guard
+  middleware; headers must arrive within IDLE_TIMEOUT (no slow-header trickle).
+* `GuardedWebSocket`: eventlet's RFC 6455 reader with three changes. A message may not be
+  larger than the cap *across all its fragments*: before each frame's payload is read, the
+  frame may only be as long as what is left of the cap (eventlet checks each frame on its
+  own, so a 20 MB message in 64 KB fragments would otherwise be read, unmasked byte by byte
+  in Python on the hub, and kept whole); a message over it closes the connection with 1009.
+  Unmasking is done in C (one big-integer XOR) instead of a Python loop per byte. And a text
+  packet python-engineio would raise on closes the connection with 1008.
+* `install(socketio)` makes python-engineio use it; `run_options(...)` are the arguments for
+  `eventlet.wsgi.server`: the pool above the cap, timeouts, and no tracebacks to clients.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import eventlet
+from engineio.async_drivers.eventlet import (  # type: ignore[import-untyped]
+    WebSocketWSGI as EngineIOWebSocketWSGI,
+)
+from eventlet import wsgi
+from eventlet.websocket import FailedConnectionError, RFC6455WebSocket
+from flask_socketio import SocketIO
+
+from game.codes import ServerCode
+from game.logfmt import line
+from game.web.admission import CLOSE_KEY, CONNECTION_KEY, Admission, Ticket
+from game.web.wiregate import engineio_text_ok
+
+logger = logging.getLogger("rolwissel.guard")
+
+REFUSAL_READ_S = 2.0  # a refused connection has this long to send the request we answer
+MAX_FRAGMENTS = 64  # fragments of one websocket message (browsers send one)
+CONTROL_FRAME = 125  # the largest control frame (ping, pong, close) RFC 6455 allows
+
+
+def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpProtocol]:
+    """eventlet's protocol class, counting and capping connections with `admission`."""
+
+    class GuardedProtocol(wsgi.HttpProtocol):
+        ticket: Ticket
+
+        def handle(self) -> None:
+            ticket = admission.open_connection(str(self.client_address[0]))
+            if ticket is None:
+                self.close_connection = 1
+                return  # a flood over the cap: closed unanswered (finish() closes it)
+            self.ticket = ticket
+            try:
+                if ticket.refusal is None:
+                    super().handle()
+                    return
+                with eventlet.Timeout(REFUSAL_READ_S, False):
+                    self.handle_one_request()  # the Guard answers it with the refusal
+            finally:
+                admission.close_connection(ticket)
+
+        def parse_request(self) -> bool:
+            # The request line waits IDLE_TIMEOUT (keepalive); the headers get as long in all.
+            with eventlet.Timeout(idle_timeout, TimeoutError("headers too slow")):
+                return bool(super().parse_request())
+
+        def get_environ(self) -> dict[str, Any]:
+            environ = super().get_environ()
+            environ[CONNECTION_KEY] = self.ticket
+            environ[CLOSE_KEY] = self._close_after_response
+            return environ
+
+        def _close_after_response(self) -> None:
+            # Also keeps eventlet from reading (discarding) the rest of a refused body.
+            self.close_connection = 1
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # The standard library's lines for requests it could not parse, in our format.
+            logger.info(line("http_refused", client=self.client_address[0], detail=format % args))
+
+    return GuardedProtocol
+
+
+class GuardedWebSocket(RFC6455WebSocket):
+    """eventlet's websocket with a cap per message across fragments (see the module's docs)."""
+
+    message_cap: int
+
+    def _recv_frame(self, message: Any = None) -> Any:
+        received = sum(map(len, message.data)) if message is not None else 0
+        if message is not None and len(message.data) >= MAX_FRAGMENTS:
+            raise FailedConnectionError(1009, "too many fragments")
+        # eventlet compares each frame's announced length with this before reading it.
+        self.max_frame_length = max(self.message_cap - received, CONTROL_FRAME)
+        frame = super()._recv_frame(message)
+        if not frame.opcode & 8 and sum(map(len, frame.data)) > self.message_cap:
+            raise FailedConnectionError(1009, "message too big")
+        return frame
+
+    @staticmethod
+    def _apply_mask(data: bytes, mask: Any, length: int | None = None, offset: int = 0) -> bytes:
+        length = len(data) if length is None else length
+        key = bytes(mask[(offset + i) % 4] for i in range(4))
+        stream = (key * (length // 4 + 1))[:length]
+        mixed = int.from_bytes(data[:length], "big") ^ int.from_bytes(stream, "big")
+        return mixed.to_bytes(length, "big")
+
+    def wait(self) -> Any:
+        data = super().wait()
+        if isinstance(data, str) and not engineio_text_ok(data):
+            self._refused("bad_packet")
+            self.close(close_data=(1008, ServerCode.BAD_PACKET.value))
+            return None
+        return data
+
+    def close(self, close_data: Any = None) -> None:
+        if getattr(self, "_closed", False):
+            return  # python-engineio closes again after we did; the socket is gone by then
+        self._closed = True
+        if close_data is not None and close_data[0] == 1009:
+            self._refused("message_too_big")
+            close_data = (1009, ServerCode.MESSAGE_TOO_BIG.value)
+        super().close(close_data=close_data)
+
+    def _refused(self, reason: str) -> None:
+        address = self.environ.get("REMOTE_ADDR") if self.environ else None
+        logger.info(line("websocket_closed", reason=reason, client=address))
+
+
+class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
+    """python-engineio's websocket application, making GuardedWebSockets."""
+
+    def __init__(self, handler: Any, server: Any) -> None:
+        super().__init__(handler, server)
+        # The drafts before RFC 6455 (hixie-75/76) read a message with no size limit.
+        self.support_legacy_versions = False
+        self.message_cap = int(server.max_http_buffer_size)
+
+    def _handle_hybi_request(self, environ: dict[str, Any]) -> Any:
+        websocket = super()._handle_hybi_request(environ)
+        websocket.__class__ = GuardedWebSocket
+        websocket.message_cap = self.message_cap
+        return websocket
+
+
+def install(socketio: SocketIO) -> None:
+    """Make this app's python-engineio server use GuardedWebSocketWSGI."""
+    eio = socketio.server.eio
+    eio._async = {**eio._async, "websocket": GuardedWebSocketWSGI}
+
+
+def run_options(cfg: Mapping[str, Any], admission: Admission) -> dict[str, Any]:
+    """The arguments for `socketio.run` (passed on to `eventlet.wsgi.server`)."""
+    idle = float(cfg["IDLE_TIMEOUT"])
+    return {
+        "max_size": admission.limits.pool_size,
+        "protocol": protocol_for(admission, idle),
+        "keepalive": idle,  # how long a connection may wait before sending a request
+        "socket_timeout": idle,  # each read or write of a request (websockets set their own)
+        "debug": False,  # never send a traceback to a client
+    }
