@@ -123,7 +123,7 @@ def read_log(text: str) -> dict[str, Any]:
             continue
         gone = DISCONNECT.search(line)
         if gone:
-            disconnects[gone.group(1).strip()] += 1
+            disconnects[gone.group(1).strip().strip('"')] += 1  # quoted when it has a space
     return {
         "server_action_ms": summarize(action_ms),
         "server_action_ms_by_type": {k: summarize(v) for k, v in sorted(by_type.items())},

@@ -143,7 +143,8 @@ def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
             "2026 INFO rolwissel.actions action room=r seq=- actor_role=participant "
             "type=react ms=0.0 outcome=wrong_phase",
             "2026 INFO rolwissel.lag loop_lag p99_ms=12.5 max_ms=30",
-            "2026 INFO rolwissel.sockets disconnect room=r viewer=participant reason=ping timeout",
+            "2026 INFO rolwissel.sockets disconnect room=r viewer=participant "
+            'reason="ping timeout"',
         ]
     )
     found = read_log(text)
