@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,9 @@ def _speak(server: Server, compression: bool) -> dict[str, Any]:
             "seen": seen, "deflate": deflate,
         }  # fmt: skip
 
-    return asyncio.run(play())
+    # In its own thread: pytest-playwright's sync API keeps a loop running in this one.
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, play()).result(timeout=120)
 
 
 @pytest.mark.parametrize("compression", [True, False])
