@@ -11,8 +11,10 @@ The modules, from the wire up:
 - `echo.py`: the ceiling, a room-echo server on the same framework.
 - `procs.py`: server processes (fresh instance folder, free port, pinned core, always killed)
   and what /proc says about them.
+- `patching.py`: RFC 6902 patches, for the generator's copy of the board.
 - `runner.py`: the interleaved sweep, the knee and the ratio; `steps.py`: the measuring steps
-  for later work (big room, restart, browser, soak, memory); `report.py`: JSON and Markdown.
+  for later work (big room, restart, browser, soak, memory); `profile.py`: py-spy samples
+  and their shares; `report.py`: JSON and Markdown; `cli.py`: `rolwissel bench`.
 
 Only the standard library and click are imported at module level, so the command starts fast
 and `rolwissel serve` (which shares the console script) is never slowed or patched by it.
