@@ -1,4 +1,5 @@
-"""The `rolwissel` command: serve, db upgrade, purge, scenarios, simulate, protocol-doc, config.
+"""The `rolwissel` command: serve, db upgrade, purge, scenarios, simulate, protocol-doc, config,
+bench.
 
 Only click and the standard library are imported at the top: `serve` must monkey-patch with
 eventlet before Flask or pydantic are imported (eventlet greens the locks that exist when it
@@ -23,16 +24,21 @@ URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MESSAGE_QUEUE", "RATELIMIT_STORAGE
 
 
 class _Commands(click.Group):
-    """The command group; `scenarios` is loaded only when it is asked for."""
+    """The command group; `scenarios` and `bench` are loaded only when they are asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), "scenarios"])
+        return sorted([*super().list_commands(ctx), "scenarios", "bench"])
 
     def get_command(self, ctx: click.Context, name: str) -> Any:
         if name == "scenarios":
             from game.scenarios.cli import scenarios_group
 
             return scenarios_group
+        if name == "bench":
+            # The benchmark lives with the protocol clients (docs/benchmarks.md).
+            from rolwissel_client.bench.cli import bench
+
+            return bench
         return super().get_command(ctx, name)
 
 
