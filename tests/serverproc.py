@@ -91,9 +91,15 @@ class Server:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self, expect_ready: bool = True, extra_env: dict[str, str] | None = None) -> None:
+    def start(
+        self,
+        expect_ready: bool = True,
+        extra_env: dict[str, str] | None = None,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
         """Start a process (the previous one must have ended); wait until it answers
-        /healthz unless `expect_ready` is False."""
+        /healthz unless `expect_ready` is False. `preexec` runs in the child before the
+        server starts (for example to set a resource limit)."""
         assert not self.running, "the previous server still runs"
         self.starts += 1
         self.output.append(f"--- start {self.starts} ---\n")
@@ -103,6 +109,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=preexec,
         )
         reader = threading.Thread(target=self._read, args=(self.process,), daemon=True)
         reader.start()
