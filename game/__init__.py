@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 
+logger = logging.getLogger("rolwissel.app")
+
+
+def instance_folder() -> str:
+    """The instance folder: the database, the secret key and config.py live there."""
+    return os.path.abspath(os.environ.get("ROLWISSEL_INSTANCE_PATH") or str(ROOT / "instance"))
+
 
 def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """A Flask app with its instance folder and settings, and nothing else yet."""
@@ -29,7 +36,7 @@ def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from game import config
 
-    instance = os.environ.get("ROLWISSEL_INSTANCE_PATH") or str(ROOT / "instance")
+    instance = instance_folder()
     app = Flask(
         __name__,
         instance_path=os.path.abspath(instance),
@@ -52,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask_socketio import SocketIO
 
+    from game.codes import ServerCode
     from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
     from game.rooms.connections import Connections
@@ -63,10 +71,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.service import RoomService
     from game.rooms.writer import RoomWriter
     from game.scenarios.loader import load_folder
-    from game.store.db import Database, upgrade
+    from game.store.db import Database, is_empty, upgrade
+    from game.store.retention import Policy
     from game.web import api, i18n, pages, sockets, summary_pages
     from game.web.admission import Admission, Limits
 
+    new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
     cfg = app.config
     scenarios = load_folder(cfg["SCENARIOS_DIR"])
@@ -78,6 +88,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         max_overflow=cfg["DATABASE_MAX_OVERFLOW"],
         pool_timeout=cfg["DATABASE_POOL_TIMEOUT"],
     )
+    # A file that is not a database raises sqlalchemy's DatabaseError here (serve says so).
+    empty = is_empty(reader.engine)
+    if new_folder or empty:
+        # One clear line: an unmounted volume shows up as a new, empty instance.
+        logger.warning(
+            "new, empty instance created at %s (database %s)",
+            app.instance_path,
+            reader.engine.url.render_as_string(hide_password=True),
+        )
     if reader.is_sqlite:
         # The embedded default needs no operator step: the schema follows the code.
         upgrade(reader.engine)
@@ -109,7 +128,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     presence = presence_for(cfg["REDIS_URL"])
     if isinstance(presence, RedisPresence):
         socketio.start_background_task(presence.run, socketio.sleep)
-    connections = Connections(presence)
+    connections = Connections(
+        presence, action_rate=cfg["ACTION_RATE"], action_burst=cfg["ACTION_BURST"]
+    )
     broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
     writer = RoomWriter(
         writer_db,
@@ -126,6 +147,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     lifecycle = RoomLifecycle(service, broadcaster, transport)
     # Record, then acknowledge, then tell: the writer calls this after each commit.
     writer.on_commit = lifecycle.committed
+    writer.on_delete = lifecycle.deleted
+
+    def closed(room: str, code: str) -> None:
+        # A deleted game's close notice reaches every process: each forgets the room.
+        if code == ServerCode.GAME_DELETED and "/" not in room:
+            lifecycle.forget_deleted(room)
+
+    sockets.close_on_notice(socketio, closed)
     admission = Admission(Limits.from_config(cfg))
     install(
         app,
@@ -142,15 +171,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             writer_db=writer_db,
             scenarios=scenarios,
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
+            retention=Policy(cfg["RETENTION_DAYS"], cfg["IDLE_RETENTION_DAYS"]),
             admission=admission,
         ),
     )
+    lifecycle.on_forget_deleted.append(lambda room_id: summary_pages.forget_room(app, room_id))
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
-    api.limiter.init_app(app)
     sockets.register(socketio)
     _guard(app, socketio, admission, connections)
     return app

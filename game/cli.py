@@ -1,4 +1,5 @@
-"""The `rolwissel` command: serve, db upgrade, scenarios, simulate, protocol-doc, config.
+"""The `rolwissel` command: serve, db upgrade, purge, scenarios, simulate, protocol-doc, config,
+bench.
 
 Only click and the standard library are imported at the top: `serve` must monkey-patch with
 eventlet before Flask or pydantic are imported (eventlet greens the locks that exist when it
@@ -23,16 +24,21 @@ URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MESSAGE_QUEUE", "RATELIMIT_STORAGE
 
 
 class _Commands(click.Group):
-    """The command group; `scenarios` is loaded only when it is asked for."""
+    """The command group; `scenarios` and `bench` are loaded only when they are asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), "scenarios"])
+        return sorted([*super().list_commands(ctx), "scenarios", "bench"])
 
     def get_command(self, ctx: click.Context, name: str) -> Any:
         if name == "scenarios":
             from game.scenarios.cli import scenarios_group
 
             return scenarios_group
+        if name == "bench":
+            # The benchmark lives with the protocol clients (docs/benchmarks.md).
+            from rolwissel_client.bench.cli import bench
+
+            return bench
         return super().get_command(ctx, name)
 
 
@@ -78,6 +84,49 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"Database is up to date ({revision}): {_safe_url(app.config['DATABASE_URL'])}")
 
 
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+def purge(dry_run: bool) -> None:
+    """Delete the games past their retention now, with everything in them, and print them.
+
+    A game goes RETENTION_DAYS after it was closed, or IDLE_RETENTION_DAYS after its last
+    event when it was never closed. A running server does the same every PURGE_INTERVAL_S;
+    this command is for doing it by hand (or from cron when no server runs).
+    """
+    from datetime import UTC, datetime
+
+    from game import configured_app
+    from game.rooms.runtime import now_ms
+    from game.store import retention
+    from game.store.db import Database, erase_freed, is_empty
+
+    app = configured_app()
+    cfg = app.config
+    policy = retention.Policy(cfg["RETENTION_DAYS"], cfg["IDLE_RETENTION_DAYS"])
+    database = Database.open(cfg["DATABASE_URL"], pool_size=1)
+    try:
+        if is_empty(database.engine):
+            click.echo("Nothing to purge: the database has no games.")
+            return
+        with database.sessions() as session, session.begin():
+            found = retention.expired(session, policy, now_ms())
+            for game in found:
+                last = datetime.fromtimestamp(game.last_at / 1000, UTC).isoformat(
+                    timespec="seconds"
+                )
+                click.echo(f"room={game.room_id} status={game.status} last_event={last}")
+            if not dry_run:
+                retention.delete_rooms(session, [game.room_id for game in found])
+        if dry_run:
+            click.echo(f"Would delete {len(found)} game(s) (dry run: nothing was deleted).")
+            return
+        if found:
+            erase_freed(database.engine)
+        click.echo(f"Deleted {len(found)} game(s).")
+    finally:
+        database.close()
+
+
 @cli.command("simulate")
 @click.option("--url", default=DEFAULT_URL, show_default=True, help="The server to play on.")
 @click.option("--players", type=click.IntRange(1, 60), required=True, help="How many participants.")
@@ -89,8 +138,9 @@ def simulate(url: str, players: int, scenario_id: str, seed: int, lang: str, ver
     """Play a whole game on a running server with scripted participants and a facilitator.
 
     Prints the result (gedragen or not, with the support per group), then the addresses of
-    the summary page and of each of its downloads, one per line. The people and what they
-    say: rolwissel_client/scripted.py and scenarios/simulate/.
+    the summary page (with its key after `#k=`) and of each of its downloads (they need the
+    key as `Authorization: Bearer <key>`, or the page opened first), one per line. The people
+    and what they say: rolwissel_client/scripted.py and scenarios/simulate/.
     """
     from rolwissel_client.connection import SimulationError
     from rolwissel_client.scripted import ScriptedGame

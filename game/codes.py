@@ -46,6 +46,24 @@ class ServerCode(StrEnum):
     SERVER_RESTARTING = "server_restarting"
     # Something unexpected failed on the server; nothing was changed.
     SERVER_ERROR = "server_error"
+    # A page, download or connection without a key: the room id alone opens nothing.
+    NO_KEY = "no_key"
+    # The key does not open this (a wrong key, or the key of something else).
+    WRONG_KEY = "wrong_key"
+    # This room's stored log cannot be read; it is set aside, the other rooms play on.
+    ROOM_DAMAGED = "room_damaged"
+    # This connection sends actions faster than a person can; wait a moment.
+    TOO_MANY_ACTIONS = "too_many_actions"
+    # Too many new tables from this address; wait and try again.
+    TOO_MANY_ROOMS = "too_many_rooms"
+    # Notice and join refusal: the facilitator took this player (or this device) out of the game.
+    REMOVED_FROM_GAME = "removed_from_game"
+    # Notice: this player left the game; the seat's connections are closed.
+    LEFT_GAME = "left_game"
+    # Notice: the facilitator deleted the game (or its retention ended); nothing of it is kept.
+    GAME_DELETED = "game_deleted"
+    # The facilitator must confirm deleting a game.
+    CONFIRM_DELETE = "confirm_delete"
     # Too many open connections from this address (HTTP 429, before any upgrade).
     TOO_MANY_CONNECTIONS = "too_many_connections"
     # The server holds as many connections as it may; try again soon (HTTP 503).

@@ -65,14 +65,30 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SNAPSHOT_EVERY": 100,
         "SCENARIOS_DIR": str(default_folder()),
         "SECRET_KEY": None,  # read from or made once in the instance folder when unset
-        # Failed join attempts (an unknown code) allowed per client address.
-        "JOIN_FAIL_LIMIT": "10 per minute",
-        # Rooms one client address may create (each "new game" with N tables counts once).
+        # Failed joins with one code from one client address; the same wrong code typed again
+        # and again locks out only that code, never the right one (game/web/ratelimit.py).
+        "JOIN_FAIL_LIMIT": "5 per minute",
+        # Distinct wrong codes one client address may try (guessing across codes); over it,
+        # only codes somebody from that address already joined with still get in.
+        "JOIN_GUESS_LIMIT": "50 per 10 minutes",
+        # Tables one client address may create (a "new game" with N tables counts N).
         "ROOM_CREATE_LIMIT": "60 per hour",
+        # Each connection's messages (actions, resyncs): `ACTION_RATE` per second after a
+        # burst of `ACTION_BURST`; more get `too_many_actions` at once (0: no limit).
+        "ACTION_RATE": 5.0,
+        "ACTION_BURST": 20,
+        # Games are deleted with everything in them this many days after they were closed,
+        # and, when never closed, this many days after their last event.
+        "RETENTION_DAYS": 30.0,
+        "IDLE_RETENTION_DAYS": 90.0,
+        # Every server process looks for games past their retention this often (seconds);
+        # the first look comes at a random moment within the first interval.
+        "PURGE_INTERVAL_S": 3600.0,
         # The address people type or scan, when the server sits behind a proxy that changes
         # it (for example https://rolwissel.example.nl); None uses the request's own host.
         "PUBLIC_URL": None,
-        # Flask-Limiter's storage; None uses REDIS_URL, or memory:// for one process.
+        # Where the rate limits count (the `limits` library's storage); None uses
+        # REDIS_URL, or memory:// for one process.
         "RATELIMIT_STORAGE_URI": None,
         # Reverse proxies in front of the server whose X-Forwarded-For and X-Forwarded-Proto
         # are trusted (0: none; 1: one nginx): the client's address for the rate limits and
@@ -121,7 +137,13 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SCENARIOS_DIR": str,
     "SECRET_KEY": str,
     "JOIN_FAIL_LIMIT": str,
+    "JOIN_GUESS_LIMIT": str,
     "ROOM_CREATE_LIMIT": str,
+    "ACTION_RATE": _as_float,
+    "ACTION_BURST": _as_int,
+    "RETENTION_DAYS": _as_float,
+    "IDLE_RETENTION_DAYS": _as_float,
+    "PURGE_INTERVAL_S": _as_float,
     "PUBLIC_URL": _as_optional,
     "RATELIMIT_STORAGE_URI": _as_optional,
     "TRUSTED_PROXIES": _as_int,
@@ -154,6 +176,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config.update(overrides)
     if app.config["ASYNC_MODE"] not in ASYNC_MODES:
         raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    if app.config["TRUSTED_PROXIES"] < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
     shared_by_redis(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))

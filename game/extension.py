@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from game.rooms.writer import RoomWriter
     from game.scenarios.schema import Scenario
     from game.store.db import Database
+    from game.store.retention import Policy
     from game.web.admission import Admission
 
 KEY = "rolwissel"
@@ -45,6 +46,7 @@ class Rolwissel:
     writer_db: Database
     scenarios: Mapping[str, Scenario]
     max_message_bytes: int
+    retention: Policy
     admission: Admission  # the caps on connections and keyless sessions (web/admission.py)
 
     def close(self, timeout: float = 10.0) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import resource
 import signal
 import socket
@@ -65,6 +66,8 @@ def run(host: str, port: int, mode: str) -> int:
         )
         return 2
 
+    from sqlalchemy.exc import DatabaseError
+
     from game import create_app
     from game.scenarios.loader import ScenarioError
 
@@ -73,12 +76,29 @@ def run(host: str, port: int, mode: str) -> int:
     except ScenarioError as error:
         print(f"Rolwissel start niet: een casus-bestand klopt niet.\n{error}", file=sys.stderr)
         return 1
+    except DatabaseError as error:
+        # One sentence, no traceback: what an operator must look at, and what it said.
+        said = str(error.orig if error.orig is not None else error).splitlines()[0]
+        print(
+            "Rolwissel start niet: de database is beschadigd of geen database "
+            f"(the database is damaged or not a database: {said}); "
+            "zet een back-up terug of kies een ander DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return 1
     ext = extension(app)
     started = time.perf_counter()
     rooms = ext.service.rebuild_active()
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        logfmt.line("rebuilt", rooms=rooms, ms=elapsed_ms, scenarios=len(ext.scenarios), mode=mode)
+        logfmt.line(
+            "rebuilt",
+            rooms=rooms - len(ext.writer.damaged),
+            damaged=len(ext.writer.damaged),
+            ms=elapsed_ms,
+            scenarios=len(ext.scenarios),
+            mode=mode,
+        )
     )
 
     stop = threading.Event()
@@ -95,6 +115,7 @@ def run(host: str, port: int, mode: str) -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     ext.socketio.start_background_task(watch)
+    ext.socketio.start_background_task(_purge_now_and_then, ext, app.config["PURGE_INTERVAL_S"])
     if mode == "eventlet":
         from game.web import eventlet_edge
 
@@ -106,6 +127,19 @@ def run(host: str, port: int, mode: str) -> int:
     print(f"Rolwissel draait op http://{host}:{port}/", flush=True)
     ext.socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, **options)
     return 0
+
+
+def _purge_now_and_then(ext: Rolwissel, interval_s: float) -> None:
+    """Delete the games past their retention every `interval_s` seconds, the first time at a
+    random moment within the first interval. Every server process runs this; no process is
+    special: a purge is idempotent, so two at once delete each game once."""
+    ext.socketio.sleep(random.uniform(0, interval_s))
+    while True:
+        try:
+            ext.lifecycle.purge(ext.retention)
+        except Exception as error:  # the next round tries again; the reason goes to the log
+            logger.error(logfmt.line("purge_failed", error=type(error).__name__))
+        ext.socketio.sleep(interval_s)
 
 
 def _shutdown(ext: Rolwissel) -> None:

@@ -45,7 +45,10 @@ class Outcome:
     sentence: str
     ballots: int
     groups: tuple[dict[str, Any], ...]
+    # The summary page (its key in the fragment, `#k=`, for a browser) and its downloads
+    # (for a script: `Authorization: Bearer <summary_key>`).
     urls: tuple[str, ...]
+    summary_key: str = ""
 
 
 @dataclass
@@ -90,6 +93,8 @@ class ScriptedGame:
     room_id: str = ""
     code: str = ""
     facilitator_token: str = ""
+    screen_key: str = ""  # from the fragment of the big screen's link
+    summary_key: str = ""  # from the fragment of the summary's link
     seats: list[Seat] = field(default_factory=list)
     host: Connection | None = None
     big_screen: Connection | None = None
@@ -285,6 +290,8 @@ class ScriptedGame:
         room = body["rooms"][0]
         self.room_id, self.code = room["room_id"], room["code"]
         self.facilitator_token = body["facilitator_token"]
+        self.screen_key = room["screen_url"].partition("#k=")[2]
+        self.summary_key = room["summary_url"].partition("#k=")[2]
 
     def join(self) -> None:
         """POST /api/join for every participant, in order (the order fixes the rotation)."""
@@ -319,7 +326,7 @@ class ScriptedGame:
         for seat in self.seats:
             seat.conn = self._connection(seat.name, seat.token, seat.player_id)
         if self.screen:
-            self.big_screen = self._connection("screen", None, None)
+            self.big_screen = self._connection("screen", self.screen_key, None)
 
     def _connection(self, label: str, token: str | None, actor: str | None) -> Connection:
         conn = Connection(
@@ -520,13 +527,16 @@ class ScriptedGame:
             ballots=len(results),
             groups=tuple(last["groups"]),
             urls=self.summary_urls(),
+            summary_key=self.summary_key,
         )
 
     def summary_urls(self) -> tuple[str, ...]:
-        """The summary page and its downloads (PDF, Markdown, JSON, CSV) in the game's
-        language."""
+        """The summary page (with its key in the fragment: a browser opens it, and then its
+        downloads) and its downloads (PDF, Markdown, JSON, CSV) in the game's language."""
         base = f"{self.url}/room/{self.room_id}/summary"
-        return tuple(f"{base}{suffix}?lang={self.lang}" for suffix in SUMMARY_SUFFIXES)
+        urls = [f"{base}{suffix}?lang={self.lang}" for suffix in SUMMARY_SUFFIXES]
+        urls[0] += f"#k={self.summary_key}"
+        return tuple(urls)
 
     def close(self) -> None:
         """Close every connection."""

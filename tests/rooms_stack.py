@@ -21,11 +21,13 @@ from game.store.db import Database, upgrade
 
 @dataclass
 class RecordedTransport:
-    """Socket.IO's part of the lifecycle, written down: rooms entered, notices, disconnects."""
+    """Socket.IO's part of the lifecycle, written down: rooms entered, notices, disconnects,
+    and Socket.IO rooms closed with a notice."""
 
     entered: list[tuple[str, str]] = field(default_factory=list)
     notices: list[tuple[str, str, str]] = field(default_factory=list)
     disconnected: list[str] = field(default_factory=list)
+    closed: list[tuple[str, str]] = field(default_factory=list)
 
     def enter(self, sid: str, room: str) -> None:
         self.entered.append((sid, room))
@@ -35,6 +37,9 @@ class RecordedTransport:
 
     def disconnect(self, sid: str) -> None:
         self.disconnected.append(sid)
+
+    def close(self, room: str, code: str) -> None:
+        self.closed.append((room, str(code)))
 
 
 @dataclass
@@ -71,4 +76,5 @@ def open_rooms(
     transport = RecordedTransport()
     lifecycle = RoomLifecycle(service, Broadcaster(emit, clock, Connections()), transport)
     writer.on_commit = lifecycle.committed
+    writer.on_delete = lifecycle.deleted
     return Rooms(db, writer, queries, service, lifecycle, transport, emitted)

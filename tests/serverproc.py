@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,19 +26,14 @@ import pytest
 import requests
 import socketio
 
+# Shared with `rolwissel bench`, and named here for the tests that import them from serverproc.
+from rolwissel_client.bench.procs import free_port as free_port
+from rolwissel_client.bench.procs import server_env as server_env
+from rolwissel_client.chromium import CHROMIUM as CHROMIUM
+from rolwissel_client.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
+
 ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
 ON_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = "/usr/bin/chromium"
-# Debian's chromium, headless, with nothing that phones out (the network is closed here).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def require_binary(name: str, *also: Path) -> str:
@@ -51,23 +45,6 @@ def require_binary(name: str, *also: Path) -> str:
     if ON_CI:
         pytest.fail(reason)
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def server_env(instance: Path, **settings: str) -> dict[str, str]:
-    """The environment of a server: none of the caller's ROLWISSEL_* settings, its own
-    instance folder, and `settings` as ROLWISSEL_<name>."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLWISSEL_")}
-    env["ROLWISSEL_INSTANCE_PATH"] = str(instance)
-    for name, value in settings.items():
-        env[f"ROLWISSEL_{name}"] = value
-    return env
 
 
 def wait(condition: Callable[[], bool], seconds: float = 10) -> None:
@@ -114,9 +91,15 @@ class Server:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self, expect_ready: bool = True, extra_env: dict[str, str] | None = None) -> None:
+    def start(
+        self,
+        expect_ready: bool = True,
+        extra_env: dict[str, str] | None = None,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
         """Start a process (the previous one must have ended); wait until it answers
-        /healthz unless `expect_ready` is False."""
+        /healthz unless `expect_ready` is False. `preexec` runs in the child before the
+        server starts (for example to set a resource limit)."""
         assert not self.running, "the previous server still runs"
         self.starts += 1
         self.output.append(f"--- start {self.starts} ---\n")
@@ -126,6 +109,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=preexec,
         )
         reader = threading.Thread(target=self._read, args=(self.process,), daemon=True)
         reader.start()

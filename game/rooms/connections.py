@@ -10,7 +10,8 @@ facilitator next to the view.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from game.engine.state import FACILITATOR, RoomState
 from game.languages import DEFAULT_LANGUAGE
@@ -38,20 +39,57 @@ class Identity:
 
 
 @dataclass
+class TokenBucket:
+    """At most `burst` messages at once and `rate` per second after that: enough for any
+    person clicking, far too little for a script flooding the room."""
+
+    rate: float
+    burst: float
+    tokens: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        """Spend one token if there is one (the bucket refills as time passes)."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def wait_ms(self) -> int:
+        """How long until the next token, in milliseconds."""
+        missing = max(0.0, 1 - self.tokens)
+        return int(missing / self.rate * 1000) + 1 if self.rate > 0 else 0
+
+
+@dataclass
 class Connection:
-    """One live socket: whose it is and which language its sentences are in."""
+    """One live socket: whose it is, which language its sentences are in, and (when the
+    server limits them) the bucket its messages are taken from."""
 
     sid: str
     identity: Identity
     lang: str
+    bucket: TokenBucket | None = None
 
 
 class Connections:
-    """Every live socket of this process, by socket id and by (room, viewer)."""
+    """Every live socket of this process, by socket id and by (room, viewer). Each socket
+    added gets a TokenBucket of `action_rate` per second and `action_burst` (0: no limit)."""
 
-    def __init__(self, presence: Presence | None = None) -> None:
+    def __init__(
+        self, presence: Presence | None = None, *, action_rate: float = 0, action_burst: int = 0
+    ) -> None:
         # Who is online in any process; this process's sockets are added and removed here.
         self.online = presence or LocalPresence()
+        self.action_rate = action_rate
+        self.action_burst = action_burst
         self._by_sid: dict[str, Connection] = {}
         self._by_viewer: dict[tuple[str, str], set[str]] = {}
         self._lock = threading.RLock()
@@ -60,6 +98,8 @@ class Connections:
         """Register a socket; returns the older sockets of the same seat (to take over)."""
         identity = connection.identity
         slot = (identity.room_id, identity.viewer_key)
+        if connection.bucket is None and self.action_rate > 0:
+            connection.bucket = TokenBucket(self.action_rate, max(1, self.action_burst))
         with self._lock:
             older = sorted(self._by_viewer.get(slot, set())) if identity.is_seat else []
             self._by_sid[connection.sid] = connection

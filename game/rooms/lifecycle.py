@@ -5,8 +5,9 @@
 * join      `POST /api/join` with the room's code: the engine's Join action adds the player,
             and a seat row links a new random token (its hash) to the player id, in the same
             transaction; the browser keeps the token per room.
-* identify  a connection's token is the facilitator's, a seat's, or (none) the big screen's.
-            The token of a player who left or was removed lets nobody in.
+* identify  a connection's key is the facilitator's, the big screen's or a seat's; no key, a
+            wrong key or the summary's key opens no socket. The token of a player who left
+            or was removed lets nobody in.
 * connect   the socket joins its viewer's Socket.IO rooms and gets the current `state`; the
             facilitator hears that the player is online.
 * take over a seat is used on one device at a time: the newest socket wins, the older ones get
@@ -14,12 +15,19 @@
 * drop      the connection goes away (reload, tunnel, server restart): the seat stays, only
             presence goes offline. Nothing is written to the log.
 * leave     the engine's Leave action (or the facilitator's RemovePlayer), an action like any
-            other (game/rooms/service.py): the seat is freed and its token stops working.
+            other (game/rooms/service.py): the seat is freed and its token stops working, and
+            the seat's sockets are told and closed in every server process. A removed
+            player's device (the id its browser sent when joining) cannot join the room again
+            under another name until the facilitator lets it back in (`readmit`).
 * close     the facilitator's CloseGame: the writer marks the room closed in the same
             transaction; after the viewers were told, the room's kept facts say closed too.
 * forget    a closed room whose last socket in this process is gone is dropped from this
             process's memory (the writer's cache, the views, the room's facts). Reading it
             again (its summary, a late reconnect) rebuilds it from the database.
+* delete    the facilitator deletes the game, or its retention ends (`purge`): the writer
+            deletes the room and everything in it in one transaction and erases the freed
+            pages; every socket of the room, in every process, is told and closed, and every
+            process forgets the room.
 
 Each step is tested: tests/unit/test_lifecycle.py and tests/integration/test_sockets.py.
 """
@@ -28,8 +36,9 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from game.codes import ServerCode
 from game.engine import actions as A
@@ -43,7 +52,8 @@ from game.rooms.broadcast import Broadcaster, sio_room
 from game.rooms.connections import Connection, Identity
 from game.rooms.queries import RoomInfo
 from game.rooms.service import RoomService
-from game.rooms.writer import Job, NewRoom, NewSeat, Refused
+from game.rooms.writer import Applied, Job, NewRoom, NewSeat, Outcome, Refused
+from game.store import retention
 
 logger = logging.getLogger("rolwissel.rooms")
 
@@ -59,6 +69,10 @@ class Transport(Protocol):
 
     def disconnect(self, sid: str) -> None:
         """Close a socket from the server's side."""
+
+    def close(self, room: str, code: str) -> None:
+        """Send the `notice` `code` to every socket of a Socket.IO room and close them, in
+        every server process (the message queue carries it)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,10 @@ class Joined:
     version: int
 
 
+# The engine's actions after which a seat's sockets are closed, and the notice they get.
+_SEAT_ENDS = {"remove_player": ServerCode.REMOVED_FROM_GAME, "leave": ServerCode.LEFT_GAME}
+
+
 class RoomLifecycle:
     """Rooms and seats of this server process, from creation to being forgotten."""
 
@@ -92,6 +110,9 @@ class RoomLifecycle:
         self.broadcaster = broadcaster
         self.connections = broadcaster.connections
         self.transport = transport
+        # Called with a room id when this process forgets a deleted room (the summary pages
+        # drop what they cached of it).
+        self.on_forget_deleted: list[Callable[[str], None]] = []
 
     # create
 
@@ -107,6 +128,8 @@ class RoomLifecycle:
         new_rooms = []
         for number in range(1, tables + 1):
             room_id = seats.new_id()
+            screen_key = seats.derived_key(token, room_id, seats.Purpose.SCREEN)
+            summary_key = seats.derived_key(token, room_id, seats.Purpose.SUMMARY)
             new_rooms.append(
                 NewRoom(
                     room_id=room_id,
@@ -117,6 +140,8 @@ class RoomLifecycle:
                     table_number=number,
                     created=rules.create_room(room_id=room_id, scenario=scenario, at=at),
                     at=at,
+                    screen_key_hash=seats.hash_token(screen_key),
+                    summary_key_hash=seats.hash_token(summary_key),
                 )
             )
         outcome = self.writer.submit(Job(room_id=new_rooms[0].room_id, new_rooms=tuple(new_rooms)))
@@ -124,7 +149,16 @@ class RoomLifecycle:
             return outcome
         infos = tuple(
             self.queries.remember(
-                RoomInfo(r.room_id, r.code, r.scenario_id, token_hash, event_id, "active")
+                RoomInfo(
+                    r.room_id,
+                    r.code,
+                    r.scenario_id,
+                    token_hash,
+                    event_id,
+                    "active",
+                    screen_key_hash=r.screen_key_hash,
+                    summary_key_hash=r.summary_key_hash,
+                )
             )
             for r in new_rooms
         )
@@ -139,8 +173,16 @@ class RoomLifecycle:
 
     # join
 
-    def join(self, room_id: str, name: str, home_role: Role) -> Joined | Refused:
-        """Add a player through the engine's Join action and give them a seat token."""
+    def join(
+        self, room_id: str, name: str, home_role: Role, device: str | None = None
+    ) -> Joined | Refused:
+        """Add a player through the engine's Join action and give them a seat token.
+
+        `device` is the id the browser keeps for itself: a device whose player the
+        facilitator removed is refused until the facilitator lets it back in."""
+        device_hash = seats.device_hash(room_id, device) if device else None
+        if device_hash is not None and self._removed_device(room_id, device_hash):
+            return Refused(ServerCode.REMOVED_FROM_GAME)
         player_id = seats.new_id()
         token = seats.new_token()
         action = A.Join(
@@ -154,40 +196,96 @@ class RoomLifecycle:
             room_id=room_id,
             action=action,
             actor=player_id,
-            seat=NewSeat(player_id=player_id, token_hash=seats.hash_token(token)),
+            seat=NewSeat(
+                player_id=player_id, token_hash=seats.hash_token(token), device_hash=device_hash
+            ),
         )
         outcome = self.writer.submit(job)
         if isinstance(outcome, Refused):
             return outcome
         return Joined(room_id, player_id, token, outcome.version)
 
+    def _removed_device(self, room_id: str, device_hash: str) -> bool:
+        state = self.service.state(room_id)
+        if state is None:
+            return False
+        for player_id in self.queries.seat_players_with_device(room_id, device_hash):
+            player = state.player(player_id)
+            if player is not None and player.left_reason == "removed":
+                return True
+        return False
+
+    def readmit(self, room_id: str, player_id: str) -> Outcome:
+        """The facilitator lets a removed player's device join this room again."""
+        return self.writer.submit(Job(room_id=room_id, readmit=player_id))
+
     # identify
 
     def identify(self, room_id: str, token: str | None) -> Identity | Refused:
-        """Who holds `token` in this room: the facilitator, a seated player, or (None) the
-        big screen. A token of a player who left or was removed lets nobody in."""
+        """Who holds `token` in this room: the facilitator, the big screen (actor None) or a
+        seated player. No key opens nothing; a token of a player who left or was removed
+        lets nobody in; the summary's key opens no socket."""
         info = self.queries.room(room_id)
+        if info is not None and not self.queries.stored(room_id):
+            # Deleted where this process did not see it (`rolwissel purge`): forget it here.
+            self.forget_deleted(room_id)
+            info = None
         state = self.service.state(room_id) if info is not None else None
+        if info is not None and state is None and self.writer.is_damaged(room_id):
+            return Refused(ServerCode.ROOM_DAMAGED)
         if info is None or state is None:
             return Refused(ServerCode.UNKNOWN_ROOM)
-        if token is None:
-            return Identity(room_id, None)
+        if not token:
+            return Refused(ServerCode.NO_KEY)
         token_hash = seats.hash_token(token)
-        if hmac.compare_digest(token_hash, info.facilitator_token_hash):
+        if _same(token_hash, info.facilitator_token_hash):
             return Identity(room_id, FACILITATOR)
+        if _same(token_hash, info.screen_key_hash):
+            return Identity(room_id, None)
         player_id = self.queries.seat_player(room_id, token_hash)
         player = state.player(player_id) if player_id else None
+        if player is not None and player.left_reason == "removed":
+            return Refused(ServerCode.REMOVED_FROM_GAME)
         if player is None or not player.active:
             return Refused(ServerCode.BAD_TOKEN)
         return Identity(room_id, player.id)
+
+    def opens_summary(self, room_id: str, key: str) -> bool:
+        """True when `key` opens this room's summary: the summary's key, the facilitator's,
+        or the seat token of a player still in the game."""
+        info = self.queries.room(room_id)
+        if info is None or not key:
+            return False
+        key_hash = seats.hash_token(key)
+        if _same(key_hash, info.summary_key_hash) or _same(key_hash, info.facilitator_token_hash):
+            return True
+        player_id = self.queries.seat_player(room_id, key_hash)
+        state = self.service.state(room_id) if player_id else None
+        player = state.player(player_id) if state is not None and player_id else None
+        return player is not None and player.active
+
+    def is_facilitator(self, room_id: str, token: str) -> bool:
+        """True when `token` steers this room."""
+        info = self.queries.room(room_id)
+        return info is not None and _same(seats.hash_token(token), info.facilitator_token_hash)
 
     def is_facilitator_of_event(self, event_id: str, token: str) -> bool:
         """True when `token` steers the rooms of this event."""
         rooms = self.queries.event_rooms(event_id)
         token_hash = seats.hash_token(token)
-        return bool(rooms) and all(
-            hmac.compare_digest(token_hash, r.facilitator_token_hash) for r in rooms
-        )
+        return bool(rooms) and all(_same(token_hash, r.facilitator_token_hash) for r in rooms)
+
+    # act
+
+    def act(self, room_id: str, actor: str, fields: dict[str, Any], key: str | None) -> Outcome:
+        """An action through the room service; when it ended a seat (the player left or was
+        removed), that seat's sockets are told and closed in every process."""
+        outcome = self.service.act(room_id, actor, fields, key)
+        ends = _SEAT_ENDS.get(str(fields.get("type")))
+        if ends is not None and isinstance(outcome, Applied) and not outcome.duplicate:
+            player_id = actor if fields.get("type") == "leave" else str(fields.get("player_id"))
+            self.transport.close(sio_room(room_id, f"p:{player_id}"), ends)
+        return outcome
 
     # connect and take over
 
@@ -275,6 +373,36 @@ class RoomLifecycle:
         if not self.connections.viewers(room_id):
             self.forget(room_id)
 
+    # delete
+
+    def delete(self, room_ids: list[str]) -> list[Outcome]:
+        """Delete games and everything in them at once (the facilitator, or the retention)."""
+        return self.writer.submit_all([Job(room_id=r, delete=True) for r in room_ids])
+
+    def deleted(self, room_ids: list[str]) -> None:
+        """After a deletion's commit (the writer's `on_delete`): every socket of each room, in
+        every process, is told and closed, and every process forgets the room."""
+        for room_id in room_ids:
+            logger.info(line("deleted", room=room_id))
+            self.transport.close(room_id, ServerCode.GAME_DELETED)
+            self.forget_deleted(room_id)
+
+    def forget_deleted(self, room_id: str) -> None:
+        """Forget a deleted room here (every process does, when the close notice reaches it)."""
+        self.forget(room_id)
+        self.writer.damaged.pop(room_id, None)
+        for listener in self.on_forget_deleted:
+            listener(room_id)
+
+    def purge(self, policy: retention.Policy) -> list[retention.Expired]:
+        """Delete the games past their retention; any process may run it at any time."""
+        expired = self.queries.expired(policy, self.service.clock())
+        if expired:
+            outcomes = self.delete([e.room_id for e in expired])
+            expired = [e for e, o in zip(expired, outcomes, strict=True) if isinstance(o, Applied)]
+        logger.info(line("purge", deleted=len(expired)))
+        return expired
+
     def forget(self, room_id: str) -> None:
         """Drop a room from this process's memory: the writer's cache, the views, its facts."""
         self.writer.forget(room_id)
@@ -289,3 +417,8 @@ class RoomLifecycle:
             or self.broadcaster.remembers(room_id)
             or self.queries.remembers(room_id)
         )
+
+
+def _same(token_hash: str, stored: str | None) -> bool:
+    """A constant-time comparison of a key's hash with a stored one (None matches nothing)."""
+    return stored is not None and hmac.compare_digest(token_hash, stored)

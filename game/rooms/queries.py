@@ -12,11 +12,12 @@ import threading
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from game.engine import codec, replay
 from game.engine.events import AnyEvent
 from game.engine.state import RoomState
-from game.store import log
+from game.store import log, retention
 from game.store.db import Database
 from game.store.models import Room, Seat
 
@@ -31,10 +32,24 @@ class RoomInfo:
     facilitator_token_hash: str
     event_id: str | None
     status: str  # "active" or "closed"
+    # None for a room made before these keys existed (migration 0002): nothing opens them.
+    screen_key_hash: str | None = None
+    summary_key_hash: str | None = None
 
     @property
     def closed(self) -> bool:
         return self.status == "closed"
+
+
+class DamagedRoom(Exception):
+    """A room whose stored log or snapshot cannot be read back (a row that does not decode).
+    It is set aside; the other rooms are not held up by it."""
+
+    def __init__(self, room_id: str, error: BaseException) -> None:
+        super().__init__(room_id)
+        self.room_id = room_id
+        # Only the kind of error: its text may quote a stored value (what someone typed).
+        self.error = type(error).__name__
 
 
 @dataclass
@@ -48,19 +63,25 @@ class StoredRoom:
 
 
 def load_room(db: Database, room_id: str) -> StoredRoom | None:
-    """Rebuild a room from the database: its newest snapshot, then the events after it."""
+    """Rebuild a room from the database: its newest snapshot, then the events after it.
+    Raises DamagedRoom when a stored row does not decode or does not fold."""
     with db.sessions() as session:
-        snapshot = log.latest_snapshot(session, room_id)
-        start = None
-        snapshot_seq = 0
-        if snapshot is not None:
-            snapshot_seq, state_json = snapshot
-            start = codec.state_from_json(state_json)
-        entries = log.read_after(session, room_id, snapshot_seq)
-        if start is None and not entries:
-            return None
-        events = [codec.event_from_json(e.payload) for e in entries]
-        state = replay.fold(events, start=start)
+        try:
+            snapshot = log.latest_snapshot(session, room_id)
+            start = None
+            snapshot_seq = 0
+            if snapshot is not None:
+                snapshot_seq, state_json = snapshot
+                start = codec.state_from_json(state_json)
+            entries = log.read_after(session, room_id, snapshot_seq)
+            if start is None and not entries:
+                return None
+            events = [codec.event_from_json(e.payload) for e in entries]
+            state = replay.fold(events, start=start)
+        except (SQLAlchemyError, OSError):
+            raise  # the database itself failed, not this room's rows
+        except Exception as error:  # whatever a damaged row makes the codec or fold raise
+            raise DamagedRoom(room_id, error) from error
         keys = log.known_keys(session, room_id)
     return StoredRoom(state=state, keys=keys, snapshot_seq=snapshot_seq)
 
@@ -103,6 +124,12 @@ class RoomQueries:
             info = self.remember(_info(row))
         return info
 
+    def stored(self, room_id: str) -> bool:
+        """Whether the room is still in the database (not purged by another process or by
+        `rolwissel purge` since its facts were kept here): one primary-key lookup."""
+        with self.reader.sessions() as session:
+            return session.scalar(select(Room.id).where(Room.id == room_id)) is not None
+
     def room_by_code(self, code: str) -> RoomInfo | None:
         """The room with this stored-form join code, or None."""
         with self.reader.sessions() as session:
@@ -123,6 +150,23 @@ class RoomQueries:
             return session.scalar(
                 select(Seat.player_id).where(Seat.token_hash == token_hash, Seat.room_id == room_id)
             )
+
+    def seat_players_with_device(self, room_id: str, device: str) -> list[str]:
+        """The players of this room who joined from the device with this hash (and were not
+        let back in since)."""
+        with self.reader.sessions() as session:
+            return list(
+                session.scalars(
+                    select(Seat.player_id).where(
+                        Seat.room_id == room_id, Seat.device_hash == device
+                    )
+                ).all()
+            )
+
+    def expired(self, policy: retention.Policy, now_ms: int) -> list[retention.Expired]:
+        """The games past their retention (game/store/retention.py)."""
+        with self.reader.sessions() as session:
+            return retention.expired(session, policy, now_ms)
 
     def room_events(self, room_id: str) -> list[AnyEvent]:
         """A room's whole log, in order."""
@@ -166,4 +210,6 @@ def _info(row: Room) -> RoomInfo:
         facilitator_token_hash=row.facilitator_token_hash,
         event_id=row.event_id,
         status=row.status,
+        screen_key_hash=row.screen_key_hash,
+        summary_key_hash=row.summary_key_hash,
     )

@@ -6,9 +6,12 @@ freed is game/rooms/lifecycle.py.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
+from enum import StrEnum
 
 # Crockford-like: digits and capitals without 0/O, 1/I/L and U, so a code read aloud or from a
 # projector cannot be mistyped into another valid one. 30 symbols, 8 of them: 30**8 ≈ 2**39.3.
@@ -55,6 +58,36 @@ def new_token() -> str:
 def hash_token(token: str) -> str:
     """What the database keeps of a token: a leaked table lets nobody into a seat."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Purpose(StrEnum):
+    """What a key derived from the facilitator token opens (besides the facilitator's own)."""
+
+    SCREEN = "screen"  # the big screen: the public view, the join code and its QR code
+    SUMMARY = "summary"  # the summary page and its downloads, once the game is closed
+
+
+def derived_key(facilitator_token: str, room_id: str, purpose: Purpose) -> str:
+    """The big screen's or the summary's key of a room: HMAC-SHA256 of the room and the
+    purpose under the facilitator token, 256 bits, URL-safe.
+
+    Made when the room is created and stored only as its sha256, like every key. Deriving it
+    lets any holder of the facilitator token (the console on another laptop, the event
+    overview) show the same screen and summary links again, while the screen's or summary's
+    key opens nothing more than itself: the facilitator token cannot be got back from it.
+    """
+    digest = hmac.new(
+        facilitator_token.encode("utf-8"),
+        f"rolwissel:{purpose.value}:{room_id}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def device_hash(room_id: str, device: str) -> str:
+    """What the database keeps of the device id a browser sends when joining: bound to the
+    room, so the same browser cannot be followed from one game to another."""
+    return hashlib.sha256(f"{room_id}:{device}".encode()).hexdigest()
 
 
 def new_id() -> str:

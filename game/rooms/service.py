@@ -61,7 +61,9 @@ class RoomService:
         return self.writer.submit(Job(room_id=room_id, action=action, actor=actor, key=key))
 
     def rebuild_active(self) -> int:
-        """Load every active room into the cache (at start-up); returns how many."""
+        """Load every active room into the cache (at start-up); returns how many. A room whose
+        log does not decode is set aside with a log line (the writer's `damaged`), and the
+        others load all the same."""
         ids = self.queries.active_room_ids()
         for room_id in ids:
             self.writer.state(room_id)

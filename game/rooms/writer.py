@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from game.codes import ServerCode
 from game.engine import codec, rules
@@ -38,10 +38,10 @@ from game.engine.state import FACILITATOR, Phase, RoomState
 from game.logfmt import line
 from game.rooms.action_log import log_action
 from game.rooms.crash import CrashPoints
-from game.rooms.queries import StoredRoom, load_room, news_after
-from game.rooms.runtime import Runtime, call_here
-from game.store import log
-from game.store.db import Database
+from game.rooms.queries import DamagedRoom, StoredRoom, load_room, news_after
+from game.rooms.runtime import Runtime, call_here, now_ms
+from game.store import log, retention
+from game.store.db import Database, erase_freed, write_health
 from game.store.models import Room, Seat
 
 logger = logging.getLogger("rolwissel.writer")
@@ -81,6 +81,7 @@ class NewSeat:
 
     player_id: str
     token_hash: str
+    device_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,14 @@ class NewRoom:
     table_number: int
     created: rules.Accepted
     at: int
+    screen_key_hash: str | None = None
+    summary_key_hash: str | None = None
 
 
 @dataclass
 class Job:
-    """One unit of work for the writer: an action for a room, or new rooms."""
+    """One unit of work for the writer: an action for a room, new rooms, deleting a room,
+    letting a removed player's device back in, or the health check's write."""
 
     room_id: str
     action: AnyAction | None = None
@@ -107,9 +111,25 @@ class Job:
     key: str | None = None
     seat: NewSeat | None = None
     new_rooms: tuple[NewRoom, ...] = ()
+    delete: bool = False  # delete the room and everything in it
+    readmit: str | None = None  # the player whose device may join this room again
+    health: bool = False  # touch the health row (room_id is "")
     arrived: float = field(default_factory=time.perf_counter)
     outcome: Outcome | None = None
     done: Any = None
+
+    @property
+    def kind(self) -> str:
+        """The job's type for the action log."""
+        if self.action is not None:
+            return str(self.action.type)
+        if self.new_rooms:
+            return "create_room"
+        if self.delete:
+            return "delete_room"
+        if self.readmit is not None:
+            return "readmit_device"
+        return "health" if self.health else "-"
 
 
 _STOP = object()
@@ -131,6 +151,35 @@ class _Working:
     def key_version(self, actor: str, key: str) -> int | None:
         found = self.new_keys.get((actor, key))
         return found if found is not None else self.base.keys.get((actor, key))
+
+    @property
+    def to_write(self) -> bool:
+        # An acknowledged action that changed nothing (a reaction already there) has no
+        # events, but its key must be kept too: the same key is then never acknowledged with
+        # another version, nor applied later.
+        return bool(self.entries or self.new_keys)
+
+
+@dataclass
+class _Batch:
+    """What one batch changes, decided in memory before the one transaction."""
+
+    working: dict[str, _Working] = field(default_factory=dict)
+    outcomes: list[tuple[Job, Outcome]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    readmits: list[tuple[str, str]] = field(default_factory=list)  # (room id, player id)
+    health_at: int | None = None
+
+    @property
+    def rooms(self) -> list[_Working]:
+        return [w for w in self.working.values() if w.to_write]
+
+    def was_deleted(self, room: _Working) -> bool:
+        return room.state.room_id in self.deleted
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.rooms or self.deleted or self.readmits or self.health_at is not None)
 
 
 class RoomWriter:
@@ -160,9 +209,14 @@ class RoomWriter:
         self.snapshot_every = max(1, snapshot_every)
         self.crash = crash or CrashPoints(None)
         self.on_commit = on_commit
+        # Told the ids of rooms deleted in a batch, after its commit (the lifecycle tells
+        # their viewers and forgets them).
+        self.on_delete: Callable[[list[str]], None] | None = None
         # Other server processes write to the same rooms: catch up before every use.
         self.shared = shared
         self.rooms: dict[str, StoredRoom] = {}
+        # Rooms whose stored log does not decode, set aside with the kind of error.
+        self.damaged: dict[str, str] = {}
         self._lock = threading.Lock()
         self._queue = runtime.make_queue()
         self._accepting = True
@@ -177,18 +231,28 @@ class RoomWriter:
             self._started = True
             self.runtime.spawn(self._loop)
 
-    def submit(self, job: Job) -> Outcome:
+    def submit(self, job: Job, wait_s: float = WAIT_S) -> Outcome:
         """Hand in a job and wait until it is committed (or refused)."""
+        return self.submit_all([job], wait_s)[0]
+
+    def submit_all(self, jobs: list[Job], wait_s: float = WAIT_S) -> list[Outcome]:
+        """Hand in several jobs at once (they share a batch) and wait for all of them."""
         if not self._accepting:
-            return Refused(ServerCode.SERVER_RESTARTING)
+            return [Refused(ServerCode.SERVER_RESTARTING) for _ in jobs]
         self.start()
-        job.done = self.runtime.make_event()
-        self._queue.put(job)
-        if not job.done.wait(WAIT_S):
-            logger.error(line("writer_timeout", room=job.room_id))
-            return Refused(ServerCode.SERVER_ERROR)
-        assert job.outcome is not None
-        return job.outcome
+        for job in jobs:
+            job.done = self.runtime.make_event()
+            self._queue.put(job)
+        deadline = time.monotonic() + wait_s
+        outcomes: list[Outcome] = []
+        for job in jobs:
+            if not job.done.wait(max(0.0, deadline - time.monotonic())):
+                logger.error(line("writer_timeout", room=job.room_id, type=job.kind))
+                outcomes.append(Refused(ServerCode.SERVER_ERROR))
+                continue
+            assert job.outcome is not None
+            outcomes.append(job.outcome)
+        return outcomes
 
     def stop(self, timeout: float = 10.0) -> bool:
         """Refuse new work, finish the batch in hand, and return when the loop has ended."""
@@ -208,7 +272,7 @@ class RoomWriter:
         cached = self.rooms.get(room_id)
         if cached is not None:
             return cached.state
-        loaded = self.load(room_id, self.reader)
+        loaded = self._load_or_set_aside(room_id, self.reader)
         if loaded is None:
             return None
         return self._remember(room_id, loaded).state
@@ -217,7 +281,7 @@ class RoomWriter:
         """Catch up with events another process wrote; one indexed read when nothing did."""
         cached = self.rooms.get(room_id)
         if cached is None:
-            loaded = self.load(room_id, self.reader)
+            loaded = self._load_or_set_aside(room_id, self.reader)
             return None if loaded is None else self._remember(room_id, loaded).state
         return self._remember(room_id, self._caught_up(cached, self.reader)).state
 
@@ -234,6 +298,22 @@ class RoomWriter:
     def load(self, room_id: str, db: Database | None = None) -> StoredRoom | None:
         """Rebuild a room from the database (the reader's engine unless told otherwise)."""
         return load_room(db or self.reader, room_id)
+
+    def is_damaged(self, room_id: str) -> bool:
+        """Whether the room was set aside because its stored log does not decode."""
+        return room_id in self.damaged
+
+    def _load_or_set_aside(self, room_id: str, db: Database) -> StoredRoom | None:
+        try:
+            return self.load(room_id, db)
+        except DamagedRoom as damage:
+            self._set_aside(damage)
+            return None
+
+    def _set_aside(self, damage: DamagedRoom) -> None:
+        if damage.room_id not in self.damaged:
+            logger.error(line("room_damaged", room=damage.room_id, error=damage.error))
+        self.damaged[damage.room_id] = damage.error
 
     def _caught_up(self, cached: StoredRoom, db: Database) -> StoredRoom:
         """`cached` with what other processes wrote since (itself when they wrote nothing)."""
@@ -282,11 +362,8 @@ class RoomWriter:
                 batch.append(item)
             try:
                 self._process(batch)
-            except Exception:  # never let one bad batch end the loop
-                logger.exception("writer_batch_failed size=%d", len(batch))
-                for job in batch:
-                    if job.outcome is None:
-                        self._finish(job, Refused(ServerCode.SERVER_ERROR))
+            except Exception as error:  # never let one bad batch end the loop
+                self._failed(batch, error)
         self._refuse_rest()
         self._stopped.set()
 
@@ -299,18 +376,37 @@ class RoomWriter:
             if item is not _STOP:
                 self._finish(item, Refused(ServerCode.SERVER_RESTARTING))
 
-    def _process(self, batch: list[Job]) -> None:
-        behind: set[str] = set()  # rooms another process wrote to first: catch up
+    def _failed(self, batch: list[Job], error: Exception) -> None:
+        """A batch that could not be written: nothing of it is stored. Each action gets its
+        one log line with the outcome; a database that refuses (a full disk, a read-only
+        file) is one line, not a traceback; anything else is a bug and keeps its traceback."""
+        if isinstance(error, SQLAlchemyError):
+            logger.error(line("writer_batch_failed", size=len(batch), error=_database_error(error)))
+        else:
+            logger.exception(line("writer_batch_failed", size=len(batch)))
+        for job in batch:
+            if job.outcome is None:
+                refused = Refused(ServerCode.SERVER_ERROR)
+                self._finish(job, refused)
+                self._log(job, refused)
+
+    def _process(self, jobs: list[Job]) -> None:
+        behind: set[str] = set()  # rooms another process wrote to first: read them again
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            working, outcomes = self._apply_all(batch, behind)
-            changed = [w for w in working.values() if w.entries]
+            batch = self._apply_all(jobs, behind)
+            changed = batch.rooms
+            # The crash points count batches that change a room's log, as they always did
+            # (not the health check's write, nor a key alone).
+            logged = any(room.entries for room in changed)
             try:
-                if changed:
-                    self.crash.reach("before_commit")
-                    self._offload(self._write, changed)
+                if batch.writes:
+                    if logged:
+                        self.crash.reach("before_commit")
+                    self._offload(self._write, batch)
                 break
             except IntegrityError:
-                # Another process took a seq first: our cache is behind. Catch up and redo.
+                # Another process took a seq (or stored a key) first: our cache is behind.
+                # Read those rooms again and redo.
                 logger.warning("writer_conflict rooms=%d attempt=%d", len(changed), attempt)
                 if attempt == MAX_ATTEMPTS:
                     raise
@@ -324,6 +420,8 @@ class RoomWriter:
         with self._lock:
             for room in changed:
                 room_id = room.state.room_id
+                if batch.was_deleted(room):
+                    continue
                 # Keys only grow, so the dict is shared; a cached state is never changed in
                 # place (a reader catching up may be folding onto it right now).
                 room.base.keys.update(room.new_keys)
@@ -332,28 +430,35 @@ class RoomWriter:
                 # A reader may have caught up past this commit already: keep the newer.
                 if cached is None or cached.state.version <= committed.state.version:
                     self.rooms[room_id] = committed
-        if changed:
+            for room_id in batch.deleted:
+                self.rooms.pop(room_id, None)
+                self.damaged.pop(room_id, None)
+        if logged:
             self.crash.reach("after_commit_before_ack")
-        for job, outcome in outcomes:
+        for job, outcome in batch.outcomes:
             self._finish(job, outcome)
             self._log(job, outcome)
         # Let the senders' handlers run and send their acknowledgements first.
         self.runtime.sleep(0)
-        if changed:
+        told = [room.state for room in changed if room.entries and not batch.was_deleted(room)]
+        if told:
             self.crash.reach("after_ack_before_broadcast")
             if self.on_commit is not None:
-                self.on_commit([room.state for room in changed])
+                self.on_commit(told)
+        if batch.deleted and self.on_delete is not None:
+            self.on_delete(batch.deleted)
 
-    def _apply_all(
-        self, batch: list[Job], behind: set[str]
-    ) -> tuple[dict[str, _Working], list[tuple[Job, Outcome]]]:
-        working: dict[str, _Working] = {}
-        outcomes: list[tuple[Job, Outcome]] = []
-        for job in batch:
-            outcomes.append((job, self._apply_one(job, working, behind)))
-        return working, outcomes
+    def _apply_all(self, jobs: list[Job], behind: set[str]) -> _Batch:
+        batch = _Batch()
+        for job in jobs:
+            batch.outcomes.append((job, self._apply_one(job, batch, behind)))
+        return batch
 
-    def _apply_one(self, job: Job, working: dict[str, _Working], behind: set[str]) -> Outcome:
+    def _apply_one(self, job: Job, batch: _Batch, behind: set[str]) -> Outcome:
+        working = batch.working
+        if job.health:
+            batch.health_at = now_ms()
+            return Applied(version=0)
         if job.new_rooms:
             for new in job.new_rooms:
                 state = new.created.state
@@ -362,9 +467,18 @@ class RoomWriter:
                 made.entries = _entries(1, new.created.events)
                 working[new.room_id] = made
             return Applied(version=1)
-        room = working.get(job.room_id) or self._working(job.room_id, job.room_id in behind)
-        if room is None:
+        if job.room_id in batch.deleted:
             return Refused(ServerCode.UNKNOWN_ROOM)
+        if job.delete:
+            # Whatever this batch applied to the room before is deleted with it.
+            batch.deleted.append(job.room_id)
+            return Applied(version=0)
+        if job.readmit is not None:
+            batch.readmits.append((job.room_id, job.readmit))
+            return Applied(version=0)
+        room = working.get(job.room_id) or self._working(job.room_id, job.room_id in behind)
+        if isinstance(room, Refused):
+            return room
         working[job.room_id] = room
         if job.key is not None:
             seen = room.key_version(job.actor, job.key)
@@ -386,23 +500,34 @@ class RoomWriter:
             room.snapshot_seq = room.state.version
         return Applied(version=room.state.version)
 
-    def _working(self, room_id: str, behind: bool = False) -> _Working | None:
+    def _working(self, room_id: str, behind: bool = False) -> _Working | Refused:
         base = self.rooms.get(room_id)
-        if base is None:
-            loaded = self._offload(self.load, room_id, self.db)
+        if base is None or behind:
+            # Not cached, or a write to it conflicted: read it whole. A conflict may be a key
+            # another process stored for an action that changed nothing; catching up would
+            # not see it (no event came with it), reading the room does.
+            if room_id in self.damaged:
+                return Refused(ServerCode.ROOM_DAMAGED)
+            try:
+                loaded = self._offload(self.load, room_id, self.db)
+            except DamagedRoom as damage:
+                self._set_aside(damage)
+                return Refused(ServerCode.ROOM_DAMAGED)
             if loaded is None:
-                return None
-            base = self._remember(room_id, loaded)
-        elif self.shared or behind:
+                return Refused(ServerCode.UNKNOWN_ROOM)
+            base = self._remember(room_id, loaded) if base is None else loaded
+        elif self.shared:
             base = self._remember(room_id, self._offload(self._caught_up, base, self.db))
         return _Working(base=base, state=base.state, snapshot_seq=base.snapshot_seq)
 
-    def _write(self, rooms: list[_Working]) -> None:
+    def _write(self, batch: _Batch) -> None:
         """One transaction for the whole batch. Runs in a real thread under eventlet."""
         # Rooms in one order in every process: two batches that wait on each other's rows
         # (PostgreSQL holds a conflicting insert until the other commits) never deadlock.
-        rooms = sorted(rooms, key=lambda room: room.state.room_id)
+        rooms = sorted(batch.rooms, key=lambda room: room.state.room_id)
         with self.db.sessions() as session, session.begin():
+            if batch.health_at is not None:
+                write_health(session, batch.health_at)
             for room in rooms:
                 new = room.new_room
                 if new is not None:
@@ -415,6 +540,8 @@ class RoomWriter:
                         "status": "active",
                         "event_id": new.event_id,
                         "table_number": new.table_number,
+                        "screen_key_hash": new.screen_key_hash,
+                        "summary_key_hash": new.summary_key_hash,
                     }
                     session.execute(insert(Room), [row])
             for room in rooms:
@@ -427,6 +554,7 @@ class RoomWriter:
                             "player_id": seat.player_id,
                             "room_id": room_id,
                             "token_hash": seat.token_hash,
+                            "device_hash": seat.device_hash,
                             "created_at": at,
                         }
                         for seat in room.seats
@@ -439,6 +567,16 @@ class RoomWriter:
                     log.save_snapshot(session, room_id, *room.snapshot)
                 if room.state.phase == Phase.CLOSED:
                     session.execute(update(Room).where(Room.id == room_id).values(status="closed"))
+            for room_id, player_id in batch.readmits:
+                session.execute(
+                    update(Seat)
+                    .where(Seat.room_id == room_id, Seat.player_id == player_id)
+                    .values(device_hash=None)
+                )
+            retention.delete_rooms(session, sorted(batch.deleted))
+        if batch.deleted:
+            # The deleted rows are zeros in the file now; the write-ahead log still has them.
+            erase_freed(self.db.engine)
 
     def _finish(self, job: Job, outcome: Outcome) -> None:
         job.outcome = outcome
@@ -446,22 +584,25 @@ class RoomWriter:
             job.done.set()
 
     def _log(self, job: Job, outcome: Outcome) -> None:
+        if job.health:
+            return  # monitoring asks often; /healthz itself answers what failed
         if job.new_rooms:
             for new in job.new_rooms:
                 log_action(
                     room=new.room_id,
-                    seq=1,
+                    seq=1 if isinstance(outcome, Applied) else None,
                     actor=FACILITATOR,
-                    kind="create_room",
+                    kind=job.kind,
                     ms=_ms(job),
-                    outcome="ok",
+                    outcome=_outcome_code(outcome),
                 )
             return
+        action_like = job.action is not None
         log_action(
             room=job.room_id,
-            seq=outcome.version if isinstance(outcome, Applied) else None,
-            actor=job.actor,
-            kind=job.action.type if job.action is not None else "-",
+            seq=outcome.version if isinstance(outcome, Applied) and action_like else None,
+            actor=job.actor if action_like else FACILITATOR,
+            kind=job.kind,
             ms=_ms(job),
             outcome=_outcome_code(outcome),
         )
@@ -479,6 +620,14 @@ def _entries(first_seq: int, events: Iterable[Any]) -> list[log.Entry]:
 
 def _ms(job: Job) -> float:
     return (time.perf_counter() - job.arrived) * 1000
+
+
+def _database_error(error: SQLAlchemyError) -> str:
+    """What the database said, without the statement or its values (they may hold typed
+    text): the driver's error class and the first line of its message."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    said = str(cause).splitlines()[0][:200] if str(cause) else ""
+    return f"{type(cause).__name__}:{said.replace(' ', '_')}" if said else type(cause).__name__
 
 
 def _outcome_code(outcome: Outcome) -> str:

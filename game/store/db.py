@@ -1,7 +1,10 @@
 """The database engine: SQLite in the instance folder by default, PostgreSQL by URL.
 
 SQLite gets WAL and `synchronous=FULL` on every connection: an acknowledged action survives a
-power cut, and the group-commit writer keeps that affordable (one fsync per batch).
+power cut, and the group-commit writer keeps that affordable (one fsync per batch). It also
+gets `secure_delete`: what is deleted (a game past its retention, a game the facilitator
+deleted) is overwritten with zeros in the file, not just marked free; `erase_freed` then
+empties the write-ahead log, which still holds the old pages.
 PostgreSQL (psycopg 3) gets a pool sized by the settings; under eventlet psycopg must wait
 cooperatively (game/green.py), which `make_engine` checks.
 """
@@ -15,11 +18,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from game.green import check_psycopg
+from game.store.models import Health
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -40,6 +44,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows and freed pages are overwritten with zeros, so a deleted game cannot be
+    # read back from the file (privacy by design; docs/security.md).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -83,6 +90,12 @@ def alembic_config() -> Config:
     return config
 
 
+def is_empty(engine: Engine) -> bool:
+    """True when the database has no Rolwissel tables yet (a new instance, or a volume that
+    was not mounted). A file that is not a database raises sqlalchemy's DatabaseError."""
+    return not inspect(engine).has_table("rooms")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to `revision` with the migrations under migrations/."""
     config = alembic_config()
@@ -122,3 +135,19 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def write_health(session: Session, at: int) -> None:
+    """Touch the one health row (made by the first call): the cheapest real write."""
+    session.merge(Health(id=1, checked_at=at))
+
+
+def erase_freed(engine: Engine) -> None:
+    """After a deletion: with `secure_delete` the database pages hold zeros where the deleted
+    rows were, but SQLite's write-ahead log still holds the pages as they were before. A
+    TRUNCATE checkpoint copies the log into the database and cuts the log file to zero bytes.
+    PostgreSQL keeps dead rows until VACUUM reuses their space (docs/security.md)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

@@ -36,6 +36,10 @@ class Room(Base):
     scenario_id: Mapped[str] = mapped_column(String(64))
     # sha256 of the facilitator token; the token itself is only ever in the leader's browser.
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # sha256 of the big screen's key and of the summary's key (game/rooms/seats.py); None for
+    # a room made before these keys existed: then only the facilitator and the seats get in.
+    screen_key_hash: Mapped[str | None] = mapped_column(String(64))
+    summary_key_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[int]  # milliseconds since the epoch, like every time in the log
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     # Rooms created together (several tables in one workshop) share an event id.
@@ -53,6 +57,10 @@ class Seat(Base):
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[int]
+    # sha256 of the room id and the device id the browser sent when joining (None: none sent).
+    # When the facilitator removes the player, it keeps that device from joining again under
+    # another name, until the facilitator lets it back in (which clears it).
+    device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class RoomEvent(Base):
@@ -93,3 +101,13 @@ class ActionKey(Base):
     actor: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int]
+
+
+class Health(Base):
+    """One row that `/healthz` writes to, so "the database can be written" is checked cheaply
+    and through the same writer as every action, without touching a room."""
+
+    __tablename__ = "health"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    checked_at: Mapped[int]

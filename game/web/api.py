@@ -1,7 +1,9 @@
-"""The JSON HTTP API: scenarios, new rooms, joining, the QR code and the health check.
+"""The JSON HTTP API: scenarios, new rooms, joining, the facilitator's deleting and letting
+back in, the QR code and the health check.
 
 Routes translate and call the room service; they hold no game rules. Every refusal is
 `{"ok": false, "code": ..., "message": ...}` with the sentence in the requested language.
+Facilitator requests carry `Authorization: Bearer <facilitator token>`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from typing import Annotated, Any
 
 import segno
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from game.codes import ServerCode
@@ -21,19 +21,22 @@ from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.extension import extension
 from game.languages import DEFAULT_LANGUAGE, language
+from game.logfmt import line
 from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
-from game.rooms.writer import Refused
+from game.rooms.writer import Applied, Job, Refused
 from game.web import links
 from game.web.messages import message
+from game.web.ratelimit import ApiLimits
 
 logger = logging.getLogger("rolwissel.api")
 
 bp = Blueprint("api", __name__)
 
-# Per client address. Behind a proxy, put werkzeug's ProxyFix in front (docs/operations.md).
-limiter = Limiter(key_func=get_remote_address)
+LIMITS_KEY = "rolwissel.api_limits"
+# How long /healthz waits for its write before it says the database cannot be written.
+HEALTH_WRITE_WAIT_S = 5.0
 
 # HTTP status per refusal code; anything not listed is 400.
 STATUS: dict[str, int] = {
@@ -41,6 +44,12 @@ STATUS: dict[str, int] = {
     ServerCode.UNKNOWN_ROOM: 404,
     ServerCode.UNKNOWN_SCENARIO: 404,
     ServerCode.TOO_MANY_ATTEMPTS: 429,
+    ServerCode.TOO_MANY_ROOMS: 429,
+    ServerCode.NO_KEY: 401,
+    ServerCode.BAD_TOKEN: 403,
+    ServerCode.WRONG_KEY: 403,
+    ServerCode.REMOVED_FROM_GAME: 403,
+    ServerCode.ROOM_DAMAGED: 409,
     ServerCode.SERVER_RESTARTING: 503,
     ServerCode.SERVER_ERROR: 500,
     ServerCode.TOO_MANY_CONNECTIONS: 429,
@@ -74,6 +83,21 @@ class JoinRoom(_Body):
     name: Annotated[str, StringConstraints(max_length=1000)]
     home_role: Annotated[str, StringConstraints(max_length=32)]
     lang: str = DEFAULT_LANGUAGE
+    # The id this browser keeps for itself (localStorage): a device whose player was removed
+    # cannot come back under another name until the facilitator lets it.
+    device: Annotated[str, StringConstraints(min_length=8, max_length=64)] | None = None
+
+
+class DeleteRoom(_Body):
+    """DELETE /api/rooms/<room_id>: the facilitator deletes the game, after confirming."""
+
+    confirm: bool
+
+
+class Readmit(_Body):
+    """POST /api/rooms/<room_id>/readmit: a removed player's device may join again."""
+
+    player_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 def _asked_language() -> str:
@@ -102,18 +126,53 @@ def _body(model: type[_Body]) -> Any:
         return None
 
 
-def _room_links(info: RoomInfo, token: str | None = None) -> dict[str, Any]:
+def room_links(info: RoomInfo, token: str | None = None) -> dict[str, Any]:
+    """A room's code and addresses; with the facilitator token, its console, big screen and
+    summary links carry their keys. A key rides in the fragment (`#t=`, `#k=`): browsers
+    never send it to a server or a log."""
     shown = seats.format_code(info.code)
-    host = url_for("pages.host", room_id=info.id)
-    return {
+    addresses = {
         "room_id": info.id,
         "code": shown,
         "join_url": links.join_url(shown),
         "qr_url": url_for("api.qr", code=shown),
         "screen_url": url_for("pages.screen", room_id=info.id),
-        # The token rides in the fragment: browsers never send it to a server or a log.
-        "host_url": host + (f"#t={token}" if token else ""),
+        "summary_url": url_for("summary.summary_page", room_id=info.id),
+        "host_url": url_for("pages.host", room_id=info.id),
     }
+    if token:
+        addresses["host_url"] += f"#t={token}"
+        addresses["screen_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SCREEN)
+        addresses["summary_url"] += "#k=" + seats.derived_key(token, info.id, seats.Purpose.SUMMARY)
+    return addresses
+
+
+def bearer() -> str:
+    """The key of an `Authorization: Bearer <key>` header ("" without one)."""
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
+def client_address() -> str:
+    """The client's address: the connection's, or behind TRUSTED_PROXIES proxies the one they
+    passed on (werkzeug's ProxyFix, installed by create_app). Only the rate limits use it, in
+    memory; it is never stored."""
+    return request.remote_addr or "-"
+
+
+def api_limits() -> ApiLimits:
+    """The app's API rate limits (game/web/ratelimit.py), made on first use."""
+    found = current_app.extensions.get(LIMITS_KEY)
+    if found is None:
+        cfg = current_app.config
+        found = ApiLimits(
+            cfg["RATELIMIT_STORAGE_URI"],
+            cfg["ROOM_CREATE_LIMIT"],
+            cfg["JOIN_FAIL_LIMIT"],
+            cfg["JOIN_GUESS_LIMIT"],
+        )
+        current_app.extensions[LIMITS_KEY] = found
+    return found
 
 
 @bp.get("/api/scenarios")
@@ -133,14 +192,16 @@ def scenarios() -> Response:
 
 
 @bp.post("/api/rooms")
-@limiter.limit(lambda: current_app.config["ROOM_CREATE_LIMIT"])
 def create_rooms() -> tuple[Response, int]:
     """Sent by the start page's "new game": creates the rooms and returns their links and
-    the facilitator token (kept in that browser; only its hash is stored)."""
+    the facilitator token (kept in that browser; only its hash is stored). Each table counts
+    against ROOM_CREATE_LIMIT of the client's address."""
     lang = _asked_language()
     body = _body(CreateRooms)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
+    if not api_limits().create(client_address(), body.tables):
+        return refusal(ServerCode.TOO_MANY_ROOMS, lang)
     created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
@@ -158,31 +219,33 @@ def _created(created: CreatedRooms) -> dict[str, Any]:
             if created.event_id
             else None
         ),
-        "rooms": [_room_links(info, token) for info in created.rooms],
+        "rooms": [room_links(info, token) for info in created.rooms],
     }
     return answer
 
 
 @bp.post("/api/join")
-@limiter.limit(
-    lambda: current_app.config["JOIN_FAIL_LIMIT"],
-    # Only failed attempts count: a full workshop behind one address joins freely.
-    deduct_when=lambda response: response.status_code == 404,
-)
 def join() -> tuple[Response, int]:
     """Sent by the join page: a seat in the room with this code. Returns the seat token
-    (kept in the browser per room) and the address of the player's page."""
+    (kept in the browser per room) and the address of the player's page. Wrong codes are
+    limited per address and code, and per address across codes (game/web/ratelimit.py)."""
     lang = _asked_language()
     body = _body(JoinRoom)
     if body is None:
         return refusal(ServerCode.BAD_REQUEST, lang)
     code = seats.normalise_code(body.code)
+    address = client_address()
+    limits = api_limits()
+    if limits.refused(address, code or "-"):
+        return refusal(ServerCode.TOO_MANY_ATTEMPTS, lang)
     info = extension().queries.room_by_code(code) if code else None
     if info is None:
+        limits.failed(address, code or "-")
         return refusal(ServerCode.UNKNOWN_CODE, lang)
+    limits.joined(address, info.code)
     if body.home_role not in {r.value for r in Role}:
         return refusal(ServerCode.BAD_ROLE, lang)
-    joined = extension().lifecycle.join(info.id, body.name, Role(body.home_role))
+    joined = extension().lifecycle.join(info.id, body.name, Role(body.home_role), body.device)
     if isinstance(joined, Refused):
         return refusal(joined.code, lang, joined.detail)
     return jsonify(
@@ -201,18 +264,58 @@ def event(event_id: str) -> tuple[Response, int]:
     """Sent by the event overview page with `Authorization: Bearer <facilitator token>`:
     the tables of the event and their links."""
     lang = language(request.args.get("lang"))
-    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    token = bearer()
     ext = extension()
-    if not token or not ext.lifecycle.is_facilitator_of_event(event_id, token):
+    if not token:
+        return refusal(ServerCode.NO_KEY, lang)
+    if not ext.lifecycle.is_facilitator_of_event(event_id, token):
         return refusal(ServerCode.BAD_TOKEN, lang)
-    rooms = [_room_links(info) for info in ext.queries.event_rooms(event_id)]
+    rooms = [room_links(info, token) for info in ext.queries.event_rooms(event_id)]
     return jsonify({"ok": True, "event_id": event_id, "rooms": rooms}), 200
 
 
-@bp.app_errorhandler(429)
-def too_many(_error: Exception) -> tuple[Response, int]:
-    """Flask-Limiter's refusal, as our JSON with a sentence."""
-    return refusal(ServerCode.TOO_MANY_ATTEMPTS, _asked_language())
+def _facilitator_refusal(room_id: str, lang: str) -> tuple[Response, int] | None:
+    """The refusal of a facilitator request without this room's facilitator token."""
+    token = bearer()
+    if not token:
+        return refusal(ServerCode.NO_KEY, lang)
+    if not seats.looks_like_id(room_id) or not extension().lifecycle.is_facilitator(room_id, token):
+        return refusal(ServerCode.BAD_TOKEN, lang)
+    return None
+
+
+@bp.delete("/api/rooms/<room_id>")
+def delete_room(room_id: str) -> tuple[Response, int]:
+    """Sent by the console after "Delete the game" was confirmed: the room and everything in
+    it is deleted at once; every connection of the room is told and closed."""
+    lang = _asked_language()
+    refused = _facilitator_refusal(room_id, lang)
+    if refused is not None:
+        return refused
+    body = _body(DeleteRoom)
+    if body is None or not body.confirm:
+        return refusal(ServerCode.CONFIRM_DELETE, lang)
+    (outcome,) = extension().lifecycle.delete([room_id])
+    if isinstance(outcome, Refused):
+        return refusal(outcome.code, lang, outcome.detail)
+    return jsonify({"ok": True, "deleted": room_id}), 200
+
+
+@bp.post("/api/rooms/<room_id>/readmit")
+def readmit(room_id: str) -> tuple[Response, int]:
+    """Sent by the console's "Let back in": a removed player's device may join again (under
+    a new seat; the old seat token stays closed)."""
+    lang = _asked_language()
+    refused = _facilitator_refusal(room_id, lang)
+    if refused is not None:
+        return refused
+    body = _body(Readmit)
+    if body is None:
+        return refusal(ServerCode.BAD_REQUEST, lang)
+    outcome = extension().lifecycle.readmit(room_id, body.player_id)
+    if isinstance(outcome, Refused):
+        return refusal(outcome.code, lang, outcome.detail)
+    return jsonify({"ok": True}), 200
 
 
 @bp.app_errorhandler(413)
@@ -244,15 +347,19 @@ def qr(code: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Sent by monitoring: the process is up, the database answers `SELECT 1` and, when
-    several processes share a Redis, Redis answers PING."""
+    """Sent by monitoring: the process is up, the database answers `SELECT 1` and can be
+    written (the writer touches one row of the `health` table, through the same queue and
+    thread as every action), and, when several processes share a Redis, Redis answers PING.
+    503 names the checks that failed."""
+    ext = extension()
     try:
-        database = extension().reader.ping()
-    except Exception:  # any failure means "not healthy", with the reason in the log
-        logger.exception("healthz_database_failed")
-        database = False
-    checks = {"database": database}
+        readable = ext.reader.ping()
+    except Exception as error:  # any failure means "not healthy", with its kind in the log
+        logger.warning(line("healthz_read_failed", error=type(error).__name__))
+        readable = False
+    outcome = ext.writer.submit(Job(room_id="", health=True), wait_s=HEALTH_WRITE_WAIT_S)
+    checks = {"database": readable, "database_write": isinstance(outcome, Applied)}
     if current_app.config["REDIS_URL"]:
-        checks["redis"] = extension().connections.online.healthy()
-    ok = all(checks.values())
-    return jsonify({"ok": ok, **checks}), 200 if ok else 503
+        checks["redis"] = ext.connections.online.healthy()
+    failed = [name for name, ok in checks.items() if not ok]
+    return jsonify({"ok": not failed, **checks, "failed": failed}), 200 if not failed else 503

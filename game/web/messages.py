@@ -267,6 +267,42 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Er ging iets mis bij de server. Probeer het nog eens.",
         "en": "Something went wrong on the server. Please try again.",
     },
+    ServerCode.NO_KEY: {
+        "nl": "Deze link is niet compleet: de sleutel ontbreekt. Open de link die je kreeg.",
+        "en": "This link is not complete: the key is missing. Open the link you were given.",
+    },
+    ServerCode.WRONG_KEY: {
+        "nl": "Deze sleutel past niet. Open de link die je kreeg.",
+        "en": "This key does not fit. Open the link you were given.",
+    },
+    ServerCode.ROOM_DAMAGED: {
+        "nl": "Dit spel is beschadigd en kan niet verder. Vraag de spelleider om hulp.",
+        "en": "This game is damaged and cannot go on. Ask the workshop leader for help.",
+    },
+    ServerCode.TOO_MANY_ACTIONS: {
+        "nl": "Je doet te veel tegelijk. Wacht even en probeer het dan opnieuw.",
+        "en": "You are doing too much at once. Wait a moment, then try again.",
+    },
+    ServerCode.TOO_MANY_ROOMS: {
+        "nl": "Er zijn hier te veel spellen gemaakt. Probeer het later opnieuw.",
+        "en": "Too many games were made from here. Try again later.",
+    },
+    ServerCode.REMOVED_FROM_GAME: {
+        "nl": "De spelleider heeft je uit dit spel gehaald. Vraag de spelleider als je terug wilt.",
+        "en": "The workshop leader took you out of this game. Ask them if you want to come back.",
+    },
+    ServerCode.LEFT_GAME: {
+        "nl": "Je bent uit dit spel gegaan.",
+        "en": "You have left this game.",
+    },
+    ServerCode.GAME_DELETED: {
+        "nl": "Dit spel is gewist. Er is niets meer van bewaard.",
+        "en": "This game has been deleted. Nothing of it is kept.",
+    },
+    ServerCode.CONFIRM_DELETE: {
+        "nl": "Bevestig eerst dat je het spel wilt wissen.",
+        "en": "First confirm that you want to delete the game.",
+    },
     ServerCode.TOO_MANY_CONNECTIONS: {
         "nl": "Er zijn te veel verbindingen vanaf jouw netwerk. Wacht even en probeer het opnieuw.",
         "en": "There are too many connections from your network. Wait a moment and try again.",

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from game.engine import state
 from game.engine.roles import ROLE_ORDER
@@ -21,7 +21,6 @@ from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms import seats
 from game.web.i18n import current_language
-from game.web.links import join_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,18 +58,14 @@ def _checked_id(value: str) -> str:
     return value
 
 
-def _room_code(room_id: str) -> str:
-    """The join code of a room as people see it (`K7M-4QX9`); 404 for an unknown room.
-
-    Without the room service (pages rendered on their own, as in the page tests) the page
-    still renders and its script takes the code from what this browser kept.
-    """
-    if not has_extension():
-        return ""
-    info = extension().queries.room(room_id)
-    if info is None:
+def _known_room(room_id: str) -> str:
+    """The room id of an existing room; 404 for an unknown one. The page itself carries
+    nothing of the room (no code, no QR, no names): that comes over the socket, and only to
+    a key that may see it. Without the room service (the page tests) any id renders."""
+    _checked_id(room_id)
+    if has_extension() and extension().queries.room(room_id) is None:
         abort(404)
-    return seats.format_code(info.code)
+    return room_id
 
 
 def _switch_url() -> str:
@@ -122,26 +117,32 @@ def join(code: str = "") -> str:
 
 @bp.get("/room/<room_id>/play")
 def play(room_id: str) -> str:
-    """A participant's page (phone first)."""
-    _room_code(_checked_id(room_id))
-    return render_template("play.html", page="play", room_id=room_id)
+    """A participant's page (phone first); the seat token is in this browser's storage."""
+    return render_template("play.html", page="play", room_id=_known_room(room_id))
 
 
 @bp.get("/room/<room_id>/host")
 def host(room_id: str) -> str:
     """The facilitator console; the token arrives in the fragment (#t=...)."""
-    code = _room_code(_checked_id(room_id))
-    return render_template(
-        "host.html", page="host", room_id=room_id, code=code, join_url=join_url(code)
-    )
+    return render_template("host.html", page="host", room_id=_known_room(room_id))
 
 
 @bp.get("/room/<room_id>/screen")
 def screen(room_id: str) -> str:
-    """The big screen for the projector."""
-    code = _room_code(_checked_id(room_id))
+    """The big screen for the projector; its key arrives in the fragment (#k=...)."""
+    return render_template("screen.html", page="screen", room_id=_known_room(room_id))
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """What Rolwissel keeps about whom, why, for how long, and how to have it deleted."""
+    days = current_app.config.get("RETENTION_DAYS", 30)
+    idle = current_app.config.get("IDLE_RETENTION_DAYS", 90)
     return render_template(
-        "screen.html", page="screen", room_id=room_id, code=code, join_url=join_url(code)
+        "privacy.html",
+        page="privacy",
+        retention_days=f"{days:g}",
+        idle_days=f"{idle:g}",
     )
 
 

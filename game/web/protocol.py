@@ -42,9 +42,10 @@ Seq = Annotated[int, Field(ge=0)]
 class ConnectAuth(_Strict):
     """The Socket.IO `auth` object of every connection.
 
-    `token` is the seat token (participant) or the facilitator token; null opens the room's
-    big screen, which sees only what everyone may see. `last_seq` is the last `version` the
-    browser saw (0 for none).
+    `token` is the seat token (participant), the facilitator token or the big screen's key
+    (which sees only what everyone may see). No token, a wrong one or the summary's key is
+    refused (`no_key`, `bad_token`): the room id alone opens nothing. `last_seq` is the last
+    `version` the browser saw (0 for none).
     """
 
     room: RoomId
@@ -134,10 +135,26 @@ class Notice(_Strict):
 
     `seat_taken_over`: this seat is now used on another device; stop reconnecting.
     `server_restarting`: the server stops in a moment; reconnect (Socket.IO does it by itself).
+    `removed_from_game`, `left_game`, `game_deleted`: the server closes the connection right
+    after; do not reconnect.
     """
 
     code: str
     message: str
+
+
+class LinksMessage(_Strict):
+    """Event `links` (facilitator and big screen only), after connect: the join code and its
+    addresses. The facilitator's also carry the console, big screen and summary links with
+    their keys in the fragment (`#t=`, `#k=`)."""
+
+    room_id: str
+    code: str
+    join_url: str
+    qr_url: str
+    screen_url: str | None = None
+    summary_url: str | None = None
+    host_url: str | None = None
 
 
 class ConnectError(_Strict):
@@ -217,14 +234,25 @@ def action_types() -> frozenset[str]:
 # The events of the protocol, in the order the documentation lists them.
 CLIENT_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("connect", ConnectAuth, "refused with ConnectError, or followed by `state`"),
-    ("action", ActionMessage, "acknowledged with Ack or Refusal; then `state` to every viewer"),
+    (
+        "action",
+        ActionMessage,
+        "acknowledged with Ack or Refusal (`too_many_actions` over the connection's rate); "
+        "then `state` to every viewer",
+    ),
     ("set_lang", SetLang, "acknowledged with {ok: true} or Refusal"),
     ("resync", Resync, "acknowledged with {ok: true}; followed by `state` to this connection"),
 )
 SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("state", StateMessage, "after connect, resync, and every committed change"),
     ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
-    ("notice", Notice, "seat_taken_over (then disconnected) or server_restarting"),
+    ("links", LinksMessage, "to the facilitator and the big screen after connect"),
+    (
+        "notice",
+        Notice,
+        "seat_taken_over, removed_from_game, left_game or game_deleted (then disconnected), "
+        "or server_restarting",
+    ),
     (
         "refusal",
         Refusal,

@@ -9,8 +9,10 @@ writer's.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, NoReturn
 
+import socketio as python_socketio
 from flask import request
 from flask_socketio import SocketIO
 from socketio.exceptions import ConnectionRefusedError as Refuse
@@ -23,6 +25,7 @@ from game.rooms.action_log import log_action
 from game.rooms.connections import Connection, Identity
 from game.rooms.writer import Applied, Outcome, Refused
 from game.web import protocol
+from game.web.api import room_links
 from game.web.messages import message
 from game.web.protocol import ConnectAuth, ProtocolError, Resync, SetLang
 
@@ -46,6 +49,63 @@ class SocketTransport:
     def disconnect(self, sid: str) -> None:
         self.socketio.server.disconnect(sid)
 
+    def close(self, room: str, code: str) -> None:
+        # The sentence is Dutch: each page shows its own translation of these codes. The
+        # closing itself happens where the notice is delivered (close_on_notice), in every
+        # process the message queue carries it to.
+        self.notice(room, code, DEFAULT_LANGUAGE)
+
+
+# Notices after which the server closes the sockets they were delivered to.
+CLOSING_NOTICES = frozenset(
+    {ServerCode.REMOVED_FROM_GAME, ServerCode.LEFT_GAME, ServerCode.GAME_DELETED}
+)
+
+
+def close_on_notice(socketio: SocketIO, closed: Callable[[str, str], None]) -> None:
+    """Close every socket a closing notice (CLOSING_NOTICES) is delivered to, in the process
+    that holds it, then call `closed(room, code)` there.
+
+    A notice to a Socket.IO room reaches every server process through the message queue,
+    but only the process holding a socket can close it, and only python-socketio's client
+    manager knows which of its sockets are in the room. So the hook sits where the manager
+    delivers an emit locally: `_handle_emit` of a message-queue manager (run for the emits of
+    this process and of the others), `emit` of the one-process manager. A client that ignores
+    the notice is closed all the same.
+    """
+    server = socketio.server
+    manager = server.manager
+
+    def after(event: Any, data: Any, room: Any) -> None:
+        code = data.get("code") if isinstance(data, dict) else None
+        if event != "notice" or code not in CLOSING_NOTICES or not isinstance(room, str):
+            return
+        sids = [sid for sid, _eio_sid in manager.get_participants("/", room)]
+        for sid in sids:
+            server.disconnect(sid, namespace="/", ignore_queue=True)
+        closed(room, str(code))
+
+    if isinstance(manager, python_socketio.PubSubManager):
+        deliver = manager._handle_emit
+
+        def handle_emit(message: dict[str, Any]) -> None:
+            deliver(message)
+            data = message.get("data")  # the queue carries the arguments as a list
+            first = data[0] if isinstance(data, list) and len(data) == 1 else data
+            after(message.get("event"), first, message.get("room"))
+
+        manager._handle_emit = handle_emit
+    else:
+        emit = manager.emit
+
+        def local_emit(
+            event: Any, data: Any, namespace: Any, room: Any = None, **kwargs: Any
+        ) -> Any:
+            emit(event, data, namespace, room=room, **kwargs)
+            after(event, data, kwargs.get("to") or room)
+
+        manager.emit = local_emit
+
 
 def register(socketio: SocketIO) -> None:
     """Attach the handlers to the app's SocketIO."""
@@ -60,13 +120,15 @@ def register(socketio: SocketIO) -> None:
         except ProtocolError:
             asked = auth.get("lang") if isinstance(auth, dict) else None
             _refuse(ServerCode.BAD_AUTH, language(asked))
-        connected = extension().lifecycle.connect(
+        ext = extension()
+        connected = ext.lifecycle.connect(
             _sid(), checked.room, checked.token, checked.lang, checked.last_seq
         )
         if isinstance(connected, Refused):
             _refuse(connected.code, checked.lang)
         # A valid key: this session no longer counts against the caps on keyless ones.
         extension().admission.key_shown(request.environ)
+        _send_links(connected, checked.token)
 
     @socketio.on("action")
     def on_action(payload: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -79,11 +141,14 @@ def register(socketio: SocketIO) -> None:
         identity, lang = connection.identity, connection.lang
         if identity.actor is None:
             return _refused_early(identity, payload, ServerCode.SCREEN_CANNOT_ACT, lang)
+        slow_down = _too_fast(connection)
+        if slow_down is not None:
+            return _refused_early(identity, payload, slow_down.code, lang, slow_down.detail)
         try:
             checked = protocol.check_action(payload, ext.max_message_bytes)
         except ProtocolError as error:
             return _refused_early(identity, payload, error.code, lang, error.detail)
-        outcome = ext.service.act(
+        outcome = ext.lifecycle.act(
             identity.room_id, identity.actor, protocol.action_fields(checked), checked.key
         )
         return _reply(outcome, lang)
@@ -92,6 +157,9 @@ def register(socketio: SocketIO) -> None:
     def on_set_lang(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by any browser when its person switches language; later sentences follow."""
         connection = extension().connections.get(_sid())
+        slow_down = _too_fast(connection) if connection is not None else None
+        if slow_down is not None:
+            return _reply(slow_down, connection.lang if connection else DEFAULT_LANGUAGE)
         try:
             checked: SetLang = protocol.check(SetLang, payload)
         except ProtocolError as error:
@@ -109,6 +177,9 @@ def register(socketio: SocketIO) -> None:
         connection = ext.connections.get(_sid())
         if connection is None:
             return _reply(Refused(ServerCode.BAD_AUTH), DEFAULT_LANGUAGE)
+        slow_down = _too_fast(connection)
+        if slow_down is not None:
+            return _reply(slow_down, connection.lang)
         try:
             protocol.check(Resync, payload)
         except ProtocolError as error:
@@ -134,6 +205,30 @@ def register(socketio: SocketIO) -> None:
         event = getattr(request, "event", None) or {}
         logger.exception(line("event_failed", event=event.get("message")))
         return _reply(Refused(ServerCode.SERVER_ERROR), _lang())
+
+
+def _too_fast(connection: Connection) -> Refused | None:
+    """The refusal for a message over the connection's rate (ACTION_RATE, ACTION_BURST):
+    answered at once, before any checking or writing, so a flood costs the others little."""
+    bucket = connection.bucket
+    if bucket is None or bucket.take():
+        return None
+    return Refused(ServerCode.TOO_MANY_ACTIONS, {"retry_after_ms": bucket.wait_ms()})
+
+
+def _send_links(identity: Identity, token: str | None) -> None:
+    """The facilitator and the big screen get the join code and its address (the only
+    viewers that may show them); the facilitator also gets the big screen's and the
+    summary's links, with their keys (derived from the facilitator's own)."""
+    if identity.is_seat:
+        return
+    info = extension().queries.room(identity.room_id)
+    if info is None:
+        return
+    links = room_links(info, token if identity.actor is not None else None)
+    if identity.actor is None:
+        links = {k: links[k] for k in ("room_id", "code", "join_url", "qr_url")}
+    extension().socketio.emit("links", links, to=_sid())
 
 
 def _sid() -> str:

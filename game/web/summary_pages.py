@@ -1,14 +1,23 @@
 """The summary page and its downloads, and the comparison of an event's tables.
 
-    GET /room/<room_id>/summary                    the page (printable)
-    GET /room/<room_id>/summary.{pdf,md,json,csv}  downloads, `?lang=en` for English
-    GET /event/<event_id>/compare                  the tables side by side
-    GET /event/<event_id>/compare.{pdf,md,json,csv}
+    GET  /room/<room_id>/summary                    the page (printable)
+    GET  /room/<room_id>/summary.{pdf,md,json,csv}  downloads, `?lang=en` for English
+    POST /room/<room_id>/summary/open               a key for this browser (below)
+    GET  /event/<event_id>/compare                  the closed tables side by side
+    GET  /event/<event_id>/compare.{pdf,md,json,csv}
+    POST /event/<event_id>/compare/open
 
-A summary is the same for every viewer (no names, only the secrets revealed at the debrief,
-only shared reflections), so knowing the room id is enough to read it, and it is cached per
-(room, version): a closed room never changes. Before the facilitator closes the game the page
-says "not yet" and a download answers 409 with a code and a sentence.
+The room id alone opens nothing. A summary opens with the summary's key, the facilitator's
+or the seat token of a player still in the game; the comparison with the event's facilitator
+key. A script sends it as `Authorization: Bearer <key>`. A browser has it in the page's
+fragment (`#k=`) or in its storage, where no server sees it: the page's script posts it to
+`.../open` once, and gets a grant, an HttpOnly cookie for that room's (or event's) addresses
+only, signed with the secret key and valid for GRANT_S; the page and its download links then
+work as plain links. The summary is the same for every viewer (no names, only the secrets
+revealed at the debrief, only shared reflections) and cached per (room, version): a closed
+room never changes. Before the facilitator closes the game the page says "not yet" and a
+download answers 409 with a code and a sentence. The comparison never lists, counts or
+links a table that is still playing.
 
 Rooms are read through a `SummarySource`. By default that is the server's room service
 (`game.extension()`); tests put another one in `app.extensions["rolwissel.summary_source"]`.
@@ -24,8 +33,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from game.codes import ServerCode
 from game.engine import replay
 from game.engine.events import AnyEvent
 from game.engine.roles import Role
@@ -40,9 +51,10 @@ from game.exports import wording as W
 from game.exports.summary import Summary, build_summary
 from game.extension import extension
 from game.languages import language
+from game.rooms.lifecycle import RoomLifecycle
 from game.rooms.seats import looks_like_id
-from game.rooms.service import RoomService
 from game.web.i18n import current_language
+from game.web.messages import message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +63,9 @@ bp = Blueprint("summary", __name__, template_folder=str(ROOT / "templates"))
 SOURCE_KEY = "rolwissel.summary_source"
 CACHE_KEY = "rolwissel.summary_cache"
 CACHE_SIZE = 256
+# How long a browser's grant (the cookie after `.../open`) lasts; then its script asks again.
+GRANT_S = 12 * 60 * 60
+GRANT_COOKIE = "rw_grant"
 
 
 FORMATS = {
@@ -92,15 +107,28 @@ class SummarySource(Protocol):
     def event_room_ids(self, event_id: str) -> list[str]:
         """The rooms of an event in the order they were made; [] for an unknown event."""
 
+    def opens_summary(self, room_id: str, key: str) -> bool:
+        """Whether `key` opens this room's summary."""
+
+    def opens_event(self, event_id: str, key: str) -> bool:
+        """Whether `key` is the facilitator key of this event."""
+
 
 class ServiceSource:
-    """The server's rooms: states from the room service, the log from the database."""
+    """The server's rooms: states from the room service, the log from the database, keys
+    checked by the room lifecycle."""
 
-    def __init__(self, service: RoomService) -> None:
-        self.service = service
+    def __init__(self, lifecycle: RoomLifecycle) -> None:
+        self.lifecycle = lifecycle
+        self.service = lifecycle.service
 
     def current_state(self, room_id: str) -> RoomState | None:
-        if self.service.queries.room(room_id) is None:
+        queries = self.service.queries
+        if queries.room(room_id) is None:
+            return None
+        if not queries.stored(room_id):
+            # Deleted where this process did not see it (`rolwissel purge`): forget it here.
+            self.lifecycle.forget_deleted(room_id)
             return None
         return self.service.current(room_id)
 
@@ -110,6 +138,12 @@ class ServiceSource:
     def event_room_ids(self, event_id: str) -> list[str]:
         return [info.id for info in self.service.queries.event_rooms(event_id)]
 
+    def opens_summary(self, room_id: str, key: str) -> bool:
+        return self.lifecycle.opens_summary(room_id, key)
+
+    def opens_event(self, event_id: str, key: str) -> bool:
+        return self.lifecycle.is_facilitator_of_event(event_id, key)
+
 
 class Cache:
     """A small LRU of summaries and rendered files, keyed by room and version."""
@@ -118,6 +152,12 @@ class Cache:
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
+
+    def drop(self, room_id: str) -> None:
+        """Forget everything cached of a room (it was deleted)."""
+        with self._lock:
+            for key in [k for k in self._items if room_id in k]:
+                del self._items[key]
 
     def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         with self._lock:
@@ -135,9 +175,84 @@ class Cache:
 def _source() -> SummarySource:
     source = current_app.extensions.get(SOURCE_KEY)
     if source is None:
-        source = ServiceSource(extension().service)
+        source = ServiceSource(extension().lifecycle)
         current_app.extensions[SOURCE_KEY] = source
     return source
+
+
+def forget_room(app: Flask, room_id: str) -> None:
+    """Drop what the summary pages cached of a deleted room."""
+    cache = app.extensions.get(CACHE_KEY)
+    if isinstance(cache, Cache):
+        cache.drop(room_id)
+
+
+# Keys and grants
+
+
+def _grants() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="rolwissel-grant")
+
+
+def _granted(scope: str) -> bool:
+    """Whether this request carries a grant for `scope` ("room:<id>" or "event:<id>")."""
+    cookie = request.cookies.get(GRANT_COOKIE)
+    if not cookie:
+        return False
+    try:
+        return bool(_grants().loads(cookie, max_age=GRANT_S) == scope)
+    except BadSignature:
+        return False
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
+def _access(scope: str, opens: Callable[[str], bool]) -> str | None:
+    """None when this request may read `scope` (a grant cookie for it, or a bearer key that
+    `opens` it), else the refusal's code."""
+    if _granted(scope):
+        return None
+    key = _bearer()
+    if not key:
+        return ServerCode.NO_KEY
+    return None if opens(key) else ServerCode.WRONG_KEY
+
+
+def _room_access(room_id: str) -> str | None:
+    """None when this request may read the room's summary, else the refusal's code."""
+    return _access(f"room:{room_id}", lambda key: _source().opens_summary(room_id, key))
+
+
+def _event_access(event_id: str) -> str | None:
+    """None when this request may read the event's comparison, else the refusal's code."""
+    return _access(f"event:{event_id}", lambda key: _source().opens_event(event_id, key))
+
+
+def _grant(scope: str, path: str, opens: Callable[[str], bool]) -> Response | tuple[Response, int]:
+    """POST .../open: the key in the JSON body; when it opens `scope`, a grant cookie for
+    the addresses under `path` (the page, its downloads), for GRANT_S."""
+    body = request.get_json(silent=True)
+    key = body.get("key") if isinstance(body, dict) else None
+    lang = language(request.args.get("lang") or current_language())
+    if not isinstance(key, str) or not key or len(key) > 128:
+        return _refusal(ServerCode.NO_KEY, lang, 401)
+    if not opens(key):
+        return _refusal(ServerCode.WRONG_KEY, lang, 403)
+    response = jsonify({"ok": True})
+    response.set_cookie(
+        GRANT_COOKIE,
+        _grants().dumps(scope),
+        max_age=GRANT_S,
+        path=path,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _cache() -> Cache:
@@ -163,8 +278,13 @@ def summary_of(room_id: str) -> Summary | None:
 
 
 def _refusal(code: str, lang: str, status: int) -> tuple[Response, int]:
-    text = SENTENCES[code][language(lang)]
-    return jsonify({"ok": False, "code": code, "message": text}), status
+    sentences = SENTENCES.get(code)
+    text = sentences[language(lang)] if sentences else message(code, lang)
+    return jsonify({"ok": False, "code": str(code), "message": text}), status
+
+
+# The HTTP status of a refused key.
+KEY_STATUS: dict[str, int] = {ServerCode.NO_KEY: 401, ServerCode.WRONG_KEY: 403}
 
 
 def _download(body: str | bytes, fmt: str, filename: str, etag: str) -> Response:
@@ -226,38 +346,43 @@ def _page_helpers(lang: str) -> dict[str, Any]:
     }
 
 
+def _room_known(room_id: str) -> bool:
+    return looks_like_id(room_id) and _source().current_state(room_id) is not None
+
+
+def _page(template: str, status: str, code: int, **context: Any) -> tuple[str, int]:
+    """The summary or comparison page in one of its states: missing, locked (its script
+    opens it with a key this browser holds), not_yet or ready."""
+    helpers = _page_helpers(current_language())
+    return render_template(template, page="summary", status=status, **helpers, **context), code
+
+
 @bp.get("/room/<room_id>/summary")
 def summary_page(room_id: str) -> tuple[str, int]:
     """The summary for everyone who played, once the game is closed; 'not yet' before."""
-    lang = current_language()
-    helpers = _page_helpers(lang)
-    summary = summary_of(room_id) if looks_like_id(room_id) else None
+    if not _room_known(room_id):
+        return _page("summary.html", "missing", 404, room_id=None)
+    refused = _room_access(room_id)
+    if refused is not None:
+        return _page("summary.html", "locked", KEY_STATUS[refused], room_id=room_id)
+    summary = summary_of(room_id)
     if summary is None:
-        return render_template(
-            "summary.html", page="summary", status="missing", room_id=None, **helpers
-        ), 404
+        return _page("summary.html", "missing", 404, room_id=None)
     if not summary.closed:
-        return render_template(
-            "summary.html", page="summary", status="not_yet", room_id=room_id, **helpers
-        ), 200
-    return render_template(
-        "summary.html",
-        page="summary",
-        status="ready",
-        room_id=room_id,
-        s=summary,
-        formats=tuple(FORMATS),
-        **helpers,
-    ), 200
+        return _page("summary.html", "not_yet", 200, room_id=room_id)
+    return _page("summary.html", "ready", 200, room_id=room_id, s=summary, formats=tuple(FORMATS))
 
 
 @bp.get("/room/<room_id>/summary.<fmt>")
 def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The summary as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
     lang = language(request.args.get("lang") or current_language())
-    if fmt not in FORMATS:
+    if fmt not in FORMATS or not _room_known(room_id):
         return _refusal(UNKNOWN_ROOM, lang, 404)
-    summary = summary_of(room_id) if looks_like_id(room_id) else None
+    refused = _room_access(room_id)
+    if refused is not None:
+        return _refusal(refused, lang, KEY_STATUS[refused])
+    summary = summary_of(room_id)
     if summary is None:
         return _refusal(UNKNOWN_ROOM, lang, 404)
     if not summary.closed:
@@ -270,47 +395,70 @@ def summary_download(room_id: str, fmt: str) -> Response | tuple[Response, int]:
     return _download(body, fmt, name, f"{room_id}-{summary.version}-{fmt}-{lang}")
 
 
+@bp.post("/room/<room_id>/summary/open")
+def summary_open(room_id: str) -> Response | tuple[Response, int]:
+    """Sent by the summary page's script with a key it holds: a grant for this room."""
+    if not _room_known(room_id):
+        return _refusal(UNKNOWN_ROOM, current_language(), 404)
+    return _grant(
+        f"room:{room_id}",
+        f"/room/{room_id}/",
+        lambda key: _source().opens_summary(room_id, key),
+    )
+
+
 def comparison_of(event_id: str) -> tuple[compare_export.Comparison, Sequence[Summary]] | None:
-    """The comparison of an event's tables, or None for an unknown event."""
+    """The comparison of an event's closed tables, or None when none is closed (or there is
+    no such event). A table still playing is never listed, counted or linked."""
     room_ids = _source().event_room_ids(event_id) if looks_like_id(event_id) else []
-    summaries = [s for s in (summary_of(r) for r in room_ids) if s is not None]
+    summaries = [s for s in (summary_of(r) for r in room_ids) if s is not None and s.closed]
     if not summaries:
         return None
     return compare_export.build_comparison(event_id, summaries), summaries
 
 
+def _event_known(event_id: str) -> bool:
+    return looks_like_id(event_id) and bool(_source().event_room_ids(event_id))
+
+
 @bp.get("/event/<event_id>/compare")
 def compare_page(event_id: str) -> tuple[str, int]:
-    """Every table of an event side by side: decision, gedragen, support, conditions."""
+    """Every closed table of an event side by side: decision, gedragen, support, conditions."""
     lang = current_language()
-    helpers = _page_helpers(lang)
+    if not _event_known(event_id):
+        return _page("compare.html", "missing", 404, event_id=None)
+    refused = _event_access(event_id)
+    if refused is not None:
+        return _page("compare.html", "locked", KEY_STATUS[refused], event_id=event_id)
     found = comparison_of(event_id)
     if found is None:
-        return render_template(
-            "compare.html", page="summary", status="missing", event_id=None, **helpers
-        ), 404
+        return _page("compare.html", "not_yet", 200, event_id=event_id)
     comparison, _summaries = found
-    return render_template(
+    return _page(
         "compare.html",
-        page="summary",
-        status="ready",
+        "ready",
+        200,
         event_id=event_id,
         c=comparison,
         roles=comparison.roles,
         formats=tuple(FORMATS),
         support_cell=lambda t, r: compare_export.support_cell(t, r, lang),
         outcome_word=lambda t: compare_export.outcome_word(t, lang),
-        **helpers,
-    ), 200
+    )
 
 
 @bp.get("/event/<event_id>/compare.<fmt>")
 def compare_download(event_id: str, fmt: str) -> Response | tuple[Response, int]:
     """The comparison as PDF, Markdown, JSON or CSV in `?lang=` (Dutch by default)."""
     lang = language(request.args.get("lang") or current_language())
-    found = comparison_of(event_id) if fmt in FORMATS else None
-    if found is None:
+    if fmt not in FORMATS or not _event_known(event_id):
         return _refusal(UNKNOWN_EVENT, lang, 404)
+    refused = _event_access(event_id)
+    if refused is not None:
+        return _refusal(refused, lang, KEY_STATUS[refused])
+    found = comparison_of(event_id)
+    if found is None:
+        return _refusal(NOT_READY, lang, 409)
     comparison, summaries = found
     versions = "-".join(f"{s.room_id}.{s.version}" for s in summaries)
     made_at = max((s.closed_at or s.created_at) for s in summaries)
@@ -322,3 +470,15 @@ def compare_download(event_id: str, fmt: str) -> Response | tuple[Response, int]
     name = _filename("compare", first.scenario_id, first.started_at, lang)
     digest = hashlib.sha256(versions.encode()).hexdigest()[:16]
     return _download(body, fmt, name, f"{event_id}-{digest}-{fmt}-{lang}")
+
+
+@bp.post("/event/<event_id>/compare/open")
+def compare_open(event_id: str) -> Response | tuple[Response, int]:
+    """Sent by the comparison page's script with the event's facilitator key: a grant."""
+    if not _event_known(event_id):
+        return _refusal(UNKNOWN_EVENT, current_language(), 404)
+    return _grant(
+        f"event:{event_id}",
+        f"/event/{event_id}/",
+        lambda key: _source().opens_event(event_id, key),
+    )

@@ -18,6 +18,7 @@ if (fragmentToken) history.replaceState(null, "", location.pathname + location.s
 function tableView(roomId, index, live, refused) {
   const view = live.view;
   const code = roomInfo.get(roomId).code || "";
+  const screenUrl = roomInfo.get(roomId).screen_url || ""; // with the big screen's key
   let facts = nothing;
   let alert = refused || "";
   if (view) {
@@ -44,7 +45,7 @@ function tableView(roomId, index, live, refused) {
     <p class="table-alert" ?hidden=${!alert}>${alert}</p>
     <p class="button-row">
       <a class="button small" href="/room/${roomId}/host" data-testid="table-host">${t("Open the console")}</a>
-      <a class="button small" href="/room/${roomId}/screen" target="_blank" rel="noopener">${t("Big screen")}</a>
+      ${screenUrl ? html`<a class="button small" href=${screenUrl} target="_blank" rel="noopener" data-testid="table-screen">${t("Big screen")}</a>` : nothing}
     </p></article>`;
 }
 
@@ -64,7 +65,7 @@ async function start() {
   }
   const tables = rooms.map((r, index) => {
     facilitator.set(r.room_id, token);
-    roomInfo.set(r.room_id, { code: r.code, join_url: r.join_url, screen_url: r.screen_url });
+    roomInfo.set(r.room_id, { code: r.code, join_url: r.join_url, screen_url: r.screen_url, summary_url: r.summary_url });
     const table = { roomId: r.room_id, index, refused: "" };
     const { live } = connectLive({
       room: r.room_id,

@@ -1,7 +1,8 @@
 // The facilitator console (laptop): who is there, steering, timer, board moderation, the
 // role spread, the round-4 proposal and vote, and closing the game.
+import { api, problemText } from "./api.js";
 import { Board, cardCount, cardView, reactionSummary, topLevel } from "./board.js";
-import { $, copyText, setText, show, showError } from "./dom.js";
+import { $, copyText, setText, show, showError, whileBusy } from "./dom.js";
 import { filled, Intention } from "./forms.js";
 import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, questionSection,
          resultBlock, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
@@ -11,7 +12,7 @@ import { LIMITS } from "./limits.js";
 import { announce } from "./live.js";
 import { roleBadge, roleName, ROLES } from "./roles.js";
 import { startPage } from "./shell.js";
-import { roomInfo, takeTokenFromFragment } from "./store.js";
+import { facilitator, roomInfo, takeTokenFromFragment } from "./store.js";
 
 const room = document.body.dataset.roomId;
 const token = takeTokenFromFragment(room);
@@ -31,16 +32,30 @@ function steer(type, error, { fields = {}, steering = true } = {}) {
 
 // ---------------------------------------------------------------- the room bar
 
-// The code and join link come with the page; a browser that created the game also kept them.
-function renderRoomBar() {
+// The code and the links (big screen and summary, each with its key) come over the socket to
+// the facilitator's key (`links`); a browser that created the game also kept them.
+function renderRoomBar(links = null) {
+  if (links) roomInfo.set(room, { code: links.code, join_url: links.join_url, screen_url: links.screen_url,
+                                  summary_url: links.summary_url });
   const info = roomInfo.get(room);
-  setText($("#room-code"), document.body.dataset.code || info.code || "…");
-  const joinUrl = document.body.dataset.joinUrl || info.join_url || `${location.origin}/join`;
+  setText($("#room-code"), info.code || "…");
+  const joinUrl = info.join_url || `${location.origin}/join`;
   $("#join-link").href = joinUrl;
   setText($("#join-link"), joinUrl.replace(/^https?:\/\//, ""));
+  // Only a link with the screen's key opens the big screen.
+  const keyed = (url) => (url && url.includes("#k=") ? new URL(url, location.origin).href : "");
+  const screenUrl = keyed(info.screen_url);
+  show($("#screen-link"), Boolean(screenUrl));
+  if (screenUrl) $("#screen-link").href = screenUrl;
+  $("#screen-key-link").value = screenUrl;
+  $("#summary-key-link").value = keyed(info.summary_url);
 }
 
 $("#copy-link").addEventListener("click", () => copyText($("#join-link").href, $("#copy-status")));
+$("#copy-screen-link").addEventListener("click", () =>
+  copyText($("#screen-key-link").value, $("#copy-key-status"), $("#screen-key-link")));
+$("#copy-summary-link").addEventListener("click", () =>
+  copyText($("#summary-key-link").value, $("#copy-key-status"), $("#summary-key-link")));
 
 // ---------------------------------------------------------------- steering
 
@@ -133,7 +148,35 @@ function playerActions(p) {
     <button type="button" class="button small" @click=${() => keepPlayer(p.id)}>${t("No")}</button></span>`;
 }
 
+// Players the facilitator took out: their device may come back only when let back in.
+const readmitted = new Set(); // ids let back in from this console
+
+async function readmit(player, button) {
+  showError($("#removed-error"), "");
+  try {
+    await whileBusy(button, () => api(`/api/rooms/${encodeURIComponent(room)}/readmit?lang=${lang}`,
+      { token, body: { player_id: player.id } }));
+  } catch (problem) {
+    showError($("#removed-error"), problemText(problem, t("That did not work. Try again.")));
+    return;
+  }
+  readmitted.add(player.id);
+  refresh();
+  announce(t("{name} can join again.", { name: player.name }));
+}
+
+function renderRemoved() {
+  const removed = (fac.players || []).filter((p) => !p.active && p.left_reason === "removed");
+  show($("#removed"), removed.length > 0);
+  render(repeat(removed, (p) => p.id, (p) => html`<li data-player-id=${p.id}><span>${p.name}</span>
+    ${readmitted.has(p.id)
+      ? html`<span class="hint">${t("Can join again")}</span>`
+      : html`<button type="button" class="button small" data-testid="readmit"
+          @click=${(e) => readmit(p, e.currentTarget)}>${t("Let back in")}</button>`}</li>`), $("#removed-list"));
+}
+
 function renderPlayers() {
+  renderRemoved();
   const players = (fac.players || []).filter((p) => p.active);
   const presence = page.live.presence;
   setText($("#players-count"), `(${players.length})`);
@@ -200,6 +243,34 @@ $("#close-yes").addEventListener("click", async (e) => {
   const reply = await steer("close_game", "#close-error")(e);
   if (reply.ok) show($("#close-confirm"), false);
 });
+
+$("#delete-game").addEventListener("click", () => {
+  show($("#delete-confirm"), true);
+  $("#delete-no").focus();
+});
+$("#delete-no").addEventListener("click", () => {
+  show($("#delete-confirm"), false);
+  $("#delete-game").focus();
+});
+$("#delete-yes").addEventListener("click", async (e) => {
+  showError($("#delete-error"), "");
+  try {
+    await whileBusy(e.currentTarget, () => api(`/api/rooms/${encodeURIComponent(room)}?lang=${lang}`,
+      { token, method: "DELETE", body: { confirm: true } }));
+  } catch (problem) {
+    showError($("#delete-error"), problemText(problem, t("The game could not be deleted. Try again.")));
+    return;
+  }
+  gameDeleted();
+});
+
+// The game is gone (deleted here, in another console, or by the retention).
+function gameDeleted() {
+  facilitator.set(room, null);
+  roomInfo.set(room, {});
+  if (page) page.stop(t("This game has been deleted. Nothing of it is kept."));
+  else showError($("#page-error"), t("This game has been deleted. Nothing of it is kept."));
+}
 
 function renderSettingsAndClose() {
   const box = $("#show-names");
@@ -462,6 +533,8 @@ if (!token) {
       pub = view.public;
       fac = view.facilitator || {};
     },
+    onLinks: renderRoomBar,
+    onNotice: (notice) => { if (notice.code === "game_deleted") gameDeleted(); },
     onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")),
   });
   proposalForm = page.form({

@@ -3,7 +3,7 @@
 import { api, problemText } from "./api.js";
 import { $, charCounter, showError } from "./dom.js";
 import { lang, t } from "./i18n.js";
-import { seat } from "./store.js";
+import { deviceId, seat } from "./store.js";
 
 const form = $("#join-form");
 const error = $("#join-error");
@@ -38,7 +38,7 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   let reply;
   try {
-    reply = await api("/api/join", { body: { code, name: displayName, home_role: role.value, lang } });
+    reply = await api("/api/join", { body: { code, name: displayName, home_role: role.value, lang, device: deviceId() } });
     if (!reply.seat_token) throw reply;
   } catch (problem) {
     button.disabled = false;

@@ -5,12 +5,15 @@ import { lang, t } from "./i18n.js";
 import { newKey } from "./store.js";
 
 const ACK_TIMEOUT_MS = 10000;
-const REFUSED = new Set(["unknown_room", "bad_token", "bad_auth"]);
+const REFUSED = new Set(["unknown_room", "bad_token", "bad_auth", "no_key", "removed_from_game", "room_damaged"]);
+// Notices after which the server closes this connection for good (docs/protocol.md).
+const CLOSING = new Set(["removed_from_game", "left_game", "game_deleted"]);
 
-// connect({room, token, version, onState, onPatch, onPresence, onNotice, onRefused, banner})
+// connect({room, token, version, onState, onPatch, onPresence, onLinks, onNotice, onRefused, banner})
 // version() is the newest view version this page holds: sent on every (re)connect and resync,
-// so the server can skip what the page has.
-export function connect({ room, token = null, version, onState, onPatch, onPresence, onNotice,
+// so the server can skip what the page has. onLinks gets the join code and addresses (the
+// facilitator and the big screen only).
+export function connect({ room, token = null, version, onState, onPatch, onPresence, onLinks, onNotice,
                           onRefused, banner = document.getElementById("conn-banner") }) {
   let stopped = false;
   let everConnected = false;
@@ -61,12 +64,16 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
   socket.on("state", (message) => onState(message));
   if (onPatch) socket.on("patch", (message) => onPatch(message));
   socket.on("presence", (message) => { if (onPresence) onPresence((message && message.presence) || {}); });
+  socket.on("links", (message) => { if (onLinks && message) onLinks(message); });
 
   socket.on("notice", (notice) => {
     if (!notice) return;
     if (notice.code === "seat_taken_over") {
       stop();
       setBanner(notice.message || t("You opened this game somewhere else."), "stopped");
+    } else if (CLOSING.has(notice.code)) {
+      stop(); // the server closes this connection; the page says why (onNotice)
+      setBanner("");
     } else if (notice.code === "server_restarting") {
       setBanner(t("Connection lost. Reconnecting…"));
     }

@@ -459,7 +459,12 @@ if (!mySeat || !mySeat.token) {
     token: mySeat.token,
     sections,
     onView,
-    onNotice: (notice) => { if (notice.code === "seat_taken_over") takenOver(notice.message); },
+    onNotice: (notice) => {
+      if (notice.code === "seat_taken_over") takenOver(notice.message);
+      else if (notice.code === "removed_from_game") leave(t("The workshop leader has taken you out of this game."));
+      else if (notice.code === "left_game") leave(t("You have left this game."));
+      else if (notice.code === "game_deleted") leave(t("This game has been deleted. Nothing of it is kept."));
+    },
     onRefused: (code, message) => leave(message),
   });
   makeForms();

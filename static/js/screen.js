@@ -1,5 +1,6 @@
 // The big screen (projector): join code and QR, round and lens, timer, the board and the
-// result, in type large enough to read from the back of the room.
+// result, in type large enough to read from the back of the room. Its link carries the big
+// screen's key (#k=...); the code and QR come over the socket, only to that key.
 import { Board, cardView, reactionSummary } from "./board.js";
 import { $, setText, showError } from "./dom.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, resultBlock, roundLabel,
@@ -8,17 +9,18 @@ import { html, nothing, repeat } from "./html.js";
 import { pick, t, tn } from "./i18n.js";
 import { roleBadge } from "./roles.js";
 import { startPage } from "./shell.js";
-import { roomInfo } from "./store.js";
+import { takeScreenKeyFromFragment } from "./store.js";
 
 const room = document.body.dataset.roomId;
+const key = takeScreenKeyFromFragment(room);
 
-// The code comes with the page (or, without a room service, from this browser or ?code=).
-function renderCode() {
-  const code = document.body.dataset.code || roomInfo.get(room).code || new URLSearchParams(location.search).get("code") || "";
+// The code, its address and QR code, sent to this key when it connects (`links`).
+function renderCode({ code, join_url: joinUrl, qr_url: qrUrl }) {
   setText($("#screen-code"), code || "…");
+  if (joinUrl) setText($("#screen-host"), `${joinUrl.replace(/^https?:\/\//, "").split("/j/")[0]}/join`);
   const qr = $("#screen-qr");
-  qr.hidden = !code;
-  if (code) qr.src = `/qr/${encodeURIComponent(code)}.svg`;
+  qr.hidden = !qrUrl;
+  if (qrUrl) qr.src = qrUrl;
 }
 
 function renderRound({ public: pub }) {
@@ -87,6 +89,10 @@ const sections = [
   { id: "closed", when: phase("closed"), render: (v) => (currentBallot(v.public) ? decisionView(v) : nothing) },
 ];
 
-renderCode();
-startPage({ room, token: null, sections, onView: renderRound,
-            onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")) });
+if (!key) {
+  showError($("#page-error"), t("This big screen has no key. Open the big screen link from the workshop leader's console."));
+} else {
+  startPage({ room, token: key, sections, onView: renderRound, onLinks: renderCode,
+              onNotice: (notice) => { if (notice.code === "game_deleted") showError($("#page-error"), t("This game has been deleted. Nothing of it is kept.")); },
+              onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")) });
+}

@@ -78,10 +78,10 @@ export class LiveView {
 }
 
 // One connection and the view it keeps (no page furniture: event.js has one per table).
-export function connectLive({ room, token, banner, onNotice, onRefused }) {
+export function connectLive({ room, token, banner, onLinks, onNotice, onRefused }) {
   const live = new LiveView();
   const conn = connect({
-    room, token, banner, onNotice, onRefused,
+    room, token, banner, onLinks, onNotice, onRefused,
     version: () => live.version,
     onState: (message) => live.fullState(message),
     onPatch: (message) => live.patch(message),
@@ -96,10 +96,11 @@ function sectionElements() {
 }
 
 // A live page: connect, keep the view, run the timer and the pause banner, and render the
-// declared sections on every view. `onView(view)` runs first, for what is not a section.
+// declared sections on every view. `onView(view)` runs first, for what is not a section;
+// `onLinks(links)` gets the join code and addresses (console and big screen only).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-export function startPage({ room, token, sections = [], onView = null, onNotice, onRefused }) {
-  const { live, conn } = connectLive({ room, token, onNotice, onRefused });
+export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused }) {
+  const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
     ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label") })

@@ -53,7 +53,7 @@ $("#create-form").addEventListener("submit", async (event) => {
   for (const r of rooms) {
     facilitator.set(r.room_id, reply.facilitator_token);
     roomInfo.set(r.room_id, { code: r.code, join_url: r.join_url, screen_url: r.screen_url,
-                              host_url: r.host_url, event_id: reply.event_id || null });
+                              summary_url: r.summary_url, host_url: r.host_url, event_id: reply.event_id || null });
   }
   if (reply.event_id) eventInfo.set(reply.event_id, { token: reply.facilitator_token, rooms: rooms.map((r) => r.room_id) });
   const target = rooms.length > 1 && reply.overview_url ? reply.overview_url : rooms[0].host_url;

@@ -2,8 +2,12 @@
 //   rw:seat:<room_id>      {token, player_id}   a participant's seat, from POST /api/join
 //                                              or from a personal link (#s=<token>)
 //   rw:fac:<room_id>       "<token>"            the facilitator token of a room
-//   rw:room:<room_id>      {code, join_url, screen_url, host_url, event_id}
+//   rw:screen:<room_id>    "<key>"              the big screen's key of a room (from #k=)
+//   rw:room:<room_id>      {code, join_url, screen_url, summary_url, host_url, event_id}
 //   rw:event:<event_id>    {token, rooms: [room_id, ...]}   an event overview's key
+//   rw:device              "<id>"               this browser's own random id, sent when joining:
+//                                              a device the facilitator removed from a game
+//                                              cannot join it again under another name
 // sessionStorage (this tab only): a form's draft, rw:draft:<room_id>:<draft> = {field: value}
 // (forms.js; <draft> is e.g. card:2, edit:c7, reflection:1, vote:2, proposal, rename).
 
@@ -34,6 +38,22 @@ export const facilitator = {
   get: (room) => read(localStorage, `rw:fac:${room}`),
   set: (room, token) => write(localStorage, `rw:fac:${room}`, token),
 };
+
+export const screenKey = {
+  get: (room) => read(localStorage, `rw:screen:${room}`),
+  set: (room, key) => write(localStorage, `rw:screen:${room}`, key),
+};
+
+// This browser's device id, made once. Clearing the browser's storage makes a new one: it
+// keeps an honest mistake from coming back unnoticed, not a determined person (docs/security.md).
+export function deviceId() {
+  let id = read(localStorage, "rw:device");
+  if (typeof id !== "string" || id.length < 8) {
+    id = newKey();
+    write(localStorage, "rw:device", id);
+  }
+  return id;
+}
 
 export const roomInfo = {
   get: (room) => read(localStorage, `rw:room:${room}`) || {},
@@ -76,6 +96,23 @@ export function takeTokenFromFragment(room) {
     history.replaceState(null, "", location.pathname + location.search);
   }
   return facilitator.get(room);
+}
+
+// The big screen's link carries its key in the fragment (#k=...): keep it per room (so the
+// projector can reload) and take it out of the address bar.
+export function takeScreenKeyFromFragment(room) {
+  const match = /(?:^#|&)k=([^&]+)/.exec(location.hash);
+  if (match) {
+    screenKey.set(room, decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return screenKey.get(room);
+}
+
+// A key in the fragment (#k=... or #t=...) without keeping it anywhere: the summary's link.
+export function fragmentKey(name) {
+  const match = new RegExp(`(?:^#|&)${name}=([^&]+)`).exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
 // A personal link from "Continue on another device" (/room/<id>/play#s=<seat token>): keep

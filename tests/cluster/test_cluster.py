@@ -133,6 +133,7 @@ def test_browsers_behind_one_address_spread_over_the_processes(cluster: Cluster)
     room = requests.post(
         cluster.url + "/api/rooms", json={"scenario_id": "buurtkamer-bibliotheek"}, timeout=10
     ).json()["rooms"][0]
+    screen_key = room["screen_url"].partition("#k=")[2]  # a big screen's key (issue 11)
     before = len(cluster.nginx.access_log())
 
     def browser(n: int) -> None:
@@ -143,7 +144,7 @@ def test_browsers_behind_one_address_spread_over_the_processes(cluster: Cluster)
             assert "rolwissel_route" in session.cookies
             sid = json.loads(opened.text[1:])["sid"]
             endpoint += f"&sid={sid}"
-            auth = {"room": room["room_id"], "token": None, "last_seq": 0, "lang": "nl"}
+            auth = {"room": room["room_id"], "token": screen_key, "last_seq": 0, "lang": "nl"}
             joined = session.post(endpoint, data="40" + json.dumps(auth), timeout=10)
             assert joined.status_code == 200, (n, joined.text)  # 400 on the wrong process
             answer = session.get(endpoint, timeout=10)
@@ -207,8 +208,10 @@ def test_a_game_survives_losing_a_process_mid_game(cluster: Cluster) -> None:
         for _name, step in steps[names.index(kill_step) + 1 :]:
             step()
         outcome = game.outcome()
+        keyed = {"Authorization": f"Bearer {outcome.summary_key}"}  # issue 11: a key
         for address in outcome.urls:
-            assert requests.get(address, timeout=30).status_code == 200, address
+            reply = requests.get(address.partition("#")[0], headers=keyed, timeout=30)
+            assert reply.status_code == 200, address
     finally:
         game.close()
 
@@ -221,7 +224,7 @@ def test_a_game_survives_losing_a_process_mid_game(cluster: Cluster) -> None:
     assert outcome.gedragen and stored.status == "closed"
 
     victim.start()  # the process comes back and serves the room from the log
-    screen = Player(victim.url, {"room": game.room_id, "token": None})
+    screen = Player(victim.url, {"room": game.room_id, "token": game.screen_key})
     try:
         wait(lambda: screen.version >= 0)
         assert screen.version == stored.last_seq

@@ -55,7 +55,12 @@ class Table:
     host: Page
 
     def screen_url(self, base: str) -> str:
-        return f"{base}/room/{self.room_id}/screen"
+        """The big screen's link from the console, with the screen's key in its fragment
+        (the console gets it over its socket)."""
+        link = self.host.get_by_test_id("screen-link")
+        expect(link).to_have_attribute("href", re.compile(r"/screen#k=[\w-]{43}$"))
+        href = link.get_attribute("href") or ""
+        return href if href.startswith("http") else base + href
 
 
 def _create(page: Page, base: str, scenario: str | None, tables: int) -> None:
@@ -232,6 +237,8 @@ class ApiRoom:
     code: str
     facilitator_token: str
     event_id: str | None = None
+    screen_url: str = ""  # with the big screen's key in the fragment
+    summary_url: str = ""  # with the summary's key in the fragment
 
     @classmethod
     def create(cls, base: str, scenario: str = SCENARIO, tables: int = 1) -> ApiRoom:
@@ -241,7 +248,15 @@ class ApiRoom:
         assert reply.status_code == 201, reply.text
         body = reply.json()
         room = body["rooms"][0]
-        return cls(base, room["room_id"], room["code"], body["facilitator_token"], body["event_id"])
+        return cls(
+            base,
+            room["room_id"],
+            room["code"],
+            body["facilitator_token"],
+            body["event_id"],
+            room["screen_url"],
+            room["summary_url"],
+        )
 
     def seat(self, name: str, role: str) -> dict[str, Any]:
         body = {"code": self.code, "name": name, "home_role": role}

@@ -185,6 +185,7 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(screen, "screen-closed")
         anna.get_by_test_id("summary-link").click()
         anna.wait_for_url("**/summary*")
+        expect(anna.get_by_test_id("summary")).to_be_visible()  # opened with the seat token
         result.check(anna, "summary")
 
         leader = context(LAPTOP).new_page()
@@ -192,6 +193,8 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         expect(leader.locator(".table-people").first).not_to_be_empty()
         result.check(leader, "event-overview")
         leader.goto(overview + "/compare")
+        # Opened with the event's key this browser kept; no table has finished yet.
+        expect(leader.get_by_test_id("compare-not-yet")).to_be_visible()
         result.check(leader, "compare")
         stranger = context(PHONE).new_page()
         stranger.goto(f"{base}/room/{table.room_id}/play")

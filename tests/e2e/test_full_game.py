@@ -118,7 +118,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(host.get_by_test_id("join-link")).to_have_attribute("href", f"{base}/j/{table.code}")
 
     screen = people(viewport={"width": 1920, "height": 1080}).new_page()
-    screen.goto(host.get_by_test_id("screen-link").get_attribute("href") or "")
+    screen.goto(table.screen_url(base))
     expect(screen.get_by_test_id("screen-code")).to_have_text(table.code)
     expect(screen.get_by_test_id("screen-qr")).to_be_visible()
     expect(screen.get_by_test_id("lobby")).to_contain_text(scenario.title.nl)
@@ -449,6 +449,8 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     for person in (anna, eva):
         person.page.get_by_test_id("summary-link").click()
         person.page.wait_for_url(f"**{summary}*")
+        # The page opens with the seat token this browser kept (summary.js), then reloads.
+        expect(person.page.get_by_test_id("summary")).to_be_visible()
         body = person.page.locator("main")
         expect(body).to_contain_text("vijf jaar in de oude bibliotheek")
         expect(body).to_contain_text("Er is een vaste sleutelhouder.")
@@ -566,7 +568,7 @@ def test_the_end_of_the_timer_is_clearly_signalled(
         for page in (phone, screen):
             page.clock.install()  # the page's clock; the server keeps the real one
         phone.goto(f"/room/{room.room_id}/play")
-        screen.goto(f"/room/{room.room_id}/screen")
+        screen.goto(room.screen_url)
         expect(phone.get_by_test_id("lobby")).to_be_visible()
         host.act("start")
         host.act("set_timer", seconds=60)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from browser_game import ApiRoom, create_event, join, next_step, post_card
+from browser_game import ApiRoom, Table, create_event, join, next_step, post_card
 from playwright.sync_api import BrowserContext, Page, Response, expect
 from serverproc import Server
 
@@ -73,7 +73,7 @@ def test_typed_markup_stays_text_on_every_page(
     room_id = host.url.split("/room/", 1)[1].split("/", 1)[0]
     room = ApiRoom(base, room_id, code.inner_text().strip(), "")
     screen = pages.watch(people(viewport={"width": 1920, "height": 1080}).new_page())
-    screen.goto(f"{base}/room/{room_id}/screen")
+    screen.goto(Table(room_id, room.code, host).screen_url(base))
 
     mallory = pages.watch(people().new_page())
     join(mallory, base, room.code, PAYLOAD, "inwoner")

@@ -16,7 +16,9 @@ SCENARIO = "buurtkamer-bibliotheek"
 class NewRoom:
     room_id: str
     code: str
-    token: str
+    token: str  # the facilitator's
+    screen_key: str  # the big screen's (from the fragment of its link)
+    summary_key: str
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,13 @@ def new_room(client: FlaskClient, scenario: str = SCENARIO) -> NewRoom:
     body = reply.json
     assert body is not None
     room = body["rooms"][0]
-    return NewRoom(room["room_id"], room["code"], body["facilitator_token"])
+    return NewRoom(
+        room["room_id"],
+        room["code"],
+        body["facilitator_token"],
+        room["screen_url"].split("#k=")[1],
+        room["summary_url"].split("#k=")[1],
+    )
 
 
 def join(client: FlaskClient, code: str, name: str, role: str = "inwoner") -> Seat:

@@ -41,14 +41,20 @@ def test_a_new_game_on_several_tables_is_one_event(client: FlaskClient) -> None:
     codes = {r["code"] for r in body["rooms"]}
     assert len(codes) == 3 and all(seats.normalise_code(c) for c in codes)
     for room in body["rooms"]:
+        room_id = room["room_id"]
         assert room["join_url"].endswith(f"/j/{room['code']}")
-        assert room["host_url"] == f"/room/{room['room_id']}/host#t={token}"
-        assert room["screen_url"] == f"/room/{room['room_id']}/screen"
+        assert room["host_url"] == f"/room/{room_id}/host#t={token}"
+        # The big screen and the summary have keys of their own, in the fragment (issue 11).
+        screen_key = seats.derived_key(token, room_id, seats.Purpose.SCREEN)
+        summary_key = seats.derived_key(token, room_id, seats.Purpose.SUMMARY)
+        assert room["screen_url"] == f"/room/{room_id}/screen#k={screen_key}"
+        assert room["summary_url"] == f"/room/{room_id}/summary#k={summary_key}"
     overview = client.get(
         f"/api/events/{body['event_id']}", headers={"Authorization": f"Bearer {token}"}
     )
     assert overview.status_code == 200 and len(overview.json["rooms"]) == 3  # type: ignore[index]
-    assert client.get(f"/api/events/{body['event_id']}").status_code == 400
+    assert overview.json["rooms"] == body["rooms"]  # type: ignore[index]
+    assert client.get(f"/api/events/{body['event_id']}").status_code == 401
 
 
 def test_bad_requests_to_create_a_room_are_refused_with_a_sentence(client: FlaskClient) -> None:
@@ -96,10 +102,10 @@ def test_join_refusals_say_what_is_wrong(client: FlaskClient) -> None:
     assert reply.json["message"] == "Your name is too long. Use at most 40 characters."  # type: ignore[index]
 
 
-def test_failed_join_attempts_are_rate_limited_per_address(
-    make_app: Callable[..., Flask],
-) -> None:
-    """Too many wrong codes from one address get 429; successful joins never count."""
+def test_failed_joins_are_limited_per_address_and_code(make_app: Callable[..., Flask]) -> None:
+    """The same wrong code tried again and again is refused (429) from that address, but
+    never the right code (issue 11: it used to lock the right code out too); successful joins
+    never count."""
     app = make_app(JOIN_FAIL_LIMIT="3 per minute")
     client = app.test_client()
     room = new_room(client)
@@ -111,17 +117,42 @@ def test_failed_join_attempts_are_rate_limited_per_address(
         )
         assert wrong.status_code == 404
     blocked = client.post(
-        "/api/join", json={"code": room.code, "name": "Y", "home_role": "inwoner", "lang": "nl"}
+        "/api/join", json={"code": "2222-2222", "name": "X", "home_role": "inwoner", "lang": "nl"}
     )
     assert blocked.status_code == 429
     assert blocked.json["code"] == "too_many_attempts"  # type: ignore[index]
     assert "Wacht een minuut" in blocked.json["message"]  # type: ignore[index]
-    other = client.post(
+    right = client.post("/api/join", json={"code": room.code, "name": "Y", "home_role": "inwoner"})
+    assert right.status_code == 201
+
+
+def test_guessing_across_codes_is_limited_but_a_known_code_stays_open(
+    make_app: Callable[..., Flask],
+) -> None:
+    """Many distinct wrong codes from one address: refused before any lookup (the right code
+    too, unless somebody from that address already joined with it); other addresses and
+    codes known to the address are not affected."""
+    app = make_app(JOIN_GUESS_LIMIT="4 per minute")
+    client = app.test_client()
+    known, unknown = new_room(client), new_room(client)
+    join(client, known.code, "Eerste")
+    codes = [f"2222-22{a}{b}" for a in "3456" for b in "78"]
+    answers = [
+        client.post("/api/join", json={"code": c, "name": "X", "home_role": "inwoner"}).status_code
+        for c in codes
+    ]
+    assert answers[:4] == [404] * 4 and set(answers[4:]) == {429}
+    assert join(client, known.code, "Tweede").player_id  # join() insists on 201
+    guessed = client.post(
+        "/api/join", json={"code": unknown.code, "name": "Z", "home_role": "raadslid"}
+    )
+    assert guessed.status_code == 429
+    elsewhere = client.post(
         "/api/join",
-        json={"code": room.code, "name": "Y", "home_role": "inwoner"},
+        json={"code": unknown.code, "name": "Z", "home_role": "raadslid"},
         environ_base={"REMOTE_ADDR": "10.0.0.2"},
     )
-    assert other.status_code == 201
+    assert elsewhere.status_code == 201
 
 
 def test_the_qr_code_is_an_svg_of_the_join_address(client: FlaskClient) -> None:
@@ -134,9 +165,12 @@ def test_the_qr_code_is_an_svg_of_the_join_address(client: FlaskClient) -> None:
 
 
 def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
-    """200 with database true while SELECT 1 works; 503 when the database cannot be reached."""
+    """200 with database true while SELECT 1 works; 503 when the database cannot be reached,
+    naming the check that failed (issue 11 added the write check, tested on the real server
+    in test_operations.py)."""
     reply = client.get("/healthz")
-    assert reply.status_code == 200 and reply.json == {"ok": True, "database": True}
+    healthy = {"ok": True, "database": True, "database_write": True, "failed": []}
+    assert reply.status_code == 200 and reply.json == healthy
     ext = extension(app)
     working = ext.reader
     (tmp_path / "not-a-folder").write_text("")
@@ -147,7 +181,13 @@ def test_healthz_checks_the_database(app: Flask, client: FlaskClient, tmp_path: 
     finally:
         ext.reader = working
         broken.dispose()
-    assert reply.status_code == 503 and reply.json == {"ok": False, "database": False}
+    assert reply.status_code == 503
+    assert reply.json == {
+        "ok": False,
+        "database": False,
+        "database_write": True,
+        "failed": ["database"],
+    }
 
 
 def test_behind_a_proxy_failed_joins_count_per_forwarded_address(
@@ -168,8 +208,9 @@ def test_behind_a_proxy_failed_joins_count_per_forwarded_address(
         )
         return reply.status_code
 
-    assert [attempt("2222-2222", "203.0.113.5") for _ in range(2)] == [404, 404]
-    assert attempt(room.code, "203.0.113.5") == 429
+    # (Issue 11: the count is per address and code, so the wrong code is what gets locked.)
+    assert [attempt("2222-2222", "203.0.113.5") for _ in range(3)] == [404, 404, 429]
+    assert attempt("2222-2222", "203.0.113.6") == 404
     assert attempt(room.code, "203.0.113.6") == 201
 
 
@@ -182,7 +223,13 @@ def test_healthz_checks_redis_when_processes_share_it(
     client = app.test_client()
     reply = client.get("/healthz")
     assert reply.status_code == 200
-    assert reply.json == {"ok": True, "database": True, "redis": True}
+    assert reply.json == {
+        "ok": True,
+        "database": True,
+        "database_write": True,
+        "redis": True,
+        "failed": [],
+    }
     connections = extension(app).connections
     working = connections.online
     connections.online = RedisPresence("redis://127.0.0.1:1/0")
@@ -192,4 +239,10 @@ def test_healthz_checks_redis_when_processes_share_it(
         connections.online.close()
         connections.online = working
     assert reply.status_code == 503
-    assert reply.json == {"ok": False, "database": True, "redis": False}
+    assert reply.json == {
+        "ok": False,
+        "database": True,
+        "database_write": True,
+        "redis": False,
+        "failed": ["redis"],
+    }

@@ -41,8 +41,10 @@ def test_simulate_plays_a_whole_game_and_the_database_has_all_of_it(server: Serv
     lines = done.stdout.splitlines()
     assert lines[0] == "Gedragen: geen bezwaar, en in elke groep genoeg steun."
     room_id = lines[1].split("/room/")[1].split("/")[0]
-    assert lines[1:] == [
-        f"{server.url}/room/{room_id}/summary{suffix}?lang=nl" for suffix in SUMMARY_SUFFIXES
+    key = lines[1].partition("#k=")[2]
+    assert key and lines[1:] == [
+        f"{server.url}/room/{room_id}/summary{suffix}?lang=nl" + ("" if suffix else f"#k={key}")
+        for suffix in SUMMARY_SUFFIXES
     ]
 
     stored = read_room(server.database_url, room_id)
@@ -83,8 +85,13 @@ def test_simulate_plays_a_whole_game_and_the_database_has_all_of_it(server: Serv
     # What was printed is what the log decides.
     assert lines[0] == result_sentence(decide(state, second), "nl")
 
-    # The printed addresses answer: the page and each download, in Dutch.
-    page, pdf, markdown, data, table = (requests.get(url, timeout=30) for url in lines[1:])
+    # The printed addresses answer with the printed key (issue 11: the room id alone opens
+    # nothing): the page and each download, in Dutch.
+    keyed = {"Authorization": f"Bearer {key}"}
+    assert requests.get(lines[2], timeout=30).status_code == 401
+    page, pdf, markdown, data, table = (
+        requests.get(url.partition("#")[0], headers=keyed, timeout=30) for url in lines[1:]
+    )
     assert [r.status_code for r in (page, pdf, markdown, data, table)] == [200] * 5
     assert page.headers["Content-Type"].startswith("text/html") and lines[0] in page.text
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

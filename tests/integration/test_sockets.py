@@ -29,7 +29,7 @@ def test_each_viewer_gets_its_own_view_on_connect(client: FlaskClient, sockets: 
     anna = join(client, room.code, "Anna")
     player = sockets({"room": room.room_id, "token": anna.token, "last_seq": 0})
     host = sockets({"room": room.room_id, "token": room.token})
-    screen = sockets({"room": room.room_id, "token": None})
+    screen = sockets({"room": room.room_id, "token": room.screen_key})
     assert host.is_connected() and player.is_connected() and screen.is_connected()
     host_state, player_state, screen_state = (last_state(s) for s in (host, player, screen))
     assert host_state["view"]["viewer"] == "facilitator"
@@ -45,7 +45,8 @@ def test_each_viewer_gets_its_own_view_on_connect(client: FlaskClient, sockets: 
 def test_bad_auth_unknown_rooms_and_unknown_tokens_are_refused(
     client: FlaskClient, sockets: Connect
 ) -> None:
-    """No auth, a malformed one, a room that does not exist, a token nobody has: refused."""
+    """No auth, a malformed one, a room that does not exist, a token nobody has, no token
+    and the summary's key: refused (issue 11: no token used to open the big screen)."""
     room = new_room(client)
     for auth in (
         None,
@@ -53,6 +54,9 @@ def test_bad_auth_unknown_rooms_and_unknown_tokens_are_refused(
         {"room": room.room_id, "last_seq": "x"},
         {"room": "no-such-room", "token": None},
         {"room": room.room_id, "token": "made-up-token"},
+        {"room": room.room_id, "token": None},
+        {"room": room.room_id},
+        {"room": room.room_id, "token": room.summary_key},
     ):
         assert not sockets(auth).is_connected(), auth
 
@@ -81,7 +85,7 @@ def test_an_action_is_acknowledged_after_its_commit_and_every_viewer_gets_the_ne
     anna, ben = join(client, room.code, "Anna"), join(client, room.code, "Ben", "raadslid")
     host = sockets({"room": room.room_id, "token": room.token})
     players = [sockets({"room": room.room_id, "token": s.token}) for s in (anna, ben)]
-    screen = sockets({"room": room.room_id})
+    screen = sockets({"room": room.room_id, "token": room.screen_key})
     for sock in (host, *players, screen):
         received(sock, "state")
     reply = host.emit(
@@ -146,7 +150,7 @@ def test_malformed_actions_get_their_codes_and_change_nothing(
 def test_the_big_screen_only_watches(client: FlaskClient, sockets: Connect) -> None:
     """An action from the big screen is refused with screen_cannot_act."""
     room = new_room(client)
-    screen = sockets({"room": room.room_id})
+    screen = sockets({"room": room.room_id, "token": room.screen_key})
     reply = screen.emit("action", {"type": "start", "key": "k"}, callback=True)
     assert reply["code"] == "screen_cannot_act"
 
@@ -225,7 +229,8 @@ def test_a_closed_room_leaves_memory_with_its_last_socket(
     assert lifecycle.remembers(room.room_id)  # Anna is still looking at the closed game
     player.disconnect()
     assert not lifecycle.remembers(room.room_id)
-    assert client.get(f"/room/{room.room_id}/summary.json").status_code == 200
+    keyed = {"Authorization": f"Bearer {room.summary_key}"}
+    assert client.get(f"/room/{room.room_id}/summary.json", headers=keyed).status_code == 200
 
 
 def test_unknown_and_argumentless_events_are_answered(

@@ -77,10 +77,12 @@ def test_the_summary_after_sigkills_equals_the_summary_without_them(server: Serv
         crashed_outcome = crashed.outcome()
         # The JSON downloads, as the restarted server serves them, in both languages.
         served = {
-            (room, lang): requests.get(
-                f"{server.url}/room/{room}/summary.json?lang={lang}", timeout=30
+            (game.room_id, lang): requests.get(
+                f"{server.url}/room/{game.room_id}/summary.json?lang={lang}",
+                headers={"Authorization": f"Bearer {game.summary_key}"},
+                timeout=30,
             ).json()
-            for room in (calm.room_id, crashed.room_id)
+            for game in (calm, crashed)
             for lang in ("nl", "en")
         }
     finally:

@@ -29,6 +29,7 @@ from game.engine import replay
 from game.engine.state import FACILITATOR, RoomState
 from game.exports.summary import build_summary
 from game.extension import extension
+from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms, Joined, RoomLifecycle
 from game.rooms.service import RoomService
 from game.rooms.writer import Applied
@@ -43,7 +44,7 @@ def open_service(url: str) -> Rooms:
 
 
 def source_for(rooms: Rooms) -> ServiceSource:
-    return ServiceSource(rooms.service)
+    return ServiceSource(rooms.lifecycle)
 
 
 class ServiceGame(Game):
@@ -135,8 +136,15 @@ def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path, database_
     assert isinstance(created, CreatedRooms)
     room_id = created.rooms[0].id
     client = app.test_client()
-    waiting = client.get(f"/room/{room_id}/summary.json")
+    token = created.facilitator_token
+    keyed = {"Authorization": f"Bearer {token}"}
+    summary_key = {
+        "Authorization": "Bearer " + seats.derived_key(token, room_id, seats.Purpose.SUMMARY)
+    }
+    assert client.get(f"/room/{room_id}/summary.json").status_code == 401
+    waiting = client.get(f"/room/{room_id}/summary.json", headers=summary_key)
     assert waiting.status_code == 409 and waiting.get_json()["code"] == "summary_not_ready"
+    assert client.get(f"/event/{created.event_id}/compare.json", headers=keyed).status_code == 409
 
     game = ServiceGame(ext.service, ext.lifecycle, room_id)
     for n, (home, name) in enumerate(zip(HOMES, NAMES, strict=True), start=1):
@@ -144,10 +152,11 @@ def test_summary_routes_on_the_real_app(make_app: Any, tmp_path: Path, database_
     play_rounds(game)
     decide_and_close(game)
 
-    data = client.get(f"/room/{room_id}/summary.json?lang=nl").get_json()
+    data = client.get(f"/room/{room_id}/summary.json?lang=nl", headers=summary_key).get_json()
     assert data["decision"]["text"] == DECISION_V2 and data["result"]["gedragen"] is True
-    html = client.get(f"/room/{room_id}/summary").get_data(as_text=True)
+    html = client.get(f"/room/{room_id}/summary", headers=keyed).get_data(as_text=True)
     assert DECISION_V2 in html
-    compared = client.get(f"/event/{created.event_id}/compare.json").get_json()
-    closed = {t["room_id"]: t["closed"] for t in compared["tables"]}
-    assert closed == {room_id: True, created.rooms[1].id: False}
+    # The comparison lists the closed table only (issue 11: an open table is never listed).
+    compared = client.get(f"/event/{created.event_id}/compare.json", headers=keyed).get_json()
+    assert [t["room_id"] for t in compared["tables"]] == [room_id]
+    assert created.rooms[1].id not in str(compared)

@@ -17,6 +17,11 @@ def serve(tmp_path: Path) -> Iterator[Start]:
     started: list[Server] = []
 
     def start(**settings: str) -> Server:
+        # The probe player acts every 100 ms and the fuzz sends thousands of messages per
+        # connection: more than a person, so the per-connection token bucket is opened wide
+        # here (tests/integration/test_ratelimit.py tests it at its defaults).
+        settings.setdefault("ACTION_RATE", "1000")
+        settings.setdefault("ACTION_BURST", "1000")
         server = Server(free_port(), server_env(tmp_path / f"instance{len(started)}", **settings))
         started.append(server)
         server.start()

@@ -27,7 +27,7 @@ def test_one_process_keeps_everything_in_memory() -> None:
 
 
 def test_redis_url_alone_shares_the_queue_and_the_rate_limits() -> None:
-    """REDIS_URL is enough: the message queue and Flask-Limiter's storage follow it."""
+    """REDIS_URL is enough: the message queue and the rate limits' storage follow it."""
     config = settings(REDIS_URL="redis://127.0.0.1:6390/2")
     assert config["MESSAGE_QUEUE"] == "redis://127.0.0.1:6390/2"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6390/2"

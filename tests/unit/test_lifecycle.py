@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from factories import make_scenario
 from game.codes import ServerCode
+from game.engine import actions as A
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR
@@ -18,7 +19,8 @@ from game.rooms import seats
 from game.rooms.connections import Identity
 from game.rooms.lifecycle import CreatedRooms, Joined
 from game.rooms.writer import Applied, Refused
-from game.store.models import Room, Seat
+from game.store.models import ActionKey, Room, RoomEvent, Seat, Snapshot
+from game.store.retention import DAY_MS, Policy
 from rooms_stack import Rooms, open_rooms
 
 
@@ -76,13 +78,16 @@ def test_the_database_keeps_hashes_never_tokens(rooms: Rooms) -> None:
 def test_a_seat_token_finds_its_player_and_other_tokens_find_nobody(
     rooms: Rooms,
 ) -> None:
-    """Seat token: its player; no token: the screen; any other token or room: refused."""
-    room_id, _ = one_room(rooms)
+    """Seat token: its player; the screen's key: the screen; no key: refused (issue 11: the
+    room id alone opens nothing); any other token or room: refused."""
+    room_id, token = one_room(rooms)
     other_id, _ = one_room(rooms)
     anna = rooms.lifecycle.join(room_id, "Anna", Role.INWONER)
     assert isinstance(anna, Joined)
     assert rooms.lifecycle.identify(room_id, anna.seat_token) == Identity(room_id, anna.player_id)
-    assert rooms.lifecycle.identify(room_id, None) == Identity(room_id, None)
+    screen_key = seats.derived_key(token, room_id, seats.Purpose.SCREEN)
+    assert rooms.lifecycle.identify(room_id, screen_key) == Identity(room_id, None)
+    assert rooms.lifecycle.identify(room_id, None) == Refused(ServerCode.NO_KEY)
     assert rooms.lifecycle.identify(room_id, seats.new_token()) == Refused(ServerCode.BAD_TOKEN)
     assert rooms.lifecycle.identify(other_id, anna.seat_token) == Refused(ServerCode.BAD_TOKEN)
     assert rooms.lifecycle.identify("nope", anna.seat_token) == Refused(ServerCode.UNKNOWN_ROOM)
@@ -224,3 +229,136 @@ def test_a_room_closed_with_no_socket_here_is_forgotten_after_the_commit(rooms: 
     close_game(rooms, room_id)
     assert not rooms.lifecycle.remembers(room_id)
     assert rooms.lifecycle.remembers(other_id)
+
+
+# Issue 11: keys of their own, closing seats, removed devices, deleting and purging
+
+
+def test_the_screen_and_summary_keys_are_stored_only_as_hashes(rooms: Rooms) -> None:
+    """Each room's screen and summary key derive from the facilitator token, differ per room
+    and purpose, are 256-bit URL-safe strings, and only their sha256 is stored."""
+    created = rooms.lifecycle.create_rooms("testcasus", 2)
+    assert isinstance(created, CreatedRooms)
+    token = created.facilitator_token
+    keys = set()
+    for info in created.rooms:
+        screen = seats.derived_key(token, info.id, seats.Purpose.SCREEN)
+        summary = seats.derived_key(token, info.id, seats.Purpose.SUMMARY)
+        keys |= {screen, summary}
+        assert len(screen) == 43 and screen.replace("-", "").replace("_", "").isalnum()
+        with rooms.queries.reader.sessions() as session:
+            row = session.get(Room, info.id)
+        assert row is not None
+        assert row.screen_key_hash == seats.hash_token(screen)
+        assert row.summary_key_hash == seats.hash_token(summary)
+        stored = " ".join(str(v) for v in vars(row).values())
+        assert screen not in stored and summary not in stored and token not in stored
+    assert len(keys) == 4 and token not in keys
+
+
+def test_the_summary_key_opens_the_summary_and_no_socket(rooms: Rooms) -> None:
+    """The summary's key, the facilitator's and a seat's open the summary; the summary's key
+    and the screen's open no seat or console, and a removed player's token opens nothing."""
+    room_id, token, anna = seated_room(rooms)
+    summary_key = seats.derived_key(token, room_id, seats.Purpose.SUMMARY)
+    screen_key = seats.derived_key(token, room_id, seats.Purpose.SCREEN)
+    life = rooms.lifecycle
+    assert life.opens_summary(room_id, summary_key)
+    assert life.opens_summary(room_id, token)
+    assert life.opens_summary(room_id, anna.seat_token)
+    assert not life.opens_summary(room_id, screen_key)
+    assert not life.opens_summary(room_id, seats.new_token())
+    assert not life.opens_summary(room_id, "")
+    assert life.identify(room_id, summary_key) == Refused(ServerCode.BAD_TOKEN)
+    assert not life.is_facilitator(room_id, screen_key)
+    assert life.is_facilitator(room_id, token)
+    removed = {"type": "remove_player", "player_id": anna.player_id}
+    assert isinstance(life.act(room_id, FACILITATOR, removed, "r1"), Applied)
+    assert not life.opens_summary(room_id, anna.seat_token)
+    assert life.identify(room_id, anna.seat_token) == Refused(ServerCode.REMOVED_FROM_GAME)
+
+
+def test_removing_or_leaving_closes_the_seats_sockets_everywhere(rooms: Rooms) -> None:
+    """After RemovePlayer (or Leave) is applied, the seat's Socket.IO room is closed with its
+    notice; a repeated key is not closed twice, a refused action closes nothing."""
+    room_id, _, anna = seated_room(rooms)
+    bram = rooms.lifecycle.join(room_id, "Bram", Role.RAADSLID)
+    assert isinstance(bram, Joined)
+    life = rooms.lifecycle
+    remove = {"type": "remove_player", "player_id": anna.player_id}
+    assert isinstance(life.act(room_id, FACILITATOR, remove, "r1"), Applied)
+    assert isinstance(life.act(room_id, FACILITATOR, remove, "r1"), Applied)  # the same key
+    assert isinstance(life.act(room_id, FACILITATOR, remove, "r2"), Refused)  # gone already
+    assert isinstance(life.act(room_id, bram.player_id, {"type": "leave"}, "l1"), Applied)
+    assert rooms.transport.closed == [
+        (f"{room_id}/p:{anna.player_id}", ServerCode.REMOVED_FROM_GAME),
+        (f"{room_id}/p:{bram.player_id}", ServerCode.LEFT_GAME),
+    ]
+
+
+def test_a_removed_device_comes_back_only_when_let_back_in(rooms: Rooms) -> None:
+    """The device of a removed player cannot join again under another name; another device
+    can; after readmit the same device can; a player who left on their own is not blocked."""
+    room_id, _ = one_room(rooms)
+    life = rooms.lifecycle
+    anna = life.join(room_id, "Anna", Role.INWONER, device="device-of-anna")
+    bram = life.join(room_id, "Bram", Role.INWONER, device="device-of-bram")
+    assert isinstance(anna, Joined) and isinstance(bram, Joined)
+    remove = {"type": "remove_player", "player_id": anna.player_id}
+    assert isinstance(life.act(room_id, FACILITATOR, remove, "r1"), Applied)
+    assert isinstance(life.act(room_id, bram.player_id, {"type": "leave"}, "l1"), Applied)
+    again = life.join(room_id, "Anna 2", Role.INWONER, device="device-of-anna")
+    assert again == Refused(ServerCode.REMOVED_FROM_GAME)
+    assert isinstance(life.join(room_id, "Bram 2", Role.INWONER, device="device-of-bram"), Joined)
+    assert isinstance(life.join(room_id, "Carla", Role.INWONER, device="device-of-carla"), Joined)
+    assert isinstance(life.readmit(room_id, anna.player_id), Applied)
+    assert isinstance(life.join(room_id, "Anna 2", Role.INWONER, device="device-of-anna"), Joined)
+    with rooms.queries.reader.sessions() as session:
+        stored = session.scalars(select(Seat.device_hash).where(Seat.room_id == room_id)).all()
+    assert "device-of-anna" not in " ".join(h or "" for h in stored)  # only hashes
+
+
+def test_deleting_a_room_removes_every_row_and_tells_its_sockets(rooms: Rooms) -> None:
+    """Delete: no room, seat, event, snapshot or key row is left of it, the other room is
+    untouched, the room's sockets are closed with game_deleted, and memory forgets it."""
+    room_id, _, anna = seated_room(rooms)
+    other_id, _, _ = seated_room(rooms)
+    assert isinstance(rooms.service.act(room_id, anna.player_id, {"type": "leave"}, "k1"), Applied)
+    forgotten: list[str] = []
+    rooms.lifecycle.on_forget_deleted.append(forgotten.append)
+    assert rooms.lifecycle.delete([room_id]) == [Applied(version=0)]
+
+    with rooms.queries.reader.sessions() as session:
+        for table in (Room, Seat, RoomEvent, Snapshot, ActionKey):
+            column = table.id if table is Room else table.room_id
+            assert session.scalars(select(column).where(column == room_id)).all() == []
+        assert session.get(Room, other_id) is not None
+    assert rooms.transport.closed == [(room_id, ServerCode.GAME_DELETED)]
+    assert forgotten == [room_id] and not rooms.lifecycle.remembers(room_id)
+    assert rooms.lifecycle.identify(room_id, anna.seat_token) == Refused(ServerCode.UNKNOWN_ROOM)
+
+
+def test_purge_deletes_only_games_past_their_retention(database_url: str) -> None:
+    """Closed games go `closed_days` after their last event, open ones after `idle_days`."""
+    now = [1_000]
+    opened = open_rooms(database_url, {"testcasus": make_scenario()}, clock=lambda: now[0])
+    try:
+        life = opened.lifecycle
+        closed, _ = one_room(opened)
+        idle, _ = one_room(opened)
+        fresh, _ = one_room(opened)
+        anna = life.join(closed, "Anna", Role.INWONER)
+        assert isinstance(anna, Joined)
+        for kind in (A.Start, A.CloseGame):
+            fields = {"type": kind.__dataclass_fields__["type"].default}
+            assert isinstance(life.act(closed, FACILITATOR, fields, None), Applied)
+        now[0] = 1_000 + 20 * DAY_MS
+        assert isinstance(life.join(fresh, "Bram", Role.INWONER), Joined)
+        policy = Policy(closed_days=10, idle_days=30)
+        assert [e.room_id for e in life.purge(policy)] == [closed]
+        now[0] = 1_000 + 31 * DAY_MS
+        assert [e.room_id for e in life.purge(policy)] == [idle]
+        assert life.purge(policy) == []  # idempotent
+        assert opened.queries.room(fresh) is not None
+    finally:
+        opened.close()

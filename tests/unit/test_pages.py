@@ -47,7 +47,7 @@ def _urls(room: dict, event: dict) -> list[str]:
         "/j/" + r["code"],
         f"/room/{r['room_id']}/play",
         r["host_url"].split("#")[0],
-        r["screen_url"],
+        r["screen_url"].split("#")[0],
         f"/event/{event['event_id']}",
     ]
 
@@ -136,14 +136,30 @@ def test_pages_carry_the_engine_limits(client: FlaskClient, room: dict) -> None:
         assert not re.search(r"\bMAX_[A-Z_]+\s*=|maxlength: *\d", source), path.name
 
 
-def test_host_and_screen_show_the_join_code(client: FlaskClient, room: dict) -> None:
-    """The console and the big screen render the room's code and QR address from the server."""
+def test_the_room_id_alone_shows_no_join_code(client: FlaskClient, room: dict) -> None:
+    """The console, the big screen and the participant page render nothing of the room: no
+    join code, no QR code address (issue 11: they come over the socket, to a key that may
+    show them; the screen's old server-rendered code and QR were asked to go)."""
     r = room["rooms"][0]
-    host = client.get(r["host_url"].split("#")[0]).get_data(as_text=True)
-    screen = client.get(r["screen_url"]).get_data(as_text=True)
-    assert f'data-code="{r["code"]}"' in host and f">{r['code']}</span>" in host
-    assert f">{r['code']}</p>" in screen
-    assert f'src="/qr/{r["code"]}.svg"' in screen
+    code = r["code"]
+    for url in (r["host_url"], r["screen_url"], f"/room/{r['room_id']}/play"):
+        html = client.get(url.split("#")[0]).get_data(as_text=True)
+        assert code not in html and code.replace("-", "") not in html, url
+        assert "/qr/" not in html, url
+
+
+def test_every_page_links_the_privacy_statement(client: FlaskClient, room: dict) -> None:
+    """The footer of every page links /privacy, which says in Dutch and English what is kept,
+    why, for how long (the configured days) and how to have it deleted."""
+    for url in [*_urls(room, {"event_id": "ev"}), "/privacy", "/no/such/page"]:
+        html = client.get(url).get_data(as_text=True)
+        assert 'href="/privacy' in html and 'data-testid="privacy-link"' in html, url
+    dutch = client.get("/privacy?lang=nl").get_data(as_text=True)
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert "We slaan geen IP-adressen op" in dutch and "30 dagen" in dutch and "90 dagen" in dutch
+    assert "Vraag het de spelleider" in dutch
+    assert "We do not store IP addresses" in english and "30 days" in english
+    assert "Ask the workshop leader" in english
 
 
 def test_unknown_room_is_not_found(client: FlaskClient) -> None:

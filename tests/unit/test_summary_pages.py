@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -40,8 +41,13 @@ ROOT = Path(__file__).resolve().parents[2]
 OPEN_DRAFT = "CONCEPT-open-tafel-55"
 
 
+SUMMARY_KEY = "summary-key-of-every-room"
+EVENT_KEY = "facilitator-key-of-the-event"
+
+
 class MemorySource:
-    """Rooms held in memory, counting how often a log is read."""
+    """Rooms held in memory, counting how often a log is read; one key opens every summary,
+    another every event."""
 
     def __init__(self, games: list[Game], events: dict[str, list[str]]) -> None:
         self.games = {g.state.room_id: g for g in games}
@@ -59,6 +65,12 @@ class MemorySource:
     def event_room_ids(self, event_id: str) -> list[str]:
         return self.events.get(event_id, [])
 
+    def opens_summary(self, room_id: str, key: str) -> bool:
+        return room_id in self.games and key == SUMMARY_KEY
+
+    def opens_event(self, event_id: str, key: str) -> bool:
+        return event_id in self.events and key == EVENT_KEY
+
 
 def open_game() -> Game:
     game = new_game(room_id="room-open")
@@ -75,14 +87,37 @@ def source() -> MemorySource:
     return MemorySource(games, {"ev": ["room-1", "room-2", "room-open"]})
 
 
-@pytest.fixture
-def web(source: MemorySource) -> Iterator[FlaskClient]:
+def summary_app(source: MemorySource) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.secret_key = "test-secret"
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.extensions[summary_pages.SOURCE_KEY] = source
+    return app
+
+
+class KeyedClient(FlaskClient):
+    """A client that sends the key a script would: the summary's for /room/..., the event's
+    facilitator key for /event/...."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        path = str(args[0] if args else kwargs.get("path", ""))
+        key = EVENT_KEY if path.startswith("/event/") else SUMMARY_KEY
+        kwargs.setdefault("headers", {}).setdefault("Authorization", f"Bearer {key}")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def web(source: MemorySource) -> Iterator[FlaskClient]:
+    app = summary_app(source)
+    app.test_client_class = KeyedClient
     yield app.test_client()
+
+
+@pytest.fixture
+def keyless(source: MemorySource) -> Iterator[FlaskClient]:
+    yield summary_app(source).test_client()
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -185,11 +220,8 @@ def test_pdf_download_has_the_decision(web: FlaskClient) -> None:
 def test_summary_is_built_once_per_version(source: MemorySource) -> None:
     """Pages and downloads of the same room version share one summary (one read of the log)."""
     fresh = MemorySource(list(source.games.values()), source.events)
-    app = Flask(__name__, static_folder=None)
-    i18n.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(summary_pages.bp)
-    app.extensions[summary_pages.SOURCE_KEY] = fresh
+    app = summary_app(fresh)
+    app.test_client_class = KeyedClient
     client = app.test_client()
     for url in ("/room/room-1/summary", "/room/room-1/summary.md", "/room/room-1/summary.csv"):
         assert client.get(url).status_code == 200
@@ -197,12 +229,17 @@ def test_summary_is_built_once_per_version(source: MemorySource) -> None:
 
 
 def test_compare_page_and_downloads(web: FlaskClient) -> None:
-    """The event's tables side by side; the open table shows that it still plays, no more."""
+    """The event's closed tables side by side; the open table is not listed, counted or
+    linked at all (issue 11: it used to be listed as "still playing")."""
     html = page(web, "/event/ev/compare")
     assert "De tafels naast elkaar" in html
     assert DECISION_V2 in html and DECISION_V1 in html
-    assert "Deze tafel speelt nog" in html and OPEN_DRAFT not in html
+    assert "Deze tafel speelt nog" not in html and OPEN_DRAFT not in html
+    assert "room-open" not in html and "Tafel 3" not in html
     assert "2 van 3 (ja)" in html and "1 van 2 (nee)" in html
+    compared = web.get("/event/ev/compare.json?lang=nl").get_json()
+    assert [t["room_id"] for t in compared["tables"]] == ["room-1", "room-2"]
+    assert "room-open" not in web.get("/event/ev/compare.csv?lang=nl").get_data(as_text=True)
     for fmt in ("pdf", "md", "json", "csv"):
         response = web.get(f"/event/ev/compare.{fmt}?lang=nl")
         assert response.status_code == 200, fmt
@@ -245,3 +282,43 @@ def test_secret_scan_over_every_page_and_download(web: FlaskClient) -> None:
             for secret in SECRETS_REVEALED[lang]:
                 assert secret in text, (name, secret)
             assert SHARED_REFLECTION in text, name
+
+
+def test_the_room_id_alone_opens_no_summary_and_no_comparison(keyless: FlaskClient) -> None:
+    """Without a key the page is locked (401) and shows nothing of the game; a wrong key is
+    403; downloads answer the same with a code and a sentence."""
+    locked = keyless.get("/room/room-1/summary?lang=nl")
+    assert locked.status_code == 401
+    html = locked.get_data(as_text=True)
+    assert 'data-testid="summary-locked"' in html and DECISION_V2 not in html
+    for fmt in ("pdf", "md", "json", "csv"):
+        response = keyless.get(f"/room/room-1/summary.{fmt}?lang=en")
+        assert response.status_code == 401 and response.get_json()["code"] == "no_key"
+    wrong = keyless.get("/room/room-1/summary.json", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403 and wrong.get_json()["code"] == "wrong_key"
+    event_key = {"Authorization": f"Bearer {EVENT_KEY}"}
+    assert keyless.get("/room/room-1/summary.json", headers=event_key).status_code == 403
+    compare = keyless.get("/event/ev/compare")
+    assert compare.status_code == 401 and DECISION_V2 not in compare.get_data(as_text=True)
+    summary_key = {"Authorization": f"Bearer {SUMMARY_KEY}"}
+    assert keyless.get("/event/ev/compare.json", headers=summary_key).status_code == 403
+
+
+def test_a_key_posted_once_gives_this_browser_a_grant_for_that_room_only(
+    keyless: FlaskClient,
+) -> None:
+    """POST .../open with a key sets an HttpOnly, SameSite=Strict cookie scoped to the room;
+    the page and its downloads then open without a header, other rooms do not."""
+    refused = keyless.post("/room/room-1/summary/open", json={"key": "nope"})
+    assert refused.status_code == 403 and "Set-Cookie" not in refused.headers
+    opened = keyless.post("/room/room-1/summary/open", json={"key": SUMMARY_KEY})
+    assert opened.status_code == 200
+    cookie = opened.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/room/room-1/" in cookie
+    assert SUMMARY_KEY not in cookie
+    assert DECISION_V2 in page(keyless, "/room/room-1/summary")
+    assert keyless.get("/room/room-1/summary.json").status_code == 200
+    assert keyless.get("/room/room-2/summary.json").status_code == 401
+    assert keyless.post("/event/ev/compare/open", json={"key": SUMMARY_KEY}).status_code == 403
+    assert keyless.post("/event/ev/compare/open", json={"key": EVENT_KEY}).status_code == 200
+    assert keyless.get("/event/ev/compare.json").status_code == 200

@@ -5,12 +5,14 @@ Every test runs on SQLite and on PostgreSQL (`database_url`).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from serverproc import at_once
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from factories import T0, make_scenario
 from game.codes import ServerCode
@@ -18,7 +20,7 @@ from game.engine import actions as A
 from game.engine import codec, replay, rules
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
-from game.engine.state import FACILITATOR, RoomState
+from game.engine.state import FACILITATOR, ReactionKind, RoomState
 from game.rooms.crash import CrashPoints
 from game.rooms.runtime import Runtime
 from game.rooms.writer import Applied, Job, NewRoom, Refused, RoomWriter
@@ -299,3 +301,113 @@ def test_the_same_key_at_two_processes_at_once_is_applied_once(store: Counted) -
     assert one.state(ROOM) == two.state(ROOM) == state
     one.stop()
     two.stop()
+
+
+# Issue 11: keys of actions that changed nothing, damaged rooms, failed writes
+
+
+def react(writer: RoomWriter, key: str, on: bool) -> object:
+    state = writer.state(ROOM)
+    assert state is not None and state.cards
+    action = A.React(
+        actor="p1", at=T0 + 50, card_id=state.cards[0].id, kind=ReactionKind.SUPPORT, on=on
+    )
+    return writer.submit(Job(room_id=ROOM, action=action, actor="p1", key=key))
+
+
+def room_with_a_card(writer: RoomWriter) -> None:
+    """Two players, the game started, p0 posted one card."""
+    create_room(writer)
+    join(writer, 0)
+    join(writer, 1)
+    start = A.Start(actor=FACILITATOR, at=T0 + 10)
+    assert isinstance(writer.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR)), Applied)
+    post = A.PostCard(actor="p0", at=T0 + 20, text="Een kaart")
+    assert isinstance(writer.submit(Job(room_id=ROOM, action=post, actor="p0")), Applied)
+
+
+def test_an_action_that_changed_nothing_keeps_its_key(store: Counted) -> None:
+    """A reaction already there is acknowledged without events, and its key is stored: sent
+    again (also after a restart, after the reaction was taken away) it is acknowledged with
+    the same version and never applied."""
+    writer = make_writer(store)
+    room_with_a_card(writer)
+    first = react(writer, "k1", on=True)
+    assert isinstance(first, Applied)
+    noop = react(writer, "k2", on=True)  # already there: no events
+    assert noop == Applied(version=first.version)
+    assert store.count(ActionKey) == 2
+    off = react(writer, "k3", on=False)
+    assert off == Applied(version=first.version + 1)
+    assert react(writer, "k2", on=True) == Applied(version=first.version, duplicate=True)
+    writer.stop()
+    again = make_writer(store)
+    try:
+        assert react(again, "k2", on=True) == Applied(version=first.version, duplicate=True)
+        state = folded(store)
+        assert state.version == first.version + 1
+        assert state.reactions == ()
+    finally:
+        again.stop()
+
+
+def test_a_room_whose_log_does_not_decode_is_set_aside(store: Counted) -> None:
+    """A row that does not decode: the room is set aside with one log line and refuses with
+    room_damaged; another room on the same writer plays on."""
+    writer = make_writer(store)
+    try:
+        create_room(writer)
+        join(writer, 0)
+        other = rules.create_room("room-2", make_scenario(), T0)
+        new = NewRoom("room-2", "BCDEFGHJ", "testcasus", "1" * 64, None, 1, other, T0)
+        assert writer.submit(Job(room_id="room-2", new_rooms=(new,))) == Applied(version=1)
+        with store.db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    'UPDATE room_events SET payload = \'{"type": "no_such_event"}\' '
+                    "WHERE room_id = :room AND seq = 2"
+                ),
+                {"room": ROOM},
+            )
+        writer.forget(ROOM)
+        assert writer.state(ROOM) is None and writer.is_damaged(ROOM)
+        assert join(writer, 1) == Refused(ServerCode.ROOM_DAMAGED)
+        action = A.Join(actor="q", at=T0, player_id="q", name="Q", home_role=Role.INWONER)
+        assert isinstance(writer.submit(Job(room_id="room-2", action=action, actor="q")), Applied)
+    finally:
+        writer.stop()
+
+
+def test_a_batch_the_database_refuses_gives_each_action_one_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write the database refuses (here a read-only connection to a SQLite file): every
+    action of the batch is answered server_error with one log line each, the batch gets one
+    line without a traceback, and nothing is stored."""
+    path = tmp_path / "writer.sqlite3"
+    store = Counted(f"sqlite:///{path}")
+    writer = make_writer(store)
+    create_room(writer)
+    writer.stop()
+    read_only = Database.open(f"sqlite:///file:{path}?mode=ro&uri=true")
+    refusing = RoomWriter(read_only, Runtime.for_mode("threading"), window_ms=100)
+    caplog.set_level(logging.INFO)
+    try:
+        results: list[object] = []
+        threads = [
+            threading.Thread(target=lambda n=n: results.append(join(refusing, n))) for n in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        refusing.stop()
+        read_only.close()
+    assert results == [Refused(ServerCode.SERVER_ERROR)] * 3
+    actions = [r.getMessage() for r in caplog.records if r.getMessage().startswith("action ")]
+    assert len(actions) == 3 and all("outcome=server_error" in line for line in actions)
+    failed = [r for r in caplog.records if "writer_batch_failed" in r.getMessage()]
+    assert len(failed) == 1 and failed[0].exc_info is None
+    assert "readonly" in failed[0].getMessage()
+    assert folded(store).players == ()

@@ -1,0 +1,196 @@
+"""The benchmark's pure parts: websocket frames, Socket.IO packets, JSON patches, the server
+log reader, percentiles and the knee."""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+
+import pytest
+
+from rolwissel_client.bench import patching, wire
+from rolwissel_client.bench.cli import parse_levels
+from rolwissel_client.bench.loadgen import summarize
+from rolwissel_client.bench.runner import knees, read_log
+
+
+def server_frame(payload: bytes, opcode: int = wire.OP_TEXT, *, final: bool = True,
+                 rsv1: bool = False) -> bytes:  # fmt: skip
+    """An unmasked frame as a server sends it."""
+    first = (0x80 if final else 0) | (0x40 if rsv1 else 0) | opcode
+    size = len(payload)
+    if size < 126:
+        return bytes((first, size)) + payload
+    if size < 1 << 16:
+        return bytes((first, 126)) + size.to_bytes(2, "big") + payload
+    return bytes((first, 127)) + size.to_bytes(8, "big") + payload
+
+
+def reader(deflate: bool = False) -> tuple[wire.FrameReader, list[str], list[tuple[int, bytes]]]:
+    texts: list[str] = []
+    controls: list[tuple[int, bytes]] = []
+    upgrade = wire.Upgrade(deflate=deflate, server_no_context_takeover=False)
+    return (
+        wire.FrameReader(texts.append, lambda o, p: controls.append((o, p)), upgrade),
+        texts,
+        controls,
+    )
+
+
+def test_frames_split_anywhere_come_out_whole() -> None:
+    """Small, 16-bit and 64-bit lengths, fed one byte at a time, give the same messages."""
+    messages = ["2", "x" * 300, "é" * 40_000]
+    stream = b"".join(server_frame(m.encode()) for m in messages) + server_frame(
+        b"hi", wire.OP_PING
+    )
+    frames, texts, controls = reader()
+    for index in range(len(stream)):
+        frames.feed(stream[index : index + 1])
+    assert texts == messages
+    assert controls == [(wire.OP_PING, b"hi")]
+
+
+def test_fragmented_and_compressed_messages_are_joined_and_inflated() -> None:
+    """A compressed message in two fragments, then a second one on the same context."""
+    deflater = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+
+    def deflated(text: str) -> bytes:
+        data = deflater.compress(text.encode()) + deflater.flush(zlib.Z_SYNC_FLUSH)
+        return data[:-4]
+
+    first = deflated('42["state",{"version":7}]')
+    second = deflated('42["state",{"version":8}]')
+    stream = (
+        server_frame(first[:5], final=False, rsv1=True)
+        + server_frame(first[5:], wire.OP_CONT)
+        + server_frame(second, rsv1=True)
+    )
+    frames, texts, _ = reader(deflate=True)
+    frames.feed(stream)
+    assert [wire.scan_version(t) for t in texts] == [7, 8]
+
+
+def test_a_masked_server_frame_is_a_protocol_error() -> None:
+    """Servers never mask; a masked frame means the peer is not speaking RFC 6455."""
+    frames, _, _ = reader()
+    with pytest.raises(wire.WireError):
+        frames.feed(bytes((0x81, 0x80 | 1)) + b"\x00\x00\x00\x00x")
+
+
+def test_client_frames_are_masked_and_unmask_to_the_payload() -> None:
+    """The client's frame carries the mask bit and its payload XOR the mask."""
+    payload = b'42["action",{"type":"post_card"}]' * 10
+    frame = wire.client_frame(payload)
+    assert frame[0] == 0x81 and frame[1] & 0x80
+    size = frame[1] & 0x7F
+    offset = 2 if size < 126 else 4
+    mask, body = frame[offset : offset + 4], frame[offset + 4 :]
+    assert bytes(b ^ mask[i % 4] for i, b in enumerate(body)) == payload
+
+
+def test_upgrade_answer_checks_the_accept_key_and_reads_deflate() -> None:
+    """A 101 with the right accept key and permessage-deflate; a wrong key is refused."""
+    key = wire.new_key()
+    head = (
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        f"Sec-WebSocket-Accept: {wire.accept_for(key)}\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=15"
+    ).encode()
+    assert wire.parse_upgrade(head, key) == wire.Upgrade(True, False)
+    with pytest.raises(wire.WireError):
+        wire.parse_upgrade(head, wire.new_key())
+
+
+def test_packets() -> None:
+    """Events with and without ack ids, acks, and the version read from a message's head."""
+    assert wire.event_packet("action", {"a": 1}, 5) == '425["action",{"a":1}]'
+    assert wire.connect_packet({"room": "r"}) == '40{"room":"r"}'
+    assert wire.split_ack('4312[{"ok":true,"version":3}]') == (12, {"ok": True, "version": 3})
+    state = '42["state",{"version":41,"now":1,"view":{}}]'
+    patch = '42["patch",{"base":40,"version": 41,"part":"public","ops":[]}]'
+    late = '42["state",{"view":{"x":"' + "y" * 300 + '"},"version":41}]'
+    assert [wire.scan_version(t) for t in (state, patch, late)] == [41, 41, 41]
+    assert wire.event_name(patch) == "patch"
+
+
+def test_json_patch_applies_rfc_6902_operations() -> None:
+    """add (also '-'), replace, remove, move, copy and test, with escaped pointers."""
+    doc = {"cards": [{"id": "c1"}], "a/b": {"~": 1}}
+    ops = [
+        {"op": "add", "path": "/cards/-", "value": {"id": "c2"}},
+        {"op": "replace", "path": "/cards/0/id", "value": "c0"},
+        {"op": "copy", "from": "/cards/1", "path": "/first"},
+        {"op": "move", "from": "/a~1b/~0", "path": "/moved"},
+        {"op": "remove", "path": "/a~1b"},
+        {"op": "test", "path": "/moved", "value": 1},
+    ]
+    assert patching.apply(doc, ops) == {
+        "cards": [{"id": "c0"}, {"id": "c2"}],
+        "first": {"id": "c2"},
+        "moved": 1,
+    }
+    with pytest.raises(patching.PatchError):
+        patching.apply({"cards": []}, [{"op": "replace", "path": "/cards/3", "value": 1}])
+
+
+def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
+    """`ms=` of action lines per type, `loop_lag` lines when there are any, disconnect reasons."""
+    text = "\n".join(
+        [
+            "2026 INFO rolwissel.actions action room=r seq=4 actor_role=participant "
+            "type=post_card ms=7.5 outcome=ok",
+            "2026 INFO rolwissel.actions action room=r seq=- actor_role=participant "
+            "type=react ms=0.0 outcome=wrong_phase",
+            "2026 INFO rolwissel.lag loop_lag p99_ms=12.5 max_ms=30",
+            "2026 INFO rolwissel.sockets disconnect room=r viewer=participant "
+            'reason="ping timeout"',
+        ]
+    )
+    found = read_log(text)
+    assert found["server_action_ms_by_type"]["post_card"]["p99"] == 7.5
+    assert found["outcomes"] == {"ok": 1, "wrong_phase": 1}
+    assert found["loop_lag_ms"]["max"] == 12.5
+    assert found["disconnect_reasons"] == {"ping timeout": 1}
+    assert read_log("nothing")["loop_lag_ms"] is None
+
+
+def test_percentiles_count_timeouts_as_infinitely_late() -> None:
+    """p99 of 100 values is the 99th; one timeout in 50 makes p99 a time-out (None)."""
+    assert summarize([float(v) for v in range(1, 101)])["p99"] == 99.0
+    with_timeout = summarize([1.0] * 49 + [math.inf])
+    assert with_timeout["p99"] is None and with_timeout["timeouts"] == 1
+
+
+def test_knee_and_ratio() -> None:
+    """The largest passing level per kind, game / echo, and the CPU-based figures from the
+    median CPU time per action of the passing runs."""
+
+    def run(kind: str, level: int, p99: float, cpu_ms: float) -> dict[str, object]:
+        latency = {"count": 10, "p99": p99}
+        server = {"ms_per_action": cpu_ms}
+        return {"kind": kind, "level": level, "compression": True, "latency_ms": latency,
+                "server": server}  # fmt: skip
+
+    runs = [run("echo", 100, 10, 1.6), run("game", 100, 150, 8.0), run("echo", 200, 20, 1.6),
+            run("game", 200, 900, 4.0), run("echo", 400, 250, 0.5)]  # fmt: skip
+    assert knees(runs, 200, interval_s=2.0) == [
+        {
+            "compression": True,
+            "echo": 200,
+            "echo_cpu_ms_per_action": 1.6,
+            "echo_cpu_players": 1000,  # 0.8 of a core * 1000 ms * 2 s / 1.6 ms
+            "game": 100,
+            "game_cpu_ms_per_action": 8.0,
+            "game_cpu_players": 200,
+            "ratio": 0.5,
+            "cpu_ratio": 0.2,
+        }
+    ]
+
+
+def test_player_levels_from_a_list_or_a_range() -> None:
+    """'a,b,c' and 'start:step:max'."""
+    assert parse_levels("100,300") == (100, 300)
+    assert parse_levels("100:100:400") == (100, 200, 300, 400)
+    assert json.dumps(parse_levels(None))
