@@ -24,7 +24,14 @@ from game.scenarios.loader import (
 from game.scenarios.schema import LANGUAGES, Scenario, Text
 
 SHIPPED = sorted(default_folder().glob("*.yaml"))
-SHIPPED_IDS = ("buurtkamer-bibliotheek", "groen-right-to-challenge", "vrijwillige-vervoersdienst")
+SHIPPED_IDS = (
+    "bouwplan-oude-remise",
+    "buurtkamer-bibliotheek",
+    "groen-right-to-challenge",
+    "stadspas-wordt-app",
+    "vrijwillige-vervoersdienst",
+    "windmolens-oudervaart",
+)
 LENSES_NL = ("Waarden", "Haalbaarheid", "Afweging", "Besluit")
 
 
@@ -99,7 +106,7 @@ def _problems(path: Path) -> list[str]:
 # --- the shipped scenarios --------------------------------------------------------------------
 
 
-def test_shipped_folder_loads_the_three_scenarios() -> None:
+def test_shipped_folder_loads_the_six_scenarios() -> None:
     """The repository's scenarios folder loads, keyed by id, with no problem reported."""
     scenarios = load_folder(default_folder())
     assert sorted(scenarios) == sorted(SHIPPED_IDS)
