@@ -4,6 +4,7 @@ recorded instead of sent."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,13 @@ class Rooms:
     lifecycle: RoomLifecycle
     transport: RecordedTransport
     emitted: list[tuple[str, Any, str]]  # (event, data, to) of every emit
+
+    def until(self, condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+        """Wait for what the writer tells after it acknowledged (commit, ack, then tell)."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, f"never happened: {what}"
+            time.sleep(0.01)
 
     def close(self) -> None:
         self.writer.stop()

@@ -3,7 +3,6 @@ seat over, dropping, closing and forgetting a room."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -131,10 +130,10 @@ def close_game(rooms: Rooms, room_id: str) -> int:
         outcome = rooms.service.act(room_id, FACILITATOR, {"type": kind}, f"c{n}")
         assert isinstance(outcome, Applied)
         version = outcome.version
-    deadline = time.monotonic() + 10
-    while not (told_closed(rooms, room_id) or not rooms.lifecycle.remembers(room_id)):
-        assert time.monotonic() < deadline, "the close was never told"
-        time.sleep(0.01)
+    rooms.until(
+        lambda: told_closed(rooms, room_id) or not rooms.lifecycle.remembers(room_id),
+        "the close was told",
+    )
     return version
 
 
@@ -290,6 +289,7 @@ def test_removing_or_leaving_closes_the_seats_sockets_everywhere(rooms: Rooms) -
     assert isinstance(life.act(room_id, FACILITATOR, remove, "r1"), Applied)  # the same key
     assert isinstance(life.act(room_id, FACILITATOR, remove, "r2"), Refused)  # gone already
     assert isinstance(life.act(room_id, bram.player_id, {"type": "leave"}, "l1"), Applied)
+    rooms.until(lambda: len(rooms.transport.closed) >= 2, "both seats were closed")
     assert rooms.transport.closed == [
         (f"{room_id}/p:{anna.player_id}", ServerCode.REMOVED_FROM_GAME),
         (f"{room_id}/p:{bram.player_id}", ServerCode.LEFT_GAME),
@@ -333,6 +333,7 @@ def test_deleting_a_room_removes_every_row_and_tells_its_sockets(rooms: Rooms) -
             column = table.id if table is Room else table.room_id
             assert session.scalars(select(column).where(column == room_id)).all() == []
         assert session.get(Room, other_id) is not None
+    rooms.until(lambda: bool(forgotten), "the room's sockets were closed and it was forgotten")
     assert rooms.transport.closed == [(room_id, ServerCode.GAME_DELETED)]
     assert forgotten == [room_id] and not rooms.lifecycle.remembers(room_id)
     assert rooms.lifecycle.identify(room_id, anna.seat_token) == Refused(ServerCode.UNKNOWN_ROOM)
