@@ -182,6 +182,8 @@ class Score:
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     show_author_names: bool = False
+    # A soft chime on the big screen when the timer runs out; the console can mute it.
+    chime: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

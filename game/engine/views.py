@@ -332,7 +332,7 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
         # STEP_GUARD_MS (the engine refuses with step_too_soon unless it confirms).
         "step_changed_at": state.step_changed_at,
         "timer": _timer(state),
-        "settings": {"show_author_names": show_authors},
+        "settings": {"show_author_names": show_authors, "chime": state.settings.chime},
         # The scenario's own text never changes in a room: it goes once per connection
         # (scenario_public), not with every change of the board.
         "scenario_id": state.scenario.id,
