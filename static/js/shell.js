@@ -99,11 +99,14 @@ function sectionElements() {
 // declared sections on every view. `onView(view)` runs first, for what is not a section;
 // `onLinks(links)` gets the join code and addresses (console and big screen only).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused }) {
+// `timerOptions` go to the TimerView (timer.js: overtime, onExpire).
+export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused,
+                            timerOptions = {} }) {
   const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
-    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label") })
+    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"),
+                               ...timerOptions })
     : null;
 
   const page = {

@@ -1,5 +1,6 @@
 // The round timer: counts down with the server's clock, marks "time is up" on screen and
-// tells screen readers once. No sound.
+// tells screen readers once. The console and the big screen also count the overtime after
+// zero ("+0:42", `overtime: true`), and the big screen chimes (`onExpire`).
 import { setText } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./live.js";
@@ -11,12 +12,20 @@ export function formatTime(ms) {
   return `${minutes}:${String(seconds).padStart(2, "0")}`;
 }
 
+// "+0:42": how long ago the time ran out (whole seconds passed).
+export function formatOvertime(ms) {
+  return `+${formatTime(Math.floor(Math.max(0, ms) / 1000) * 1000)}`;
+}
+
 export class TimerView {
-  // el: the element to write "12:34" into; alert: an element shown when time is up.
-  constructor(el, { serverNow, alert = null, label = null } = {}) {
+  // el: the element to write "12:34" into; alert: an element shown when time is up;
+  // overtime: count on after zero; onExpire(): once, when a timer seen running runs out.
+  constructor(el, { serverNow, alert = null, label = null, overtime = false, onExpire = null } = {}) {
     this.el = el;
     this.alert = alert;
     this.label = label;
+    this.overtime = overtime;
+    this.onExpire = onExpire;
     this.serverNow = serverNow || (() => Date.now());
     this.timer = null;
     this.expiredFor = null;
@@ -38,6 +47,13 @@ export class TimerView {
     return Math.max(0, tm.started_at + tm.duration_ms - this.serverNow());
   }
 
+  // How long ago a running timer reached zero (0 before that, and while paused).
+  overtimeMs() {
+    const tm = this.timer;
+    if (!tm || !tm.running) return 0;
+    return Math.max(0, this.serverNow() - (tm.started_at + tm.duration_ms));
+  }
+
   tick() {
     const tm = this.timer;
     const box = this.el.closest("[data-timer-box]") || this.el;
@@ -49,13 +65,13 @@ export class TimerView {
     box.hidden = false;
     const left = this.remaining();
     const paused = !tm.running;
-    setText(this.el, formatTime(left));
-    const expiredNow = left <= 0;
-    if (this.label) setText(this.label, expiredNow ? t("Time is up") : (paused ? t("Timer paused") : t("Time left")));
+    const expired = left <= 0;
+    setText(this.el, expired && this.overtime ? formatOvertime(this.overtimeMs()) : formatTime(left));
+    if (this.label) setText(this.label, expired ? t("Time is up") : (paused ? t("Timer paused") : t("Time left")));
     box.classList.toggle("timer-paused", paused);
     box.classList.toggle("timer-low", !paused && left > 0 && left <= 60000);
-    const expired = left <= 0;
     box.classList.toggle("timer-expired", expired);
+    box.classList.toggle("timer-overtime", expired && this.overtime);
     if (this.alert) this.alert.hidden = !expired;
     // Announce once, when a timer we saw running runs out (not on opening the page later).
     const identity = `${tm.started_at}:${tm.duration_ms}`;
@@ -63,6 +79,7 @@ export class TimerView {
     else if (this.seenRunning === identity && this.expiredFor !== identity) {
       this.expiredFor = identity;
       announce(t("Time is up."), { urgent: true });
+      if (this.onExpire) this.onExpire();
     }
   }
 }
