@@ -346,7 +346,7 @@ class ScriptedGame:
         self._steer("start")
 
     def next_phase(self) -> None:
-        self._steer("next_phase")
+        self._steer("next_phase", confirm=True)  # a scripted leader moves on on purpose
 
     def open_vote(self) -> None:
         self._steer("open_vote")

@@ -20,6 +20,7 @@ from serverproc import Server, free_port, server_env
 from services import PostgresCluster, RedisServer
 
 from game import create_app
+from game.engine import rotation
 from game.extension import extension
 
 
@@ -30,6 +31,13 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("ROLWISSEL_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("ROLWISSEL_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_rebalance() -> None:
+    # The engine remembers the rebalance of each set of players (the console asks after every
+    # change); a test must compute its own, never see one that an earlier test left behind.
+    rotation._rebalanced.cache_clear()
 
 
 def settings_for(tmp_path: Path) -> dict[str, Any]:

@@ -26,13 +26,16 @@ def make_scenario(*, options: int = 0, threshold: str = "2/3") -> Scenario:
             "values": text(f"Waarden {role.value}"),
             "wants": text(f"Wil {role.value}"),
             "fears": text(f"Vreest {role.value}"),
+            # One secret per round, dealt to whoever holds the role in that round; the
+            # round-2 secrets stay private after the game.
             "secrets": [
                 {
                     "id": f"{role.value}-{n}",
+                    "round": n,
                     "text": secret_text(role, n),
-                    "revealed_at_debrief": n == 1,
+                    "revealed_at_debrief": n != 2,
                 }
-                for n in (1, 2)
+                for n in (1, 2, 3)
             ],
         }
         for role in Role

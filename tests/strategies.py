@@ -12,6 +12,30 @@ vote_choices = st.sampled_from(list(VoteChoice))
 typed_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=60
 )
+
+# A room that needs its roles shared out again: the home roles at the start, the round in
+# which people come and go, and who comes (a home role) or goes (an index into the seats).
+room_changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("join"), home_roles), st.tuples(st.just("leave"), st.integers(0, 8))
+    ),
+    min_size=1,
+    max_size=4,
+)
+small_home_role_mixes = st.lists(home_roles, min_size=3, max_size=6)
+rotated_rounds = st.sampled_from([1, 2, 3])
+# The votes of up to three home-role groups: (role, members, supporters), one per role.
+group_tallies = st.lists(
+    st.tuples(home_roles, st.integers(1, 9), st.integers(0, 9)),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t[0],
+)
+objection_counts = st.integers(0, 40)
+# Thresholds as a scenario file writes them, everyone ("1") included.
+thresholds = st.sampled_from(["1", "1/2", "2/3", "3/4", "1/3", "3/5"])
+# The votes of six players, None for one who did not vote.
+vote_lists = st.lists(st.one_of(st.none(), vote_choices), min_size=6, max_size=6)
 # Socket.IO packets as a client could send them: a type digit, maybe attachments, a namespace,
 # an ack id, then JSON-ish text (valid or not), so the message gate's reading can be compared
 # with python-socketio's.

@@ -62,11 +62,14 @@ class Start(Action):
 @dataclass(frozen=True, kw_only=True)
 class NextPhase(Action):
     type: Literal["next_phase"] = "next_phase"
+    # True: the facilitator saw that the step changed a moment ago and moves on anyway.
+    confirm: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
 class PreviousPhase(Action):
     type: Literal["previous_phase"] = "previous_phase"
+    confirm: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +116,12 @@ class MergeCards(Action):
     type: Literal["merge_cards"] = "merge_cards"
     card_id: str  # the card that goes
     into_id: str  # the card that stays
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnmergeCard(Action):
+    type: Literal["unmerge_card"] = "unmerge_card"
+    card_id: str  # the card that was merged away and comes back on its own
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -240,7 +249,7 @@ class ShowTally(Action):
 AnyAction = (
     Join | Leave | Rename | SetHomeRole | Start | NextPhase | PreviousPhase | PauseGame
     | ResumeGame | SetTimer | PauseTimer | ResumeTimer | ExtendTimer | HighlightCard
-    | MergeCards | HideCard | RebalanceRoles | SetPlayerHomeRole | RemovePlayer | SetSetting
-    | CloseGame | PostCard | EditCard | WithdrawCard | React | SaveReflection | ScoreOption
-    | DraftProposal | OpenVote | CastVote | CloseVote | ShowTally
+    | MergeCards | UnmergeCard | HideCard | RebalanceRoles | SetPlayerHomeRole | RemovePlayer
+    | SetSetting | CloseGame | PostCard | EditCard | WithdrawCard | React | SaveReflection
+    | ScoreOption | DraftProposal | OpenVote | CastVote | CloseVote | ShowTally
 )  # fmt: skip

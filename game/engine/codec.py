@@ -65,7 +65,8 @@ def action_schema() -> dict[str, Any]:
 
 
 def event_to_json(event: AnyEvent) -> dict[str, Any]:
-    return _EVENTS.dump_python(event, mode="json")
+    data: dict[str, Any] = _EVENTS.dump_python(event, mode="json")
+    return data
 
 
 def event_from_json(data: dict[str, Any]) -> AnyEvent:
@@ -73,7 +74,8 @@ def event_from_json(data: dict[str, Any]) -> AnyEvent:
 
 
 def state_to_json(state: RoomState) -> dict[str, Any]:
-    return _STATE.dump_python(state, mode="json")
+    data: dict[str, Any] = _STATE.dump_python(state, mode="json")
+    return data
 
 
 def state_from_json(data: dict[str, Any]) -> RoomState:

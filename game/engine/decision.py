@@ -1,8 +1,11 @@
-"""The gedragen rule, the option ranking and common ground: pure counting."""
+"""The gedragen rule, the option ranking, the facts of each card and the warnings about
+groups: pure counting."""
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from types import MappingProxyType
 
 from game.engine.roles import ROLE_ORDER, Role
 from game.engine.state import Ballot, Card, ReactionKind, RoomState, VoteChoice
@@ -52,7 +55,7 @@ def decide(state: RoomState, ballot: Ballot) -> DecisionResult:
         if not members:
             continue
         tally = Counter(choices.get(pid) for pid in members)
-        support = tally[VoteChoice.EENS] + tally[VoteChoice.EENS_MET_BEDENKINGEN]
+        support = sum(tally[choice] for choice in SUPPORTING)
         groups.append(
             GroupSupport(
                 role=role,
@@ -96,29 +99,77 @@ def rank_options(state: RoomState) -> tuple[OptionRank, ...]:
     return tuple(sorted(ranks, key=lambda r: -(r.mean if r.mean is not None else -1)))
 
 
-def supporters_by_group(state: RoomState, card: Card) -> dict[Role, int]:
-    """How many players of each home-role group supported a card (counts, never names)."""
+@dataclass(frozen=True, kw_only=True)
+class CardFacts:
+    """What the room did with one card: the counts every view and the summary show."""
+
+    supports: int
+    questions: int
+    concerns: int
+    strength: int
+    common_ground: bool
+    # Supports per home-role group, of players still in the room (counts, never names).
+    supporters: Mapping[Role, int]
+
+
+def card_facts(state: RoomState) -> dict[str, CardFacts]:
+    """The facts of every card, by card id, counted in one pass over the reactions."""
     homes = {p.id: p.home_role for p in state.active_players()}
-    counts = Counter(
-        homes[r.player_id]
-        for r in state.reactions
-        if r.card_id == card.id and r.kind == ReactionKind.SUPPORT and r.player_id in homes
-    )
-    return {role: counts.get(role, 0) for role in ROLE_ORDER}
+    present = set(homes.values())
+    kinds: Counter[tuple[str, ReactionKind]] = Counter()
+    groups: Counter[tuple[str, Role]] = Counter()
+    for reaction in state.reactions:
+        kinds[reaction.card_id, reaction.kind] += 1
+        home = homes.get(reaction.player_id)
+        if reaction.kind == ReactionKind.SUPPORT and home is not None:
+            groups[reaction.card_id, home] += 1
+    facts = {}
+    for card in state.cards:
+        supports = kinds[card.id, ReactionKind.SUPPORT]
+        supporters = MappingProxyType({role: groups[card.id, role] for role in ROLE_ORDER})
+        facts[card.id] = CardFacts(
+            supports=supports,
+            questions=kinds[card.id, ReactionKind.QUESTION],
+            concerns=kinds[card.id, ReactionKind.CONCERN],
+            strength=card_strength(supports, card.highlighted),
+            common_ground=_common_ground(card, present, supporters),
+            supporters=supporters,
+        )
+    return facts
 
 
-def is_common_ground(state: RoomState, card: Card) -> bool:
+def _common_ground(card: Card, present: set[Role], supporters: Mapping[Role, int]) -> bool:
     """Support from at least one player of every home-role group present (overeenkomsten)."""
-    present = {p.home_role for p in state.active_players()}
     if not present or card.withdrawn or card.hidden:
         return False
-    support = supporters_by_group(state, card)
-    return all(support[role] > 0 for role in present)
+    return all(supporters[role] > 0 for role in present)
 
 
-def card_strength(state: RoomState, card: Card) -> int:
-    """How strongly the room backed a card: supports, plus a bonus for a highlight."""
-    supports = sum(
-        1 for r in state.reactions if r.card_id == card.id and r.kind == ReactionKind.SUPPORT
-    )
-    return supports + (3 if card.highlighted else 0)
+# A highlight by the facilitator weighs as much as three supports.
+HIGHLIGHT_WEIGHT = 3
+
+
+def card_strength(supports: int, highlighted: bool) -> int:
+    """How strongly the room backed a card: its supports, plus a bonus for a highlight."""
+    return supports + (HIGHLIGHT_WEIGHT if highlighted else 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupWarning:
+    """A home-role group the decision rule will be weak for: absent, or one person alone."""
+
+    role: Role
+    members: int
+    kind: str  # "absent" | "alone"
+
+
+def group_warnings(state: RoomState) -> tuple[GroupWarning, ...]:
+    """Each home-role group with no active member, or with only one, in role order."""
+    counts = Counter(p.home_role for p in state.active_players())
+    warnings = []
+    for role in ROLE_ORDER:
+        members = counts[role]
+        if members < 2:
+            kind = "absent" if members == 0 else "alone"
+            warnings.append(GroupWarning(role=role, members=members, kind=kind))
+    return tuple(warnings)

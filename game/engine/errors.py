@@ -47,6 +47,8 @@ class ErrorCode(StrEnum):
     CARD_OF_OTHER_ROUND = "card_of_other_round"
     # A card cannot be merged into itself or into a card that was merged away.
     BAD_MERGE = "bad_merge"
+    # Only a card that was merged into another can be taken apart again.
+    NOT_MERGED = "not_merged"
     # A reflection is longer than allowed.
     REFLECTION_TOO_LONG = "reflection_too_long"
     # A reflection must have text.
@@ -61,6 +63,8 @@ class ErrorCode(StrEnum):
     PAUSE_STATE = "pause_state"
     # The game is at its first or last step; there is nowhere to move.
     NO_SUCH_PHASE = "no_such_phase"
+    # The step changed a moment ago (perhaps from another console); send again with confirm.
+    STEP_TOO_SOON = "step_too_soon"
     # The scenario has no decision option with this id.
     UNKNOWN_OPTION = "unknown_option"
     # A score must be between 1 and 5.
@@ -85,5 +89,8 @@ class ErrorCode(StrEnum):
     REASON_TOO_LONG = "reason_too_long"
     # The setting does not exist.
     UNKNOWN_SETTING = "unknown_setting"
-    # The roles are already spread as evenly as a rebalance can make them.
+    # The roles are already spread as evenly as they can be: there is no problem to solve.
     NOTHING_TO_REBALANCE = "nothing_to_rebalance"
+    # There are problems, but none a rebalance can solve (too few players, or a player who
+    # missed a round cannot play that role any more).
+    REBALANCE_CANNOT_HELP = "rebalance_cannot_help"

@@ -71,6 +71,22 @@ class GameStarted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Deal:
+    """The secrets one player is dealt: those of the role they hold in a round."""
+
+    player_id: str
+    role: Role
+    secret_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretsDealt(Event):
+    type: Literal["secrets_dealt"] = "secrets_dealt"
+    round: int
+    deals: tuple[Deal, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class PhaseChanged(Event):
     type: Literal["phase_changed"] = "phase_changed"
     round: int
@@ -172,6 +188,12 @@ class CardsMerged(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CardUnmerged(Event):
+    type: Literal["card_unmerged"] = "card_unmerged"
+    card_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CardHidden(Event):
     type: Literal["card_hidden"] = "card_hidden"
     card_id: str
@@ -249,9 +271,9 @@ class GameClosed(Event):
 
 AnyEvent = (
     RoomCreated | PlayerJoined | PlayerLeft | PlayerRenamed | HomeRoleChanged | GameStarted
-    | PhaseChanged | RolesRebalanced | GamePaused | GameResumed | TimerSet | TimerPaused
-    | TimerResumed | TimerExtended | CardPosted | CardEdited | CardWithdrawn | ReactionAdded
-    | ReactionRemoved | CardHighlighted | CardsMerged | CardHidden | SettingChanged
-    | ReflectionSaved | OptionScored | ProposalDrafted | VoteOpened | VoteCast | VoteClosed
-    | TallyShown | GameClosed
+    | SecretsDealt | PhaseChanged | RolesRebalanced | GamePaused | GameResumed | TimerSet
+    | TimerPaused | TimerResumed | TimerExtended | CardPosted | CardEdited | CardWithdrawn
+    | ReactionAdded | ReactionRemoved | CardHighlighted | CardsMerged | CardUnmerged | CardHidden
+    | SettingChanged | ReflectionSaved | OptionScored | ProposalDrafted | VoteOpened | VoteCast
+    | VoteClosed | TallyShown | GameClosed
 )  # fmt: skip

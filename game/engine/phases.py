@@ -62,6 +62,7 @@ ALLOWED: dict[str, Allowed] = {
     "extend_timer": Allowed(True, _ALL_OPEN),
     "highlight_card": Allowed(True, _STARTED),
     "merge_cards": Allowed(True, _STARTED),
+    "unmerge_card": Allowed(True, _STARTED),
     "hide_card": Allowed(True, _STARTED),
     "rebalance_roles": Allowed(True, _STARTED, rounds=frozenset({1, 2, 3})),
     "set_player_home_role": Allowed(True, _ALL_OPEN, rounds=frozenset({0, 1, 2, 3})),

@@ -4,7 +4,7 @@
 so a state rebuilt from the log is equal, field by field, to the one the game played.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import singledispatch
 
@@ -12,6 +12,7 @@ from game.engine import events as E
 from game.engine.state import (
     Ballot,
     Card,
+    DealtSecret,
     Phase,
     Player,
     ProposalDraft,
@@ -56,13 +57,17 @@ def _change(event: E.Event, state: RoomState) -> RoomState:
     raise TypeError(f"no fold for {type(event).__name__}")
 
 
-def _with_player(state: RoomState, player_id: str, **changes: object) -> RoomState:
-    players = tuple(replace(p, **changes) if p.id == player_id else p for p in state.players)
+# The helpers below take a function that changes one item, written with `replace(item,
+# field=...)` at the call site, so the type checker sees every field name and value.
+
+
+def _with_player(state: RoomState, player_id: str, change: Callable[[Player], Player]) -> RoomState:
+    players = tuple(change(p) if p.id == player_id else p for p in state.players)
     return replace(state, players=players)
 
 
-def _with_card(state: RoomState, card_id: str, **changes: object) -> RoomState:
-    cards = tuple(replace(c, **changes) if c.id == card_id else c for c in state.cards)
+def _with_card(state: RoomState, card_id: str, change: Callable[[Card], Card]) -> RoomState:
+    cards = tuple(change(c) if c.id == card_id else c for c in state.cards)
     return replace(state, cards=cards)
 
 
@@ -72,8 +77,8 @@ def _with_rotations(state: RoomState, rotations: tuple[E.PlayerRotation, ...]) -
     return replace(state, players=players)
 
 
-def _with_ballot(state: RoomState, number: int, **changes: object) -> RoomState:
-    ballots = tuple(replace(b, **changes) if b.number == number else b for b in state.ballots)
+def _with_ballot(state: RoomState, number: int, change: Callable[[Ballot], Ballot]) -> RoomState:
+    ballots = tuple(change(b) if b.number == number else b for b in state.ballots)
     return replace(state, ballots=ballots)
 
 
@@ -92,30 +97,60 @@ def _(event: E.PlayerJoined, state: RoomState) -> RoomState:
 
 @_change.register
 def _(event: E.PlayerLeft, state: RoomState) -> RoomState:
-    return _with_player(state, event.player_id, active=False, left_reason=event.reason)
+    return _with_player(
+        state, event.player_id, lambda p: replace(p, active=False, left_reason=event.reason)
+    )
 
 
 @_change.register
 def _(event: E.PlayerRenamed, state: RoomState) -> RoomState:
-    return _with_player(state, event.player_id, name=event.name)
+    return _with_player(state, event.player_id, lambda p: replace(p, name=event.name))
 
 
 @_change.register
 def _(event: E.HomeRoleChanged, state: RoomState) -> RoomState:
-    return _with_player(state, event.player_id, home_role=event.role)
+    return _with_player(state, event.player_id, lambda p: replace(p, home_role=event.role))
 
 
 @_change.register
 def _(event: E.GameStarted, state: RoomState) -> RoomState:
     started = _with_rotations(state, event.rotations)
-    return replace(started, round=1, phase=Phase.PLAY, timer=None, timer_paused_by_game=False)
+    return replace(
+        started,
+        round=1,
+        phase=Phase.PLAY,
+        step_changed_at=event.at,
+        timer=None,
+        timer_paused_by_game=False,
+    )
+
+
+@_change.register
+def _(event: E.SecretsDealt, state: RoomState) -> RoomState:
+    dealt = tuple(
+        DealtSecret(
+            player_id=deal.player_id,
+            secret_id=secret_id,
+            role=deal.role,
+            round=event.round,
+            at=event.at,
+        )
+        for deal in event.deals
+        for secret_id in deal.secret_ids
+    )
+    return replace(state, dealt=(*state.dealt, *dealt))
 
 
 @_change.register
 def _(event: E.PhaseChanged, state: RoomState) -> RoomState:
     # Each step of the game gets its own timer: a countdown never runs into the next step.
     return replace(
-        state, round=event.round, phase=Phase(event.phase), timer=None, timer_paused_by_game=False
+        state,
+        round=event.round,
+        phase=Phase(event.phase),
+        step_changed_at=event.at,
+        timer=None,
+        timer_paused_by_game=False,
     )
 
 
@@ -194,12 +229,14 @@ def _(event: E.CardPosted, state: RoomState) -> RoomState:
 
 @_change.register
 def _(event: E.CardEdited, state: RoomState) -> RoomState:
-    return _with_card(state, event.card_id, text=event.text, edited_at=event.at)
+    return _with_card(
+        state, event.card_id, lambda c: replace(c, text=event.text, edited_at=event.at)
+    )
 
 
 @_change.register
 def _(event: E.CardWithdrawn, state: RoomState) -> RoomState:
-    return _with_card(state, event.card_id, withdrawn=True)
+    return _with_card(state, event.card_id, lambda c: replace(c, withdrawn=True))
 
 
 @_change.register
@@ -216,17 +253,22 @@ def _(event: E.ReactionRemoved, state: RoomState) -> RoomState:
 
 @_change.register
 def _(event: E.CardHighlighted, state: RoomState) -> RoomState:
-    return _with_card(state, event.card_id, highlighted=event.on)
+    return _with_card(state, event.card_id, lambda c: replace(c, highlighted=event.on))
 
 
 @_change.register
 def _(event: E.CardsMerged, state: RoomState) -> RoomState:
-    return _with_card(state, event.card_id, merged_into=event.into_id)
+    return _with_card(state, event.card_id, lambda c: replace(c, merged_into=event.into_id))
+
+
+@_change.register
+def _(event: E.CardUnmerged, state: RoomState) -> RoomState:
+    return _with_card(state, event.card_id, lambda c: replace(c, merged_into=None))
 
 
 @_change.register
 def _(event: E.CardHidden, state: RoomState) -> RoomState:
-    return _with_card(state, event.card_id, hidden=event.hidden)
+    return _with_card(state, event.card_id, lambda c: replace(c, hidden=event.hidden))
 
 
 @_change.register
@@ -289,17 +331,17 @@ def _(event: E.VoteCast, state: RoomState) -> RoomState:
     )
     # A changed vote replaces the earlier one: the last word counts.
     votes = (*(v for v in ballot.votes if v.player_id != event.player_id), vote)
-    return _with_ballot(state, event.ballot, votes=votes)
+    return _with_ballot(state, event.ballot, lambda b: replace(b, votes=votes))
 
 
 @_change.register
 def _(event: E.VoteClosed, state: RoomState) -> RoomState:
-    return _with_ballot(state, event.ballot, closed_at=event.at)
+    return _with_ballot(state, event.ballot, lambda b: replace(b, closed_at=event.at))
 
 
 @_change.register
 def _(event: E.TallyShown, state: RoomState) -> RoomState:
-    return _with_ballot(state, event.ballot, tally_shown=True)
+    return _with_ballot(state, event.ballot, lambda b: replace(b, tally_shown=True))
 
 
 @_change.register

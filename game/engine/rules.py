@@ -5,6 +5,7 @@ events are then folded with `replay.evolve`, the same function that rebuilds a r
 its log. Nothing here mutates its input or reads a clock.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import Any
@@ -14,8 +15,10 @@ from game.engine import events as E
 from game.engine import phases, rotation
 from game.engine.errors import ErrorCode
 from game.engine.replay import evolve
+from game.engine.roles import Role
 from game.engine.state import (
     FACILITATOR,
+    MAX_BEDENKING,
     MAX_CARD,
     MAX_CARDS_PER_ROUND,
     MAX_CONDITIONS,
@@ -27,6 +30,7 @@ from game.engine.state import (
     MAX_TIMER_S,
     MAX_TIMER_TOTAL_S,
     MIN_TIMER_S,
+    STEP_GUARD_MS,
     Ballot,
     Condition,
     Phase,
@@ -36,7 +40,7 @@ from game.engine.state import (
     Settings,
     VoteChoice,
 )
-from game.scenarios.schema import Scenario
+from game.scenarios.schema import SECRET_ROUNDS, Scenario
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,30 @@ def _no_open_ballot(state: RoomState) -> None:
         raise Rejected(ErrorCode.VOTE_IS_OPEN)
 
 
+def _deal(
+    state: RoomState, round_number: int, holders: Iterable[tuple[str, Role | None]], at: int
+) -> Decided:
+    """Deal each holder the secrets of their role in `round_number` that they were not dealt
+    yet; no event when there is nothing new to deal (round 4 has no secrets)."""
+    if round_number not in SECRET_ROUNDS:
+        return []
+    had = {(d.player_id, d.secret_id) for d in state.dealt}
+    deals = []
+    for player_id, role in holders:
+        if role is None:
+            continue
+        secret_ids = tuple(
+            s.id
+            for s in state.scenario.roles[role].secrets
+            if s.round == round_number and (player_id, s.id) not in had
+        )
+        if secret_ids:
+            deals.append(E.Deal(player_id=player_id, role=role, secret_ids=secret_ids))
+    if not deals:
+        return []
+    return [E.SecretsDealt(at=at, round=round_number, deals=tuple(deals))]
+
+
 def _open_ballot(state: RoomState) -> Ballot:
     ballot = state.current_ballot()
     if ballot is None or not ballot.open:
@@ -170,8 +198,12 @@ def _(action: A.Join, state: RoomState) -> Decided:
     if len(state.active_players()) >= MAX_PLAYERS:
         raise Rejected(ErrorCode.ROOM_FULL, {"max": MAX_PLAYERS})
     name = _clean_name(state, action.name, action.player_id)
+    dealt: Decided = []
     if 1 <= state.round <= 3:
         placed = rotation.late_rotation(state, action.home_role)
+        # A late joiner holds a role from now on, so they are dealt its secrets now.
+        holder = (action.player_id, placed[state.round - 1])
+        dealt = _deal(state, state.round, [holder], action.at)
     else:
         placed = (None, None, None)  # the lobby: the rotation is made at the start
     return [
@@ -182,7 +214,8 @@ def _(action: A.Join, state: RoomState) -> Decided:
             home_role=action.home_role,
             joined_round=state.round,
             rotation=placed,
-        )
+        ),
+        *dealt,
     ]
 
 
@@ -217,18 +250,27 @@ def _(action: A.Start, state: RoomState) -> Decided:
             rotations=tuple(
                 E.PlayerRotation(player_id=k, rotation=v) for k, v in rotations.items()
             ),
-        )
+        ),
+        *_deal(state, 1, ((k, v[0]) for k, v in rotations.items()), action.at),
     ]
 
 
-def _move(state: RoomState, action: A.Action, offset: int) -> Decided:
+def _move(state: RoomState, action: A.NextPhase | A.PreviousPhase, offset: int) -> Decided:
     _no_open_ballot(state)
     if state.phase == Phase.LOBBY and offset > 0:
         return _decide(A.Start(actor=action.actor, at=action.at), state)
     target = phases.neighbour(state, offset)
     if target is None:
         raise Rejected(ErrorCode.NO_SUCH_PHASE)
-    return [E.PhaseChanged(at=action.at, round=target[0], phase=target[1].value)]
+    last = state.step_changed_at
+    if not action.confirm and last is not None and action.at - last < STEP_GUARD_MS:
+        raise Rejected(ErrorCode.STEP_TOO_SOON, {"seconds": STEP_GUARD_MS // 1000})
+    round_number = target[0]
+    holders = ((p.id, p.role_in(round_number)) for p in state.active_players())
+    return [
+        E.PhaseChanged(at=action.at, round=round_number, phase=target[1].value),
+        *_deal(state, round_number, holders, action.at),
+    ]
 
 
 @_decide.register
@@ -310,6 +352,16 @@ def _(action: A.MergeCards, state: RoomState) -> Decided:
 
 
 @_decide.register
+def _(action: A.UnmergeCard, state: RoomState) -> Decided:
+    _live_card(state, action.card_id)
+    card = state.card(action.card_id)
+    assert card is not None
+    if card.merged_into is None:
+        raise Rejected(ErrorCode.NOT_MERGED)
+    return [E.CardUnmerged(at=action.at, card_id=action.card_id)]
+
+
+@_decide.register
 def _(action: A.HideCard, state: RoomState) -> Decided:
     _live_card(state, action.card_id)
     return [E.CardHidden(at=action.at, card_id=action.card_id, hidden=action.hidden)]
@@ -317,15 +369,24 @@ def _(action: A.HideCard, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.RebalanceRoles, state: RoomState) -> Decided:
-    rotations = rotation.rebalance(state)
+    issues = rotation.report(state)
+    if not issues:
+        raise Rejected(ErrorCode.NOTHING_TO_REBALANCE)
+    if not any(issue.fixable for issue in issues):
+        kinds = sorted({issue.kind for issue in issues})
+        raise Rejected(ErrorCode.REBALANCE_CANNOT_HELP, {"problems": kinds})
+    before = {p.id: p.rotation for p in state.active_players()}
     changed = tuple(
         E.PlayerRotation(player_id=pid, rotation=rot)
-        for pid, rot in rotations.items()
-        if state.player(pid) is not None and state.player(pid).rotation != rot  # type: ignore[union-attr]
+        for pid, rot in rotation.rebalance(state).items()
+        if before[pid] != rot
     )
-    if not changed:
-        raise Rejected(ErrorCode.NOTHING_TO_REBALANCE)
-    return [E.RolesRebalanced(at=action.at, rotations=changed)]
+    # Whoever now holds another role in this round is dealt that role's secrets of it.
+    holders = ((c.player_id, c.rotation[state.round - 1]) for c in changed)
+    return [
+        E.RolesRebalanced(at=action.at, rotations=changed),
+        *_deal(state, state.round, holders, action.at),
+    ]
 
 
 @_decide.register
@@ -513,8 +574,11 @@ def _(action: A.CastVote, state: RoomState) -> Decided:
     reason, needed = action.reason.strip(), action.needed.strip()
     if action.choice == VoteChoice.BEZWAAR and not reason:
         raise Rejected(ErrorCode.REASON_REQUIRED)
-    if len(reason) > MAX_REASON or len(needed) > MAX_REASON:
-        raise Rejected(ErrorCode.REASON_TOO_LONG, {"max": MAX_REASON})
+    # Bedenkingen are a short note beside an agreement; an objection may explain more.
+    limit = MAX_BEDENKING if action.choice == VoteChoice.EENS_MET_BEDENKINGEN else MAX_REASON
+    for text, most in ((reason, limit), (needed, MAX_REASON)):
+        if len(text) > most:
+            raise Rejected(ErrorCode.REASON_TOO_LONG, {"max": most})
     return [
         E.VoteCast(
             at=action.at,

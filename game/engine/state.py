@@ -17,9 +17,13 @@ MAX_REFLECTION = 1000
 MAX_PROPOSAL = 1500
 MAX_CONDITIONS = 12
 MAX_REASON = 500
+MAX_BEDENKING = 280  # the short text that may come with "eens met bedenkingen"
 MIN_TIMER_S = 10
 MAX_TIMER_S = 60 * 60
 MAX_TIMER_TOTAL_S = 2 * 60 * 60
+# A step change this soon after the previous one needs `confirm`: two consoles, or a double
+# press on one, never skip a step that nobody saw.
+STEP_GUARD_MS = 3000
 
 
 class Phase(StrEnum):
@@ -77,6 +81,17 @@ class Card:
     hidden: bool = False
     highlighted: bool = False
     merged_into: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealtSecret:
+    """A secret dealt to a player because they held its role in its round; kept for good."""
+
+    player_id: str
+    secret_id: str
+    role: Role
+    round: int
+    at: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,7 +196,12 @@ class RoomState:
     timer: Timer | None = None
     # Set when pausing the game stopped a running timer, so resuming restarts it.
     timer_paused_by_game: bool = False
+    # When the game last moved to another step (start, next, previous); None in the lobby.
+    step_changed_at: int | None = None
     players: tuple[Player, ...] = ()
+    # Every secret dealt so far, in the order it was dealt: facts from the log, never
+    # recomputed from a rotation that changed later.
+    dealt: tuple[DealtSecret, ...] = ()
     cards: tuple[Card, ...] = ()
     reactions: tuple[Reaction, ...] = ()
     reflections: tuple[Reflection, ...] = ()
@@ -210,6 +230,10 @@ class RoomState:
 
     def current_ballot(self) -> Ballot | None:
         return self.ballots[-1] if self.ballots else None
+
+    def dealt_to(self, player_id: str) -> tuple[DealtSecret, ...]:
+        """The secrets dealt to one player so far ("Wat je weet")."""
+        return tuple(d for d in self.dealt if d.player_id == player_id)
 
     def role_of(self, player_id: str) -> Role | None:
         """The role a player holds right now (None in the lobby or without a seat)."""

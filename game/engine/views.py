@@ -1,30 +1,44 @@
 """What each viewer may see. All hiding lives here: state, log entries and summaries.
 
-A participant sees the public board, the role card (with its secrets) of the role they
-hold in the current round, and their own seat; the big screen sees only the public board;
-the facilitator sees every secret but no reflection that was not shared. Views are plain
-JSON-ready dicts, computed once per kind of viewer: the public part is the same for all.
+A participant sees the public board, the role card they hold in the current round with the
+secrets of it they were dealt for this round, every secret dealt to them so far ("Wat je
+weet"), and their own seat; the big screen sees only the public board; the facilitator sees
+every secret and who was dealt it, but no reflection that was not shared and no one's vote
+by name. Views are plain JSON-ready dicts. The public part and the facts of each card are
+made once per version (`shared`) and every viewer's view is built on them (`compose`).
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from game.engine import events as E
 from game.engine import rotation
 from game.engine.decision import (
+    CardFacts,
     DecisionResult,
-    card_strength,
+    GroupSupport,
+    card_facts,
     decide,
-    is_common_ground,
+    group_warnings,
     rank_options,
-    supporters_by_group,
 )
-from game.engine.roles import ROLE_ORDER, Role
-from game.engine.state import Ballot, Card, Phase, Player, ReactionKind, RoomState
-from game.engine.wording import result_sentence
-from game.scenarios.schema import RoleCard, Scenario, Text
+from game.engine.roles import Role
+from game.engine.state import (
+    Ballot,
+    Card,
+    Condition,
+    Phase,
+    Player,
+    ReactionKind,
+    RoomState,
+    Vote,
+    VoteChoice,
+)
+from game.engine.wording import fraction_text, result_sentence, threshold_text
+from game.languages import LANGUAGES
+from game.scenarios.schema import RoleCard, Scenario, Secret, Text
 
 JSON = dict[str, Any]
 
@@ -49,48 +63,80 @@ BIG_SCREEN = BigScreen()
 Viewer = Participant | Facilitator | BigScreen
 
 
-def view_for(state: RoomState, viewer: Viewer) -> JSON:
-    """The view one viewer receives after every change (the scenario text comes apart)."""
+@dataclass(frozen=True)
+class Shared:
+    """The part of one version of a room that every viewer shares: the facts of each card
+    (counted once) and the public view. Made once per version; each viewer's view is built
+    on it with `compose`."""
+
+    facts: Mapping[str, CardFacts]
+    public: JSON
+
+
+def shared(state: RoomState) -> Shared:
+    """The shared part of this version of the room."""
+    facts = card_facts(state)
+    return Shared(facts=facts, public=_public(state, facts))
+
+
+def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
+    """The view one viewer receives, built on the shared part of the same version: the one
+    place that says which parts each kind of viewer gets (the scenario text comes apart)."""
     if isinstance(viewer, Participant):
-        role = state.role_of(viewer.player_id)
         return {
             "viewer": "participant",
-            "public": public_view(state),
-            "role": role_view(state, role) if role is not None else None,
+            "public": common.public,
+            "role": role_view(state, viewer.player_id),
             "me": personal_view(state, viewer.player_id),
         }
     if isinstance(viewer, Facilitator):
         return {
             "viewer": "facilitator",
-            "public": public_view(state),
-            "facilitator": facilitator_view(state),
+            "public": common.public,
+            "facilitator": _facilitator(state, common.facts),
         }
-    return {"viewer": "screen", "public": public_view(state)}
+    return {"viewer": "screen", "public": common.public}
+
+
+def view_for(state: RoomState, viewer: Viewer) -> JSON:
+    """The view one viewer receives after every change."""
+    return compose(state, viewer, shared(state))
 
 
 def _text(text: Text) -> JSON:
-    return {"nl": text.nl, "en": text.en}
+    # A text without English is read in Dutch, so every page can pick either language.
+    return {"nl": text.nl, "en": text.get("en")}
 
 
-def _role_card(card: RoleCard, secrets: Iterable[Any]) -> JSON:
+def _secret(secret: Secret) -> JSON:
+    return {"id": secret.id, "round": secret.round, "text": _text(secret.text)}
+
+
+def _role_card(card: RoleCard, secrets: Iterable[Secret]) -> JSON:
     return {
         "title": _text(card.title),
         "who": _text(card.who),
         "values": _text(card.values),
         "wants": _text(card.wants),
         "fears": _text(card.fears),
-        "secrets": [{"id": s.id, "text": _text(s.text)} for s in secrets],
+        "secrets": [_secret(s) for s in secrets],
     }
+
+
+def _both(words: Callable[[str], str]) -> JSON:
+    return {lang: words(lang) for lang in LANGUAGES}
 
 
 def scenario_public(scenario: Scenario) -> JSON:
     """The scenario without any secret: what everyone may read."""
     return {
         "id": scenario.id,
+        "languages": list(scenario.languages),
         "title": _text(scenario.title),
         "summary": _text(scenario.summary),
         "situation": _text(scenario.situation),
-        "threshold": str(scenario.threshold),
+        "threshold": fraction_text(scenario.threshold),
+        "threshold_text": _both(lambda lang: threshold_text(scenario.threshold, lang)),
         "roles": {role.value: _role_card(card, ()) for role, card in scenario.roles.items()},
         "rounds": [
             {
@@ -118,6 +164,10 @@ def debrief_roles(scenario: Scenario) -> JSON:
     }
 
 
+def _secrets_by_id(scenario: Scenario) -> dict[str, Secret]:
+    return {s.id: s for card in scenario.roles.values() for s in card.secrets}
+
+
 def _player(state: RoomState, player: Player) -> JSON:
     return {
         "id": player.id,
@@ -132,12 +182,7 @@ def _value(role: Role | None) -> str | None:
     return role.value if role is not None else None
 
 
-def _reaction_counts(state: RoomState, card: Card) -> JSON:
-    counts = Counter(r.kind for r in state.reactions if r.card_id == card.id)
-    return {kind.value: counts.get(kind, 0) for kind in ReactionKind}
-
-
-def _card(state: RoomState, card: Card, *, with_author: bool) -> JSON:
+def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) -> JSON:
     author = state.player(card.author_id)
     return {
         "id": card.id,
@@ -148,62 +193,90 @@ def _card(state: RoomState, card: Card, *, with_author: bool) -> JSON:
         "edited": card.edited_at is not None,
         "highlighted": card.highlighted,
         "merged_into": card.merged_into,
-        "reactions": _reaction_counts(state, card),
-        "common_ground": is_common_ground(state, card),
-        "strength": card_strength(state, card),
+        "reactions": {
+            ReactionKind.SUPPORT.value: facts.supports,
+            ReactionKind.QUESTION.value: facts.questions,
+            ReactionKind.CONCERN.value: facts.concerns,
+        },
+        "common_ground": facts.common_ground,
+        "strength": facts.strength,
         "author": author.name if with_author and author is not None else None,
     }
 
 
-def result_view(result: DecisionResult) -> JSON:
-    """A decision result with the counts that explain it, and the sentence that says it."""
+def group_view(group: GroupSupport) -> JSON:
+    """How one home-role group voted: the one way a result's groups are written out, for
+    the live views and for the downloads."""
     return {
-        "gedragen": result.gedragen,
-        "sentence": {lang: result_sentence(result, lang) for lang in ("nl", "en")},
-        "threshold": str(result.threshold),
-        "objections": result.objections,
-        "ballot": result.ballot,
-        "proposal_version": result.proposal_version,
-        "groups": [
-            {
-                "role": g.role.value,
-                "members": g.members,
-                "eens": g.eens,
-                "bedenkingen": g.bedenkingen,
-                "bezwaar": g.bezwaar,
-                "not_voted": g.not_voted,
-                "support": g.support,
-                "passes": g.passes,
-            }
-            for g in result.groups
-        ],
+        "role": group.role.value,
+        "members": group.members,
+        "eens": group.eens,
+        "eens_met_bedenkingen": group.bedenkingen,
+        "bedenkingen": group.bedenkingen,  # the same count, under the name the pages use
+        "bezwaar": group.bezwaar,
+        "not_voted": group.not_voted,
+        "support": group.support,
+        "passes": group.passes,
     }
 
 
-def _ballot(state: RoomState, ballot: Ballot) -> JSON:
+def result_view(result: DecisionResult) -> JSON:
+    """A decision result: the short sentence that says it, and the counts beside it."""
+    return {
+        "gedragen": result.gedragen,
+        "sentence": _both(lambda lang: result_sentence(result, lang)),
+        "threshold": fraction_text(result.threshold),
+        "threshold_text": _both(lambda lang: threshold_text(result.threshold, lang)),
+        "objections": result.objections,
+        "ballot": result.ballot,
+        "proposal_version": result.proposal_version,
+        "groups": [group_view(g) for g in result.groups],
+    }
+
+
+def _counted_votes(state: RoomState, ballot: Ballot) -> list[Vote]:
+    """The votes that count (of players still in the room), in an order that does not follow
+    the order people voted in, so a line cannot be matched to a moment or a person."""
     active = {p.id for p in state.active_players()}
+    counted = [v for v in ballot.votes if v.player_id in active]
+    return sorted(counted, key=lambda v: (_CHOICE_ORDER[v.choice], v.reason, v.needed))
+
+
+_CHOICE_ORDER = {choice: n for n, choice in enumerate(VoteChoice)}
+
+
+def _objections(votes: Iterable[Vote]) -> list[JSON]:
+    return [
+        {"reason": v.reason, "needed": v.needed} for v in votes if v.choice == VoteChoice.BEZWAAR
+    ]
+
+
+def _reservations(votes: Iterable[Vote]) -> list[str]:
+    return [v.reason for v in votes if v.choice == VoteChoice.EENS_MET_BEDENKINGEN and v.reason]
+
+
+def _ballot(state: RoomState, ballot: Ballot) -> JSON:
+    counted = _counted_votes(state, ballot)
     view: JSON = {
         "number": ballot.number,
         "proposal_version": ballot.proposal_version,
         "open": ballot.open,
         "tally_shown": ballot.tally_shown,
-        "votes_cast": sum(1 for v in ballot.votes if v.player_id in active),
-        "eligible": len(active),
+        "votes_cast": len(counted),
+        "eligible": len(state.active_players()),
         "result": None,
         "objections": [],
+        "reservations": [],
     }
     # The tally stays hidden until the facilitator shows it, so nobody votes along.
     if ballot.tally_shown:
         view["result"] = result_view(decide(state, ballot))
-        view["objections"] = [
-            {"reason": v.reason, "needed": v.needed}
-            for v in ballot.votes
-            if v.choice == "bezwaar" and v.player_id in active
-        ]
+        view["objections"] = _objections(counted)
+        view["reservations"] = _reservations(counted)
     return view
 
 
-def _condition(c: Any) -> JSON:
+def _condition(c: Condition) -> JSON:
     return {"id": c.id, "text": c.text, "source_card_id": c.source_card_id}
 
 
@@ -237,9 +310,13 @@ def _ranking(state: RoomState) -> list[JSON]:
 
 def public_view(state: RoomState) -> JSON:
     """What every participant and the big screen may see."""
+    return shared(state).public
+
+
+def _public(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
     show_authors = state.settings.show_author_names
     cards = [
-        _card(state, c, with_author=show_authors)
+        _card(state, c, facts[c.id], with_author=show_authors)
         for c in state.cards
         if not c.withdrawn and not c.hidden
     ]
@@ -251,6 +328,9 @@ def public_view(state: RoomState) -> JSON:
         "round": state.round,
         "paused": state.paused,
         "closed_at": state.closed_at,
+        # When the step last changed: a console asks before moving on again within
+        # STEP_GUARD_MS (the engine refuses with step_too_soon unless it confirms).
+        "step_changed_at": state.step_changed_at,
         "timer": _timer(state),
         "settings": {"show_author_names": show_authors},
         # The scenario's own text never changes in a room: it goes once per connection
@@ -279,14 +359,25 @@ def public_view(state: RoomState) -> JSON:
     }
 
 
-def role_view(state: RoomState, role: Role) -> JSON:
-    """The role card with its secrets, for the players who hold this role now."""
+def role_view(state: RoomState, player_id: str) -> JSON | None:
+    """The role card a player holds now, with the secrets of it they were dealt for this
+    round (never another round's, never another role's); None without a role."""
+    role = state.role_of(player_id)
+    if role is None:
+        return None
     card = state.scenario.roles[role]
-    return {"role": role.value, "card": _role_card(card, card.secrets)}
+    by_id = _secrets_by_id(state.scenario)
+    secrets = [
+        by_id[d.secret_id]
+        for d in state.dealt_to(player_id)
+        if d.round == state.round and d.role == role
+    ]
+    return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
 
 
 def personal_view(state: RoomState, player_id: str) -> JSON:
-    """One player's own seat: their cards, reactions, reflections, scores and vote."""
+    """One player's own seat: their cards, reactions, reflections, scores, vote, and every
+    secret they were dealt so far."""
     player = state.player(player_id)
     if player is None:
         return {"id": player_id, "active": False}
@@ -296,12 +387,18 @@ def personal_view(state: RoomState, player_id: str) -> JSON:
         mine = next((v for v in ballot.votes if v.player_id == player_id), None)
         if mine is not None:
             vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
+    by_id = _secrets_by_id(state.scenario)
+    own_cards = [c for c in state.live_cards() if c.author_id == player_id]
     return {
         **_player(state, player),
         "active": player.active,
         "left_reason": player.left_reason,
         "rotation": [_value(r) for r in player.rotation],
-        "card_ids": [c.id for c in state.live_cards() if c.author_id == player_id],
+        "card_ids": [c.id for c in own_cards],
+        # The facilitator hid these: the author is told, and still reads their own words.
+        "hidden_cards": [
+            {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
+        ],
         "reactions": [
             [r.card_id, r.kind.value] for r in state.reactions if r.player_id == player_id
         ],
@@ -310,36 +407,84 @@ def personal_view(state: RoomState, player_id: str) -> JSON:
             for r in state.reflections
             if r.player_id == player_id
         ],
+        # Which reflection question fits: swap (played another role), own (played their home
+        # role) or decision (round 4).
+        "reflection_kind": rotation.reflection_kind(player, state.round),
+        "reflection_kinds": {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
         "scores": {s.option_id: s.score for s in state.scores if s.player_id == player_id},
         "vote": vote,
+        # "Wat je weet": every secret dealt to this player, kept after the round ends.
+        "known_secrets": [
+            {**_secret(by_id[d.secret_id]), "role": d.role.value} for d in state.dealt_to(player_id)
+        ],
     }
 
 
 def shared_reflections(state: RoomState) -> list[JSON]:
     """The reflections their writers chose to share, never the others."""
-    shared = []
-    for r in state.reflections:
-        if not r.shared:
-            continue
-        player = state.player(r.player_id)
-        shared.append(
-            {
-                "round": r.round,
-                "role": _value(player.role_in(r.round)) if player else None,
-                "name": player.name if player else None,
-                "text": r.text,
-            }
-        )
-    return shared
+    players = {p.id: p for p in state.players}  # a seat stays in the state after it is left
+    return [
+        {
+            "round": r.round,
+            "role": _value(players[r.player_id].role_in(r.round)),
+            "name": players[r.player_id].name,
+            "text": r.text,
+        }
+        for r in state.reflections
+        if r.shared
+    ]
 
 
 def facilitator_view(state: RoomState) -> JSON:
-    """Everything the facilitator steers with: all secrets, but no unshared reflection."""
+    """Everything the facilitator steers with: all secrets, but no unshared reflection and
+    no one's vote by name."""
+    return _facilitator(state, card_facts(state))
+
+
+def _overview(state: RoomState) -> list[JSON]:
+    """Per active player, for the current step: whether they did what it asks (never how
+    they voted or what they wrote)."""
+    ballot = state.current_ballot()
+    voted = {v.player_id for v in ballot.votes} if ballot is not None else set()
+    cards = Counter(c.author_id for c in state.live_cards() if c.round == state.round)
+    reflected = {r.player_id for r in state.reflections if r.round == state.round}
+    scored = Counter(s.player_id for s in state.scores)
+    return [
+        {
+            "player_id": p.id,
+            "name": p.name,
+            "role": _value(p.role_in(state.round)),
+            "cards": cards[p.id],
+            "reflected": p.id in reflected,
+            "scored": scored[p.id],
+            "voted": p.id in voted,
+        }
+        for p in state.active_players()
+    ]
+
+
+def _facilitator(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
+    issues = rotation.report(state)
+    dealt_to: dict[str, list[str]] = {}
+    for d in state.dealt:
+        dealt_to.setdefault(d.secret_id, []).append(d.player_id)
+    counted = [(b.number, _counted_votes(state, b)) for b in state.ballots]
     return {
         "roles": {
             role.value: _role_card(card, card.secrets)
             for role, card in state.scenario.roles.items()
         },
+        # Every secret, with its round and who was dealt it.
+        "secrets": [
+            {
+                **_secret(secret),
+                "role": role.value,
+                "revealed_at_debrief": secret.revealed_at_debrief,
+                "dealt_to": dealt_to.get(secret.id, []),
+            }
+            for role, card in state.scenario.roles.items()
+            for secret in sorted(card.secrets, key=lambda s: s.round)
+        ],
         "players": [
             {
                 **_player(state, p),
@@ -349,8 +494,13 @@ def facilitator_view(state: RoomState) -> JSON:
             }
             for p in state.players
         ],
+        "overview": _overview(state),
+        "group_warnings": [
+            {"role": w.role.value, "members": w.members, "kind": w.kind}
+            for w in group_warnings(state)
+        ],
         "cards": [
-            {**_card(state, c, with_author=True), "hidden": c.hidden}
+            {**_card(state, c, facts[c.id], with_author=True), "hidden": c.hidden}
             for c in state.cards
             if not c.withdrawn
         ],
@@ -361,39 +511,49 @@ def facilitator_view(state: RoomState) -> JSON:
                 "player_id": i.player_id,
                 "counts": dict(i.counts),
                 "roles": list(i.roles),
+                "fixable": i.fixable,
             }
-            for i in rotation.report(state)
+            for i in issues
         ],
+        # The console offers "Verdeel de rollen opnieuw" only when it solves a problem.
+        "can_rebalance": any(i.fixable for i in issues),
         "common_ground": [
             {
                 "card_id": c.id,
-                "supporters": {k.value: v for k, v in supporters_by_group(state, c).items()},
+                "supporters": {k.value: v for k, v in facts[c.id].supporters.items()},
             }
             for c in state.live_cards()
-            if is_common_ground(state, c)
+            if facts[c.id].common_ground
         ],
         "reflections_shared": shared_reflections(state),
         "reflections_count": {
             str(r): sum(1 for x in state.reflections if x.round == r) for r in (1, 2, 3, 4)
         },
         "ranking": _ranking(state),
+        # Every vote, without who cast it: the console shows counts and reasons, never a
+        # person's choice.
         "votes": [
-            {
-                "ballot": b.number,
-                "player_id": v.player_id,
-                "choice": v.choice.value,
-                "reason": v.reason,
-                "needed": v.needed,
-            }
-            for b in state.ballots
-            for v in b.votes
+            {"ballot": number, "choice": v.choice.value, "reason": v.reason, "needed": v.needed}
+            for number, votes in counted
+            for v in votes
+        ],
+        "objections": [
+            {"ballot": number, **objection}
+            for number, votes in counted
+            for objection in _objections(votes)
+        ],
+        "reservations": [
+            {"ballot": number, "text": text}
+            for number, votes in counted
+            for text in _reservations(votes)
         ],
         "results": [result_view(decide(state, b)) for b in state.ballots],
     }
 
 
-# The timeline: only facts anyone may know, never what people typed in private.
-_TIMELINE = {
+# The timeline: only facts anyone may know, never what people typed in private (nor which
+# secrets were dealt).
+_TIMELINE: dict[type[E.Event], Callable[[Any], JSON]] = {
     E.RoomCreated: lambda e: {},
     E.PlayerJoined: lambda e: {"role": e.home_role.value},
     E.PlayerLeft: lambda e: {"reason": e.reason},
@@ -416,13 +576,3 @@ def public_timeline(events: Iterable[E.AnyEvent]) -> list[JSON]:
         if describe is not None:
             timeline.append({"at": event.at, "type": event.type, **describe(event)})
     return timeline
-
-
-def role_holders(state: RoomState) -> dict[str, list[str]]:
-    """Which players hold each role now: the server sends each role view to its holders."""
-    holders: dict[str, list[str]] = {role.value: [] for role in ROLE_ORDER}
-    for player in state.active_players():
-        role = player.role_in(state.round)
-        if role is not None:
-            holders[role.value].append(player.id)
-    return holders

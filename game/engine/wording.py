@@ -1,4 +1,4 @@
-"""The result of a vote said in words, in Dutch (B1) and English. Pure: no Flask, no clock.
+"""The result of a vote and its threshold said in words, in Dutch (B1) and English. Pure.
 
 Views, the summary and its downloads all use these functions, so the room, the big screen
 and the printed summary say the same thing in the same words.
@@ -7,10 +7,8 @@ and the printed summary say the same thing in the same words.
 from fractions import Fraction
 
 from game.engine.decision import DecisionResult, GroupSupport
-from game.engine.roles import Role
+from game.engine.roles import ROLE_ORDER, Role
 from game.languages import language
-
-LANGS = ("nl", "en")
 
 # One person of a group, and the group as a whole.
 ROLE_SINGULAR = {
@@ -37,9 +35,17 @@ def role_name(role: Role | str, lang: str, *, plural: bool = False) -> str:
     return table[language(lang)][Role(role)]
 
 
-def threshold_text(threshold: Fraction) -> str:
-    """A threshold as people write it: '2/3'; everyone is '1/1', not '1'."""
-    return f"{threshold.numerator}/{threshold.denominator}"
+def fraction_text(value: Fraction) -> str:
+    """A fraction as data: '2/3'; a whole number keeps its denominator ('1/1'), so every
+    reader parses one form."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+def threshold_text(threshold: Fraction, lang: str = "nl") -> str:
+    """The threshold as people say it: '2 van de 3' / '2 out of 3' (everyone: '1 van de 1')."""
+    if language(lang) == "en":
+        return f"{threshold.numerator} out of {threshold.denominator}"
+    return f"{threshold.numerator} van de {threshold.denominator}"
 
 
 def join_words(words: list[str], lang: str) -> str:
@@ -50,55 +56,43 @@ def join_words(words: list[str], lang: str) -> str:
     return ", ".join(words[:-1]) + last + words[-1]
 
 
-def _group_counts(groups: tuple[GroupSupport, ...], lang: str) -> str:
-    of = "of" if lang == "en" else "van"
-    return ", ".join(
-        f"{role_name(g.role, lang, plural=True)} {g.support} {of} {g.members}" for g in groups
-    )
-
-
 def _objections(count: int, lang: str) -> str:
     if lang == "en":
-        return f"{count} objection stands" if count == 1 else f"{count} objections stand"
-    return f"er staat {count} bezwaar" if count == 1 else f"er staan {count} bezwaren"
+        return f"{count} objection remains" if count == 1 else f"{count} objections remain"
+    return f"{count} bezwaar staat nog" if count == 1 else f"{count} bezwaren staan nog"
 
 
-def _below(groups: list[GroupSupport], lang: str) -> str:
-    names = join_words([role_name(g.role, lang, plural=True) for g in groups], lang)
-    if lang == "en":
-        return f"{names} are below the threshold"
-    return f"{names} blijven onder de drempel"
+def _too_little(below: list[GroupSupport], lang: str) -> str:
+    # Naming three groups would make the sentence too long; all three is "every group".
+    if len(below) == len(ROLE_ORDER):
+        if lang == "en":
+            return "too little support in every group"
+        return "te weinig steun in elke groep"
+    names = join_words([role_name(g.role, lang, plural=True) for g in below], lang)
+    return f"too little support among {names}" if lang == "en" else f"te weinig steun bij {names}"
 
 
 def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
-    """The result in one sentence, with why it is (not) gedragen and the support per group.
-
-    "Gedragen: geen bezwaar; inwoners 3 van 3, raadsleden 4 van 5, ambtenaren 2 van 2 eens of
-    eens met bedenkingen (drempel 2/3)."
-    """
+    """The result in one short sentence (at most 15 words); the counts per group go beside
+    it as data. "Gedragen: geen bezwaar, en in elke groep genoeg steun." """
     lang = language(lang)
-    threshold = threshold_text(result.threshold)
     if not result.groups:
         if lang == "en":
             return "Not carried: there was nobody left to vote."
         return "Niet gedragen: er was niemand meer om te stemmen."
-    counts = _group_counts(result.groups, lang)
-    if lang == "en":
-        tail = f"{counts} agree or agree with reservations (threshold {threshold})."
-    else:
-        tail = f"{counts} eens of eens met bedenkingen (drempel {threshold})."
     if result.gedragen:
-        head = "Carried: no objection" if lang == "en" else "Gedragen: geen bezwaar"
-        return f"{head}; {tail}"
+        if lang == "en":
+            return "Carried: no objection, and enough support in every group."
+        return "Gedragen: geen bezwaar, en in elke groep genoeg steun."
     reasons = []
     if result.objections:
         reasons.append(_objections(result.objections, lang))
     below = [g for g in result.groups if not g.passes]
     if below:
-        reasons.append(_below(below, lang))
-    why = " and ".join(reasons) if lang == "en" else " en ".join(reasons)
+        reasons.append(_too_little(below, lang))
+    why = ", and ".join(reasons) if lang == "en" else ", en ".join(reasons)
     head = "Not carried" if lang == "en" else "Niet gedragen"
-    return f"{head}: {why}; {tail}"
+    return f"{head}: {why}."
 
 
 def gedragen_label(gedragen: bool, lang: str = "nl") -> str:

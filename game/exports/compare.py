@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine.roles import ROLE_ORDER, Role
-from game.engine.wording import gedragen_label, role_name, threshold_text
+from game.engine.wording import fraction_text, gedragen_label, role_name
 from game.exports import csv as csv_export
 from game.exports import json as json_export
 from game.exports import markdown as markdown_export
@@ -229,7 +229,7 @@ def to_csv(comparison: Comparison, lang: str = "nl") -> bytes:
                 *support_cols,
                 t.decision_text or "",
                 "\n".join(c.text for c in t.conditions),
-                threshold_text(t.result.threshold) if t.result else "",
+                fraction_text(t.result.threshold) if t.result else "",
                 t.result.sentence.get(lang) if t.result else "",
             ]
         )

@@ -157,7 +157,8 @@ def _decision(summary: Summary, lang: str) -> list[Block]:
         return blocks
     blocks.append(Heading(3, W.label("support_per_group", lang)))
     blocks.append(support_table(summary.result, lang))
-    blocks.append(para(f"{W.label('threshold', lang)}: {threshold_text(summary.result.threshold)}"))
+    threshold = threshold_text(summary.result.threshold, lang)
+    blocks.append(para(f"{W.label('threshold', lang)}: {threshold}"))
     final = summary.final_ballot
     if final is not None:
         blocks.extend(_objections(final, lang))

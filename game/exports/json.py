@@ -11,7 +11,8 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from game.engine.wording import threshold_text
+from game.engine.views import group_view
+from game.engine.wording import fraction_text
 from game.exports import wording as W
 from game.exports.summary import (
     BallotItem,
@@ -30,7 +31,7 @@ JSON = dict[str, Any]
 
 
 def _fraction(value: Fraction | None) -> str | None:
-    return None if value is None else f"{value.numerator}/{value.denominator}"
+    return None if value is None else fraction_text(value)
 
 
 def card(item: CardItem) -> JSON:
@@ -66,21 +67,10 @@ def result(item: Result | None, lang: str) -> JSON | None:
         "ballot": item.ballot,
         "proposal_version": item.proposal_version,
         "gedragen": item.gedragen,
-        "threshold": threshold_text(item.threshold),
+        "threshold": fraction_text(item.threshold),
         "objections": item.objections,
-        "groups": [
-            {
-                "role": g.role.value,
-                "members": g.members,
-                "eens": g.eens,
-                "eens_met_bedenkingen": g.bedenkingen,
-                "bezwaar": g.bezwaar,
-                "not_voted": g.not_voted,
-                "support": g.support,
-                "passes": g.passes,
-            }
-            for g in item.groups
-        ],
+        # Written by the same function as the live view's groups, so the two always agree.
+        "groups": [group_view(g) for g in item.groups],
         "sentence": item.sentence.get(lang),
     }
 
@@ -142,7 +132,7 @@ def to_data(summary: Summary, lang: str = "nl") -> JSON:
         "title": summary.title.get(lang),
         "casus": summary.casus.get(lang),
         "situation": summary.situation.get(lang),
-        "threshold": threshold_text(summary.threshold),
+        "threshold": fraction_text(summary.threshold),
         "participants": [{"role": g.role.value, "count": g.count} for g in summary.participants],
         "decision": None
         if decision is None

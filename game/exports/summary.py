@@ -16,13 +16,12 @@ from fractions import Fraction
 from game.engine import events as E
 from game.engine import views
 from game.engine.decision import (
+    CardFacts,
     DecisionResult,
     GroupSupport,
-    card_strength,
+    card_facts,
     decide,
-    is_common_ground,
     rank_options,
-    supporters_by_group,
 )
 from game.engine.roles import ROLE_ORDER, Role
 from game.engine.state import (
@@ -30,11 +29,11 @@ from game.engine.state import (
     Card,
     Condition,
     ProposalVersion,
-    ReactionKind,
     RoomState,
     VoteChoice,
 )
 from game.engine.wording import result_sentence
+from game.scenarios.schema import Text
 
 # How many of the most-backed cards of each round the summary lists.
 STRONGEST_PER_ROUND = 3
@@ -275,19 +274,27 @@ def _texts(value: dict[str, str]) -> Texts:
     return Texts(nl=value["nl"], en=value["en"])
 
 
-def _card_item(state: RoomState, card: Card) -> CardItem:
-    kinds = [r.kind for r in state.reactions if r.card_id == card.id]
+def _of(text: Text) -> Texts:
+    # A scenario without English is read in Dutch in the English summary.
+    return Texts(nl=text.nl, en=text.get("en"))
+
+
+Facts = dict[str, CardFacts]
+
+
+def _card_item(card: Card, facts: Facts) -> CardItem:
+    fact = facts[card.id]
     return CardItem(
         id=card.id,
         round=card.round,
         role=card.role,
         text=card.text,
-        supports=kinds.count(ReactionKind.SUPPORT),
-        questions=kinds.count(ReactionKind.QUESTION),
-        concerns=kinds.count(ReactionKind.CONCERN),
+        supports=fact.supports,
+        questions=fact.questions,
+        concerns=fact.concerns,
         highlighted=card.highlighted,
-        strength=card_strength(state, card),
-        common_ground=is_common_ground(state, card),
+        strength=fact.strength,
+        common_ground=fact.common_ground,
         merged_into=card.merged_into,
     )
 
@@ -297,24 +304,24 @@ def _public_cards(state: RoomState) -> tuple[Card, ...]:
     return tuple(c for c in state.cards if not c.withdrawn and not c.hidden)
 
 
-def _strongest(state: RoomState, cards: Sequence[Card]) -> tuple[CardItem, ...]:
+def _strongest(cards: Sequence[Card], facts: Facts) -> tuple[CardItem, ...]:
     # A card merged into another lives on in that card; a card nobody backed is not "strong".
-    candidates = [c for c in cards if c.merged_into is None and card_strength(state, c) > 0]
-    ranked = sorted(candidates, key=lambda c: -card_strength(state, c))  # stable: board order
-    return tuple(_card_item(state, c) for c in ranked[:STRONGEST_PER_ROUND])
+    candidates = [c for c in cards if c.merged_into is None and facts[c.id].strength > 0]
+    ranked = sorted(candidates, key=lambda c: -facts[c.id].strength)  # stable: board order
+    return tuple(_card_item(c, facts) for c in ranked[:STRONGEST_PER_ROUND])
 
 
-def _rounds(state: RoomState, cards: Sequence[Card]) -> tuple[RoundItem, ...]:
+def _rounds(state: RoomState, cards: Sequence[Card], facts: Facts) -> tuple[RoundItem, ...]:
     items = []
     for number, spec in enumerate(state.scenario.rounds, start=1):
         of_round = [c for c in cards if c.round == number]
         items.append(
             RoundItem(
                 number=number,
-                lens=Texts(spec.lens.nl, spec.lens.en),
-                question=Texts(spec.question.nl, spec.question.en),
+                lens=_of(spec.lens),
+                question=_of(spec.question),
                 cards=len(of_round),
-                strongest=_strongest(state, of_round),
+                strongest=_strongest(of_round, facts),
             )
         )
     return tuple(items)
@@ -325,17 +332,19 @@ def _present_roles(state: RoomState) -> list[Role]:
     return [role for role in ROLE_ORDER if role in present]
 
 
-def _common_ground(state: RoomState, cards: Sequence[Card]) -> tuple[CommonGround, ...]:
+def _common_ground(
+    state: RoomState, cards: Sequence[Card], facts: Facts
+) -> tuple[CommonGround, ...]:
     present = _present_roles(state)
     found = []
     for card in cards:
-        if card.merged_into is not None or not is_common_ground(state, card):
+        fact = facts[card.id]
+        if card.merged_into is not None or not fact.common_ground:
             continue
-        support = supporters_by_group(state, card)
         found.append(
             CommonGround(
-                card=_card_item(state, card),
-                supporters=tuple(GroupCount(role, support[role]) for role in present),
+                card=_card_item(card, facts),
+                supporters=tuple(GroupCount(role, fact.supporters[role]) for role in present),
             )
         )
     return tuple(found)
@@ -452,10 +461,8 @@ def _ranking(state: RoomState) -> tuple[RankItem, ...]:
         RankItem(
             place=place,
             option_id=rank.option_id,
-            title=Texts(options[rank.option_id].title.nl, options[rank.option_id].title.en),
-            description=Texts(
-                options[rank.option_id].description.nl, options[rank.option_id].description.en
-            ),
+            title=_of(options[rank.option_id].title),
+            description=_of(options[rank.option_id].description),
             mean=rank.mean,
             count=rank.count,
         )
@@ -522,6 +529,7 @@ def build_summary(state: RoomState, events: Iterable[E.AnyEvent]) -> Summary:
     events = tuple(events)  # read twice: for the start time and for the timeline
     scenario = state.scenario
     cards = _public_cards(state)
+    facts = card_facts(state)  # counted once, for every card the summary lists
     closed = [b for b in state.ballots if b.closed_at is not None]
     last = state.versions[-1] if state.versions else None
     started = next((e.at for e in events if isinstance(e, E.GameStarted)), None)
@@ -534,9 +542,9 @@ def build_summary(state: RoomState, events: Iterable[E.AnyEvent]) -> Summary:
         created_at=state.created_at,
         started_at=started,
         closed_at=state.closed_at,
-        title=Texts(scenario.title.nl, scenario.title.en),
-        casus=Texts(scenario.summary.nl, scenario.summary.en),
-        situation=Texts(scenario.situation.nl, scenario.situation.en),
+        title=_of(scenario.title),
+        casus=_of(scenario.summary),
+        situation=_of(scenario.situation),
         threshold=scenario.threshold,
         participants=tuple(
             GroupCount(role, sum(1 for p in active if p.home_role == role)) for role in present
@@ -551,12 +559,12 @@ def build_summary(state: RoomState, events: Iterable[E.AnyEvent]) -> Summary:
         result=_result(decide(state, closed[-1])) if closed else None,
         versions=_versions(state),
         ballots=tuple(_ballot(state, b) for b in state.ballots),
-        rounds=_rounds(state, cards),
-        cards=tuple(_card_item(state, c) for c in cards),
-        common_ground=_common_ground(state, cards),
+        rounds=_rounds(state, cards, facts),
+        cards=tuple(_card_item(c, facts) for c in cards),
+        common_ground=_common_ground(state, cards, facts),
         ranking=_ranking(state) if scenario.options else (),
         reflections=_reflections(state),
         timeline=_timeline(events),
-        debrief_questions=tuple(Texts(q.nl, q.en) for q in scenario.debrief_questions),
+        debrief_questions=tuple(_of(q) for q in scenario.debrief_questions),
         roles=_roles(state),
     )

@@ -46,40 +46,22 @@ class ViewCache:
 
     def __init__(self) -> None:
         self.version = -1
-        self.public: dict[str, Any] | None = None
+        self.shared: views.Shared | None = None
         self.by_viewer: dict[str, dict[str, Any]] = {}
         self.scenario: dict[str, Any] | None = None  # a room's scenario never changes
 
     def view(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
         """The view of `viewer_key`, computed at most once per version."""
         if state.version != self.version:
-            self.version, self.public, self.by_viewer = state.version, None, {}
+            self.version, self.shared, self.by_viewer = state.version, None, {}
         found = self.by_viewer.get(viewer_key)
         if found is None:
-            found = self._compose(state, viewer_of(viewer_key))
+            # The engine's own dispatch, on a public part shared by every viewer.
+            if self.shared is None:
+                self.shared = views.shared(state)
+            found = views.compose(state, viewer_of(viewer_key), self.shared)
             self.by_viewer[viewer_key] = found
         return found
-
-    def _compose(self, state: RoomState, viewer: views.Viewer) -> dict[str, Any]:
-        # The same dict views.view_for builds (a test holds them equal), with the public
-        # part shared between viewers instead of rebuilt for each.
-        if self.public is None:
-            self.public = views.public_view(state)
-        if isinstance(viewer, views.Participant):
-            role = state.role_of(viewer.player_id)
-            return {
-                "viewer": "participant",
-                "public": self.public,
-                "role": views.role_view(state, role) if role is not None else None,
-                "me": views.personal_view(state, viewer.player_id),
-            }
-        if isinstance(viewer, views.Facilitator):
-            return {
-                "viewer": "facilitator",
-                "public": self.public,
-                "facilitator": views.facilitator_view(state),
-            }
-        return {"viewer": "screen", "public": self.public}
 
 
 class Broadcaster:

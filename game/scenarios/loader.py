@@ -297,9 +297,13 @@ def _sentence(err: ErrorDetails, loc: Sequence[int | str]) -> str:
     kind, ctx, inp = err["type"], err.get("ctx") or {}, err["input"]
     name = str(loc[-1]) if loc else ""
     if kind == "missing":
-        if name in ("nl", "en"):
-            language = "Dutch" if name == "nl" else "English"
-            return f"the {language} text is missing; write it under '{name}:'"
+        if name == "nl":
+            return "the Dutch text is missing; write it under 'nl:'"
+        if name == "round" and "secrets" in loc:
+            return (
+                "the field 'round' is missing: write 'round: 1', 2 or 3, the round in which "
+                "whoever holds this role is dealt this secret"
+            )
         return f"the field '{name}' is missing"
     if kind == "extra_forbidden":
         known = _known_fields(loc[:-1])
@@ -325,7 +329,7 @@ def _sentence(err: ErrorDetails, loc: Sequence[int | str]) -> str:
         )
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if ctx.get("class_name") == Text.__name__:
-            return "this must be a text in two languages: an 'nl:' line and an 'en:' line under it"
+            return "this must be a text: an 'nl:' line, and an 'en:' line under it for English"
         return "this must be a block of fields (name: value lines, indented under it)"
     if kind in ("tuple_type", "list_type"):
         return "this must be a list: one item per line, each starting with '- '"

@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from game.engine.roles import Role
-from game.languages import LANGUAGES
+from game.languages import LANGUAGES, Lang
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 # A threshold as written in a file: "2/3", "3/4", "1/2" or "1" (everyone).
@@ -32,22 +32,43 @@ class _Frozen(BaseModel):
 
 
 class Text(_Frozen):
-    """A text in both languages of the game: Dutch first, English second."""
+    """A text in the languages of the game: Dutch always, English when the writer gave it."""
 
     nl: Line
-    en: Line
+    en: Line | None = None
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nl
+        """The text in `lang`; a text without English is read in Dutch."""
+        if lang == "en" and self.en is not None:
+            return self.en
+        return self.nl
+
+
+# The rounds in which a role's secrets are dealt: the three rounds with a rotated role.
+SECRET_ROUNDS = (1, 2, 3)
 
 
 class Secret(_Frozen):
-    """Information only the current holders of a role may see."""
+    """Information dealt to whoever holds the role in one round (1, 2 or 3)."""
 
     id: Slug
+    # Required: a secret without a round would be dealt to nobody, or to everyone in turn.
+    round: int
     text: Text
     # Whether the summary may show it after the game, at the debrief.
     revealed_at_debrief: bool = False
+
+    @field_validator("round", mode="before")
+    @classmethod
+    def _round_is_one_two_or_three(cls, value: object) -> object:
+        # YAML reads `yes` as true, which is an int; "2" in quotes is text, 2.0 a float.
+        if type(value) is not int or value not in SECRET_ROUNDS:
+            raise PydanticCustomError(
+                "secret_round",
+                "the round of a secret must be 1, 2 or 3: the round in which whoever holds "
+                "this role is dealt it",
+            )
+        return value
 
 
 class RoleCard(_Frozen):
@@ -178,5 +199,12 @@ class Scenario(_Frozen):
             texts += [option.title, option.description]
         return texts
 
-    def secrets_of(self, role: Role) -> tuple[Secret, ...]:
-        return self.roles[role].secrets
+    @property
+    def languages(self) -> tuple[Lang, ...]:
+        """The languages every text of the scenario is written in: Dutch, and English when
+        no text lacks it (a case without English plays in Dutch)."""
+        texts = [*self._public_texts()]
+        texts += [secret.text for card in self.roles.values() for secret in card.secrets]
+        if all(text.en is not None for text in texts):
+            return LANGUAGES
+        return ("nl",)

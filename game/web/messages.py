@@ -100,6 +100,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Deze kaartjes kun je niet samenvoegen.",
         "en": "These cards cannot be merged.",
     },
+    ErrorCode.NOT_MERGED: {
+        "nl": "Dit kaartje is niet samengevoegd. Er is niets los te maken.",
+        "en": "This card was not merged. There is nothing to take apart.",
+    },
     ErrorCode.REFLECTION_TOO_LONG: {
         "nl": "Je terugblik is te lang. Gebruik hoogstens {max} tekens.",
         "en": "Your reflection is too long. Use at most {max} characters.",
@@ -127,6 +131,12 @@ SENTENCES: dict[str, dict[str, str]] = {
     ErrorCode.NO_SUCH_PHASE: {
         "nl": "Verder terug of vooruit kan niet.",
         "en": "You cannot go further back or forward.",
+    },
+    ErrorCode.STEP_TOO_SOON: {
+        "nl": "De stap is net veranderd, misschien door een andere spelleider. "
+        "Kijk eerst waar het spel is. Wil je toch verder? Bevestig het dan.",
+        "en": "The step has just changed, perhaps by another leader. "
+        "First look where the game is. Do you still want to move on? Then confirm it.",
     },
     ErrorCode.UNKNOWN_OPTION: {
         "nl": "Deze keuze bestaat niet in dit spel.",
@@ -177,8 +187,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "This setting does not exist.",
     },
     ErrorCode.NOTHING_TO_REBALANCE: {
-        "nl": "De rollen kun je alleen in ronde 1, 2 en 3 opnieuw verdelen.",
-        "en": "Roles can only be shared out again in rounds 1, 2 and 3.",
+        "nl": "De rollen zijn al zo eerlijk verdeeld als het kan. Opnieuw verdelen is niet nodig.",
+        "en": "The roles are already shared out as evenly as they can be. There is no need to "
+        "share them out again.",
+    },
+    ErrorCode.REBALANCE_CANNOT_HELP: {
+        "nl": "Opnieuw verdelen lost dit niet op. Met minder dan drie spelers kan niet elke rol "
+        "bezet zijn. En wie een ronde miste, kan die rol niet meer spelen.",
+        "en": "Sharing out the roles again does not solve this. With fewer than three players "
+        "not every role can be taken. And someone who missed a round cannot play that role "
+        "any more.",
     },
     # The server and the socket protocol (game.codes.ServerCode)
     ServerCode.NOT_AN_OBJECT: {

@@ -114,10 +114,23 @@ def step_now(host: Page) -> str:
     return host.get_by_test_id("step-now").inner_text()
 
 
+# Within 3 s of the last step change the engine refuses 'Next' (step_too_soon) unless the
+# console confirms it; a press that was refused is pressed again once that time is over.
+STEP_GUARD_MS = 3_000
+
+
 def next_step(host: Page, expected: str | re.Pattern[str]) -> None:
     """The facilitator presses 'Next' and the console shows the step `expected` (a part)."""
     before = step_now(host)
     host.get_by_test_id("next-phase").click()
+    too_soon = host.get_by_test_id("steer-error").filter(
+        has_text=re.compile("net veranderd|just changed")
+    )
+    moved = host.get_by_test_id("step-now").filter(has_not_text=before)
+    expect(moved.or_(too_soon)).to_be_visible()
+    if too_soon.is_visible() and not moved.is_visible():
+        host.wait_for_timeout(STEP_GUARD_MS)
+        host.get_by_test_id("next-phase").click()
     expect(host.get_by_test_id("step-now")).not_to_have_text(before)
     expect(host.get_by_test_id("step-now")).to_contain_text(expected)
 

@@ -140,7 +140,7 @@ def example_actions() -> list[A.AnyAction]:
         A.SetHomeRole(actor=p, at=at, role=Role.AMBTENAAR),
         A.Start(actor=F, at=at, expected_version=3),
         A.NextPhase(actor=F, at=at, expected_version=4),
-        A.PreviousPhase(actor=F, at=at),
+        A.PreviousPhase(actor=F, at=at, confirm=True),
         A.PauseGame(actor=F, at=at),
         A.ResumeGame(actor=F, at=at),
         A.SetTimer(actor=F, at=at, seconds=90),
@@ -149,6 +149,7 @@ def example_actions() -> list[A.AnyAction]:
         A.ExtendTimer(actor=F, at=at, seconds=30),
         A.HighlightCard(actor=F, at=at, card_id="c1", on=False),
         A.MergeCards(actor=F, at=at, card_id="c1", into_id="c2"),
+        A.UnmergeCard(actor=F, at=at, card_id="c1"),
         A.HideCard(actor=F, at=at, card_id="c1", hidden=False),
         A.RebalanceRoles(actor=F, at=at),
         A.SetPlayerHomeRole(actor=F, at=at, player_id="p2", role=Role.RAADSLID),
@@ -202,7 +203,7 @@ def played() -> tuple[tuple[E.AnyEvent, ...], tuple[RoomState, ...]]:
 
     def go(action_type: type, **fields: Any) -> None:
         nonlocal now
-        now += 1_000
+        now += 5_000  # further apart than the guard against skipping a step unseen
         result = rules.apply(states[-1], action_type(at=now, **fields))
         assert isinstance(result, rules.Accepted), (action_type.__name__, result)
         events.extend(result.events)
@@ -233,6 +234,8 @@ def played() -> tuple[tuple[E.AnyEvent, ...], tuple[RoomState, ...]]:
     go(A.React, actor=b, card_id="c1", kind=ReactionKind.SUPPORT)
     go(A.React, actor=b, card_id="c1", kind=ReactionKind.SUPPORT, on=False)
     go(A.HighlightCard, actor=F, card_id="c1")
+    go(A.MergeCards, actor=F, card_id="c2", into_id="c1")
+    go(A.UnmergeCard, actor=F, card_id="c2")
     go(A.MergeCards, actor=F, card_id="c2", into_id="c1")
     go(A.HideCard, actor=F, card_id="c2")
     go(A.NextPhase, actor=F)

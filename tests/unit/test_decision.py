@@ -14,6 +14,7 @@ from game.engine.state import (
     Ballot,
     Phase,
     Player,
+    ReactionKind,
     RoomState,
     Score,
     Vote,
@@ -251,7 +252,7 @@ def test_decision_through_played_votes() -> None:
     """Votes cast with actions give the same result: a bezwaar blocks, withdrawing it passes."""
     state = room_with_players([IN, RA, AM])
     while (state.round, state.phase) != (4, Phase.DECISION):
-        state = do(state, A.NextPhase(actor=FACILITATOR, at=T0 + 1_000 * state.version))
+        state = do(state, A.NextPhase(actor=FACILITATOR, at=T0 + 5_000 * state.version))
     state = do(state, A.DraftProposal(actor=FACILITATOR, at=T0 + 10**6, text="Ja, mits"))
     state = do(state, A.OpenVote(actor=FACILITATOR, at=T0 + 10**6))
     for pid in ("p1", "p2"):
@@ -337,3 +338,81 @@ def test_scores_of_players_who_left_do_not_count() -> None:
     state = scored({"optie-1": [1, 5, 5]}, options=1, left=("p1",))
     (rank,) = decision.rank_options(state)
     assert (rank.mean, rank.count) == (Fraction(5), 2)
+
+
+# The facts of a card
+
+
+@pytest.mark.parametrize(
+    ("supports", "highlighted", "strength"),
+    [(0, False, 0), (1, False, 1), (4, False, 4), (0, True, 3), (2, True, 5)],
+)
+def test_card_strength_is_supports_plus_three_for_a_highlight(
+    supports: int, highlighted: bool, strength: int
+) -> None:
+    """A highlight by the facilitator weighs as much as three supports."""
+    assert decision.card_strength(supports, highlighted) == strength
+
+
+def test_card_facts_count_every_card_in_one_pass() -> None:
+    """Each card's reactions by kind, its strength and its supporters per home-role group
+    (players who left count as reactions, not as supporters)."""
+    state = room_with_players([IN, RA, AM, IN])
+    at = T0 + 10_000
+    for pid, text in (("p1", "Een"), ("p2", "Twee")):
+        at += 1
+        state = do(state, A.PostCard(actor=pid, at=at, text=text))
+    for pid, card, kind in (
+        ("p1", "c1", ReactionKind.SUPPORT),
+        ("p2", "c1", ReactionKind.SUPPORT),
+        ("p4", "c1", ReactionKind.SUPPORT),
+        ("p3", "c1", ReactionKind.QUESTION),
+        ("p3", "c2", ReactionKind.CONCERN),
+        ("p3", "c2", ReactionKind.SUPPORT),
+    ):
+        at += 1
+        state = do(state, A.React(actor=pid, at=at, card_id=card, kind=kind))
+    state = do(state, A.Leave(actor="p4", at=at + 1))
+    facts = decision.card_facts(state)
+    one, two = facts["c1"], facts["c2"]
+    assert (one.supports, one.questions, one.concerns, one.strength) == (3, 1, 0, 3)
+    assert dict(one.supporters) == {IN: 1, RA: 1, AM: 0}
+    assert not one.common_ground  # no ambtenaar supported it
+    assert (two.supports, two.questions, two.concerns, two.strength) == (1, 0, 1, 1)
+    assert dict(two.supporters) == {IN: 0, RA: 0, AM: 1}
+    state = do(state, A.React(actor="p3", at=at + 2, card_id="c1", kind=ReactionKind.SUPPORT))
+    assert decision.card_facts(state)["c1"].common_ground
+
+
+@pytest.mark.parametrize(
+    ("homes", "warnings"),
+    [
+        ([IN, IN, RA, RA, AM, AM], []),
+        ([IN, IN, RA, AM, AM], [(RA, 1, "alone")]),
+        ([IN, IN, AM, AM], [(RA, 0, "absent")]),
+        ([], [(IN, 0, "absent"), (RA, 0, "absent"), (AM, 0, "absent")]),
+    ],
+)
+def test_group_warnings(homes: list[Role], warnings: list[tuple[Role, int, str]]) -> None:
+    """A home-role group with no one present is absent, with one person alone."""
+    state = room_with_players(homes, started=False)
+    assert [(w.role, w.members, w.kind) for w in decision.group_warnings(state)] == warnings
+
+
+@pytest.mark.parametrize("how", ["hidden", "withdrawn"])
+def test_a_hidden_or_withdrawn_card_is_never_common_ground(how: str) -> None:
+    """Support from every group does not make a hidden or withdrawn card common ground."""
+    state = room_with_players([IN, RA, AM])
+    state = do(state, A.PostCard(actor="p1", at=T0 + 10_000, text="Samen"))
+    for n, pid in enumerate(("p1", "p2", "p3")):
+        state = do(
+            state, A.React(actor=pid, at=T0 + 10_001 + n, card_id="c1", kind=ReactionKind.SUPPORT)
+        )
+    assert decision.card_facts(state)["c1"].common_ground
+    if how == "hidden":
+        state = do(state, A.HideCard(actor=FACILITATOR, at=T0 + 10_010, card_id="c1"))
+    else:
+        state = do(state, A.WithdrawCard(actor="p1", at=T0 + 10_010, card_id="c1"))
+    facts = decision.card_facts(state)["c1"]
+    assert not facts.common_ground
+    assert dict(facts.supporters) == {IN: 1, RA: 1, AM: 1}

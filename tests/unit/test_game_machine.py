@@ -1,7 +1,8 @@
 """Random games played by a hypothesis state machine, checking what must always hold:
 
-no viewer ever sees a secret it does not hold, replaying the log gives the same state,
-a rejected action changes nothing, and no view contains an unshared reflection of another.
+no view (nor the summary) ever holds a secret its viewer was not dealt, whoever holds a role
+in a round was dealt its secrets of that round, replaying the log gives the same state, a
+rejected action changes nothing, and no view contains an unshared reflection of another.
 """
 
 import json
@@ -16,13 +17,26 @@ from game.engine import actions as A
 from game.engine import codec, decision, replay, rules, views
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR, ReactionKind, RoomState
+from game.exports import json as json_export
+from game.exports.summary import build_summary
 from strategies import home_roles, vote_choices
 
 SCENARIO = make_scenario(options=2)
+# Each secret's texts, by its id; the texts are unique strings, so a search cannot miss one.
 SECRETS = {
-    role: [t for s in card.secrets for t in (s.text.nl, s.text.en)]
-    for role, card in SCENARIO.roles.items()
+    s.id: (s.text.nl, s.text.get("en")) for card in SCENARIO.roles.values() for s in card.secrets
 }
+SECRET_ROLES = {s.id: role for role, card in SCENARIO.roles.items() for s in card.secrets}
+KEPT_AFTER_THE_GAME = {
+    s.id for card in SCENARIO.roles.values() for s in card.secrets if not s.revealed_at_debrief
+}
+
+
+def secrets_in(text: str) -> set[str]:
+    """The ids of the secrets whose text appears in a piece of JSON."""
+    return {sid for sid, texts in SECRETS.items() if any(t in text for t in texts)}
+
+
 PLAYER_IDS = [f"p{n}" for n in range(8)]
 
 
@@ -70,9 +84,10 @@ class Game(RuleBasedStateMachine):
 
     @rule(steps=st.integers(1, 9))
     def advance(self, steps: int) -> None:
-        # Several steps at once, so random games reach round 4 and its votes.
+        # Several steps at once (each confirmed, as they come fast), so random games reach
+        # round 4 and its votes.
         for _ in range(steps):
-            self.act(A.NextPhase(actor=FACILITATOR, at=self.tick()))
+            self.act(A.NextPhase(actor=FACILITATOR, at=self.tick(), confirm=True))
 
     @rule(seconds=st.integers(0, 4000))
     def timer(self, seconds: int) -> None:
@@ -87,7 +102,10 @@ class Game(RuleBasedStateMachine):
     def react(self, pid: str, card: int, kind: ReactionKind, on: bool) -> None:
         self.act(A.React(actor=pid, at=self.tick(), card_id=f"c{card}", kind=kind, on=on))
 
-    @rule(card=st.integers(1, 30), how=st.sampled_from(["highlight", "hide", "unhide", "merge"]))
+    @rule(
+        card=st.integers(1, 30),
+        how=st.sampled_from(["highlight", "hide", "unhide", "merge", "unmerge"]),
+    )
     def moderate(self, card: int, how: str) -> None:
         at, cid = self.tick(), f"c{card}"
         self.act(
@@ -96,6 +114,7 @@ class Game(RuleBasedStateMachine):
                 "hide": A.HideCard(actor=FACILITATOR, at=at, card_id=cid),
                 "unhide": A.HideCard(actor=FACILITATOR, at=at, card_id=cid, hidden=False),
                 "merge": A.MergeCards(actor=FACILITATOR, at=at, card_id=cid, into_id="c1"),
+                "unmerge": A.UnmergeCard(actor=FACILITATOR, at=at, card_id=cid),
             }[how]
         )
 
@@ -151,25 +170,47 @@ class Game(RuleBasedStateMachine):
         self.act(A.CloseGame(actor=FACILITATOR, at=self.tick()))
 
     @invariant()
-    def no_view_shows_a_secret_its_viewer_does_not_hold(self) -> None:
+    def no_view_holds_a_secret_its_viewer_was_not_dealt(self) -> None:
         state = self.state
-        screen = json.dumps(views.view_for(state, views.BIG_SCREEN), ensure_ascii=False)
-        assert not any(s in screen for texts in SECRETS.values() for s in texts)
+        common = views.shared(state)
+        screen = json.dumps(views.compose(state, views.BIG_SCREEN, common), ensure_ascii=False)
+        assert secrets_in(screen) == set()
         unshared = {r.text for r in state.reflections if not r.shared}
-        host = json.dumps(views.view_for(state, views.FACILITATOR_VIEWER), ensure_ascii=False)
-        assert not any(t in host for t in unshared)
+        host = views.compose(state, views.FACILITATOR_VIEWER, common)
+        assert host == views.view_for(state, views.FACILITATOR_VIEWER)
+        assert not any(t in json.dumps(host, ensure_ascii=False) for t in unshared)
         for player in state.players:
-            seen = json.dumps(
-                views.view_for(state, views.Participant(player.id)), ensure_ascii=False
-            )
-            held = state.role_of(player.id)
-            for role, texts in SECRETS.items():
-                if role != held:
-                    assert not any(t in seen for t in texts), (player.id, held, role)
+            view = views.compose(state, views.Participant(player.id), common)
+            seen = json.dumps(view, ensure_ascii=False)
+            dealt = {d.secret_id for d in state.dealt_to(player.id)}
+            assert secrets_in(seen) <= dealt, (player.id, secrets_in(seen) - dealt)
+            # "Wat je weet" is exactly what was dealt; the role card only this round's.
+            assert {k["id"] for k in view["me"].get("known_secrets", [])} == dealt
+            if view["role"] is not None:
+                shown = {s["id"] for s in view["role"]["card"]["secrets"]}
+                assert all(SECRET_ROLES[sid].value == view["role"]["role"] for sid in shown)
+                assert all(sid.endswith(f"-{state.round}") for sid in shown)
             others = {
                 r.text for r in state.reflections if not r.shared and r.player_id != player.id
             }
             assert not any(t in seen for t in others)
+
+    @invariant()
+    def the_summary_holds_no_secret_kept_after_the_game(self) -> None:
+        summary = json_export.to_data(build_summary(self.state, self.log))
+        assert secrets_in(json.dumps(summary, ensure_ascii=False)) & KEPT_AFTER_THE_GAME == set()
+
+    @invariant()
+    def whoever_holds_a_role_was_dealt_its_secrets_of_this_round(self) -> None:
+        state = self.state
+        dealt = {(d.player_id, d.secret_id) for d in state.dealt}
+        assert len(dealt) == len(state.dealt)  # nothing is dealt twice
+        if not 1 <= state.round <= 3 or state.phase == "closed":
+            return
+        for player in state.active_players():
+            role = player.role_in(state.round)
+            if role is not None:
+                assert (player.id, f"{role.value}-{state.round}") in dealt
 
     @invariant()
     def replaying_the_log_gives_the_same_state(self) -> None:

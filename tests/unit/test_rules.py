@@ -18,6 +18,7 @@ from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.engine.state import (
     FACILITATOR,
+    MAX_BEDENKING,
     MAX_CARD,
     MAX_CARDS_PER_ROUND,
     MAX_CONDITIONS,
@@ -26,6 +27,7 @@ from game.engine.state import (
     MAX_PROPOSAL,
     MAX_REASON,
     MAX_REFLECTION,
+    STEP_GUARD_MS,
     Phase,
     ReactionKind,
     RoomState,
@@ -40,6 +42,8 @@ CARD_R1, CARD_R2, CARD_R2_WITHDRAWN, CARD_R3, CARD_R4 = "c1", "c2", "c3", "c4", 
 
 F = FACILITATOR
 EC = ErrorCode
+# Setup steps come further apart than the guard against skipping a step unseen.
+STEP_APART = STEP_GUARD_MS + 1_000
 
 
 # Helpers
@@ -47,7 +51,7 @@ EC = ErrorCode
 
 def tick(state: RoomState) -> int:
     """A server time that grows with the room, so setup steps come in order."""
-    return T0 + 1_000 * (state.version + 1)
+    return T0 + STEP_APART * (state.version + 1)
 
 
 def step(state: RoomState) -> RoomState:
@@ -227,6 +231,18 @@ def merged() -> RoomState:
 
 
 @cache
+def just_stepped() -> RoomState:
+    """Round 1 reflection, reached one second before LATER."""
+    return do(play1(), A.NextPhase(actor=F, at=LATER - 1_000))
+
+
+@cache
+def two_players() -> RoomState:
+    """Round 1 play with only two players: a problem no rebalance can solve."""
+    return room_with_players([Role.INWONER, Role.RAADSLID])
+
+
+@cache
 def hidden() -> RoomState:
     return do(play1_cards(), A.HideCard(actor=F, at=tick(play1_cards()), card_id="c1"))
 
@@ -273,6 +289,12 @@ def check_late_join(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> 
     assert joined.rotation[0] is None  # round 1 is over
     assert joined.rotation[1] is not None and joined.rotation[2] is not None
     assert joined.rotation[1] != joined.rotation[2]
+    # Dealt the round-2 secret of the role they hold from now on, and nothing else.
+    role = joined.rotation[1]
+    assert [(d.secret_id, d.role, d.round) for d in new.dealt_to("p4")] == [
+        (f"{role.value}-2", role, 2)
+    ]
+    assert new.dealt[: len(old.dealt)] == old.dealt
 
 
 def check_leave(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
@@ -298,11 +320,29 @@ def check_start(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None
         assert sorted(player.rotation) == sorted(Role)  # every role once  # type: ignore
     for r in (1, 2, 3):
         assert sorted(rotation.role_counts(new.players, r).values()) == [1, 1, 1]
+    # Each player is dealt the round-1 secret of the role they hold in round 1.
+    assert old.dealt == ()
+    assert {(d.player_id, d.secret_id, d.round, d.at) for d in new.dealt} == {
+        (p.id, f"{p.rotation[0].value}-1", 1, LATER)  # type: ignore[union-attr]
+        for p in new.players
+    }
+
+
+def check_next_round(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
+    assert (new.round, new.phase) == (2, Phase.PLAY)
+    fresh = new.dealt[len(old.dealt) :]
+    assert new.dealt[: len(old.dealt)] == old.dealt  # what was dealt is kept
+    assert {(d.player_id, d.secret_id, d.round) for d in fresh} == {
+        (p.id, f"{p.rotation[1].value}-2", 2)  # type: ignore[union-attr]
+        for p in new.players
+    }
 
 
 def check_next(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
     assert (events[0].round, events[0].phase) == (1, "reflection")
     assert (new.round, new.phase) == (1, Phase.REFLECTION)
+    assert new.step_changed_at == LATER
+    assert new.dealt == old.dealt  # the same round: nothing new to deal
 
 
 def check_previous(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
@@ -354,6 +394,12 @@ def check_merge(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None
     assert new.card("c2").merged_into is None  # type: ignore[union-attr]
 
 
+def check_unmerge(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
+    assert old.card("c1").merged_into == "c2"  # type: ignore[union-attr]
+    assert new.card("c1").merged_into is None  # type: ignore[union-attr]
+    assert new.card("c1").text == old.card("c1").text  # type: ignore[union-attr]
+
+
 def check_hide(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
     assert new.card("c1").hidden and not new.card("c2").hidden  # type: ignore[union-attr]
 
@@ -363,6 +409,12 @@ def check_rebalance(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> 
     assert not any(i.kind == "unbalanced" for i in rotation.report(new))
     changed = {r.player_id for r in events[0].rotations}
     assert changed and all(old.player(pid).rotation != new.player(pid).rotation for pid in changed)  # type: ignore
+    # Whoever holds another role now is dealt its round-1 secret; earlier deals are kept.
+    assert new.dealt[: len(old.dealt)] == old.dealt
+    for player in new.active_players():
+        role = player.rotation[0]
+        assert role is not None
+        assert any(d.secret_id == f"{role.value}-1" for d in new.dealt_to(player.id))
 
 
 def check_set_player_home_role(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
@@ -463,7 +515,7 @@ ACCEPT: dict[str, Accept] = {
     "join_late": Accept(
         lambda: at_step(2, Phase.PLAY),
         A.Join(actor="p4", at=LATER, player_id="p4", name="Laat", home_role=Role.INWONER),
-        (E.PlayerJoined,),
+        (E.PlayerJoined, E.SecretsDealt),
         check_late_join,
         closed_room,
         EC.GAME_CLOSED,
@@ -494,7 +546,7 @@ ACCEPT: dict[str, Accept] = {
     "start": Accept(
         lobby,
         A.Start(actor=F, at=LATER),
-        (E.GameStarted,),
+        (E.GameStarted, E.SecretsDealt),
         check_start,
         play1,
     ),
@@ -503,6 +555,22 @@ ACCEPT: dict[str, Accept] = {
         A.NextPhase(actor=F, at=LATER),
         (E.PhaseChanged,),
         check_next,
+        closed_room,
+        EC.GAME_CLOSED,
+    ),
+    "next_phase_into_a_round": Accept(
+        lambda: at_step(1, Phase.REFLECTION),
+        A.NextPhase(actor=F, at=LATER),
+        (E.PhaseChanged, E.SecretsDealt),
+        check_next_round,
+        closed_room,
+        EC.GAME_CLOSED,
+    ),
+    "next_phase_confirmed_soon_after": Accept(
+        just_stepped,
+        A.NextPhase(actor=F, at=LATER, confirm=True),
+        (E.PhaseChanged, E.SecretsDealt),
+        check_next_round,
         closed_room,
         EC.GAME_CLOSED,
     ),
@@ -573,6 +641,13 @@ ACCEPT: dict[str, Accept] = {
         check_merge,
         lobby,
     ),
+    "unmerge_card": Accept(
+        merged,
+        A.UnmergeCard(actor=F, at=LATER, card_id="c1"),
+        (E.CardUnmerged,),
+        check_unmerge,
+        lobby,
+    ),
     "hide_card": Accept(
         play1_cards,
         A.HideCard(actor=F, at=LATER, card_id="c1"),
@@ -583,7 +658,7 @@ ACCEPT: dict[str, Accept] = {
     "rebalance_roles": Accept(
         unbalanced,
         A.RebalanceRoles(actor=F, at=LATER),
-        (E.RolesRebalanced,),
+        (E.RolesRebalanced, E.SecretsDealt),
         check_rebalance,
         decision,
     ),
@@ -891,6 +966,15 @@ REFUSE: dict[str, Refuse] = {
     "bad_merge_into_merged": Refuse(
         merged, A.MergeCards(actor=F, at=LATER, card_id="c2", into_id="c1"), EC.BAD_MERGE
     ),
+    "not_merged": Refuse(
+        play1_cards, A.UnmergeCard(actor=F, at=LATER, card_id="c1"), EC.NOT_MERGED
+    ),
+    "not_merged_the_card_that_stayed": Refuse(
+        merged, A.UnmergeCard(actor=F, at=LATER, card_id="c2"), EC.NOT_MERGED
+    ),
+    "unknown_card_unmerge": Refuse(
+        merged, A.UnmergeCard(actor=F, at=LATER, card_id="c99"), EC.UNKNOWN_CARD
+    ),
     "reflection_empty": Refuse(
         lambda: at_step(1, Phase.REFLECTION),
         A.SaveReflection(actor="p1", at=LATER, text="  "),
@@ -917,6 +1001,10 @@ REFUSE: dict[str, Refuse] = {
     "timer_state_resume": Refuse(with_timer, A.ResumeTimer(actor=F, at=LATER), EC.TIMER_STATE),
     "pause_state_pause": Refuse(paused_play1, A.PauseGame(actor=F, at=LATER), EC.PAUSE_STATE),
     "pause_state_resume": Refuse(play1, A.ResumeGame(actor=F, at=LATER), EC.PAUSE_STATE),
+    "step_too_soon": Refuse(just_stepped, A.NextPhase(actor=F, at=LATER), EC.STEP_TOO_SOON),
+    "step_too_soon_back": Refuse(
+        just_stepped, A.PreviousPhase(actor=F, at=LATER), EC.STEP_TOO_SOON
+    ),
     "no_such_phase_back": Refuse(play1, A.PreviousPhase(actor=F, at=LATER), EC.NO_SUCH_PHASE),
     "no_such_phase_next": Refuse(
         lambda: at_step(4, Phase.REFLECTION), A.NextPhase(actor=F, at=LATER), EC.NO_SUCH_PHASE
@@ -1014,6 +1102,16 @@ REFUSE: dict[str, Refuse] = {
         A.CastVote(actor="p1", at=LATER, choice=VoteChoice.BEZWAAR, reason=_long(MAX_REASON + 1)),
         EC.REASON_TOO_LONG,
     ),
+    "reason_too_long_bedenking": Refuse(
+        voting,
+        A.CastVote(
+            actor="p1",
+            at=LATER,
+            choice=VoteChoice.EENS_MET_BEDENKINGEN,
+            reason=_long(MAX_BEDENKING + 1),
+        ),
+        EC.REASON_TOO_LONG,
+    ),
     "reason_too_long_needed": Refuse(
         voting,
         A.CastVote(
@@ -1031,6 +1129,9 @@ REFUSE: dict[str, Refuse] = {
     ),
     "nothing_to_rebalance": Refuse(
         play1, A.RebalanceRoles(actor=F, at=LATER), EC.NOTHING_TO_REBALANCE
+    ),
+    "rebalance_cannot_help_two_players": Refuse(
+        two_players, A.RebalanceRoles(actor=F, at=LATER), EC.REBALANCE_CANNOT_HELP
     ),
 }
 
@@ -1290,7 +1391,7 @@ def test_phase_order_with_options() -> None:
 def test_next_in_the_lobby_starts_the_game() -> None:
     """'Next' in the lobby is the start: it hands out the rotation."""
     result = accepted(lobby(), A.NextPhase(actor=F, at=LATER))
-    assert _types(result.events) == [E.GameStarted]
+    assert _types(result.events) == [E.GameStarted, E.SecretsDealt]
     assert all(None not in p.rotation for p in result.state.players)
 
 
@@ -1628,3 +1729,135 @@ def test_saving_a_reflection_again_replaces_it() -> None:
     mine = sorted((r.round, r.text, r.shared) for r in state.reflections if r.player_id == "p1")
     assert mine == [(1, "Tweede", True), (2, "Ronde 2", False)]
     assert len(state.reflections) == 3
+
+
+# Secrets dealt per round
+
+
+def test_stepping_back_and_forth_deals_nothing_twice() -> None:
+    """Back into round 1 and forward into round 2 again: every secret is dealt once only."""
+    state = at_step(2, Phase.PLAY)
+    dealt = state.dealt
+    back = accepted(state, A.PreviousPhase(actor=F, at=LATER))
+    assert _types(back.events) == [E.PhaseChanged] and back.state.dealt == dealt
+    forward = accepted(back.state, A.NextPhase(actor=F, at=LATER + STEP_APART))
+    assert _types(forward.events) == [E.PhaseChanged] and forward.state.dealt == dealt
+    pairs = [(d.player_id, d.secret_id) for d in dealt]
+    assert len(pairs) == len(set(pairs)) == 6  # three players, rounds 1 and 2
+
+
+def test_round_four_deals_no_secret() -> None:
+    """Stepping into round 4 (everyone in their home role) deals nothing: it has no secrets."""
+    state = at_step(3, Phase.REFLECTION)
+    result = accepted(state, A.NextPhase(actor=F, at=LATER))
+    assert _types(result.events) == [E.PhaseChanged]
+    assert {d.round for d in result.state.dealt} == {1, 2, 3}
+
+
+def test_a_rebalance_deals_the_new_role_and_keeps_what_was_dealt() -> None:
+    """A rebalance in round 2 deals the new role's round-2 secret; the old one is kept, and
+    no deal is ever taken back or recomputed from the new rotation."""
+    state = advance(unbalanced(), 2, Phase.PLAY)
+    result = accepted(state, A.RebalanceRoles(actor=F, at=LATER))
+    assert result.state.dealt[: len(state.dealt)] == state.dealt
+    moved = [r.player_id for r in result.events[0].rotations]
+    for player_id in moved:
+        before = state.player(player_id)
+        after = result.state.player(player_id)
+        assert before is not None and after is not None
+        got = {d.secret_id for d in result.state.dealt_to(player_id) if d.round == 2}
+        if before.rotation[1] != after.rotation[1]:
+            assert got == {f"{before.rotation[1].value}-2", f"{after.rotation[1].value}-2"}  # type: ignore[union-attr]
+    assert replay.fold(result.events, start=state).dealt == result.state.dealt
+
+
+def test_a_late_joiner_in_the_lobby_is_dealt_at_the_start() -> None:
+    """Joining before the start deals nothing; the start deals round 1 to everyone present."""
+    joined = accepted(
+        lobby(),
+        A.Join(actor="p4", at=LATER, player_id="p4", name="Vroeg", home_role=Role.INWONER),
+    )
+    assert joined.state.dealt == ()
+    started = accepted(joined.state, A.Start(actor=F, at=LATER + 1)).state
+    assert {d.player_id for d in started.dealt} == {"p1", "p2", "p3", "p4"}
+
+
+def test_a_player_who_left_is_not_dealt_the_next_round() -> None:
+    """Only players in the room are dealt; one who left keeps what they had."""
+    state = do(at_step(1, Phase.REFLECTION), A.Leave(actor="p1", at=LATER - 1))
+    result = accepted(state, A.NextPhase(actor=F, at=LATER))
+    assert [d.round for d in result.state.dealt_to("p1")] == [1]
+
+
+# The step guard
+
+
+def test_step_guard_is_exactly_three_seconds() -> None:
+    """A step change 2.999 s after the last is refused with the guard's length; 3 s is fine."""
+    state = just_stepped()
+    assert state.step_changed_at == LATER - 1_000
+    soon = rejected(
+        state, A.NextPhase(actor=F, at=LATER - 1_000 + STEP_GUARD_MS - 1), EC.STEP_TOO_SOON
+    )
+    assert soon.detail == {"seconds": 3}
+    accepted(state, A.NextPhase(actor=F, at=LATER - 1_000 + STEP_GUARD_MS))
+    accepted(state, A.PreviousPhase(actor=F, at=LATER - 1, confirm=True))
+
+
+def test_the_start_counts_as_a_step_change() -> None:
+    """'Next' right after the start needs confirm too: the start changed the step."""
+    started = accepted(lobby(), A.Start(actor=F, at=LATER)).state
+    assert started.step_changed_at == LATER
+    rejected(started, A.NextPhase(actor=F, at=LATER + 500), EC.STEP_TOO_SOON)
+
+
+def test_nowhere_to_go_is_said_before_too_soon() -> None:
+    """At the last step, 'next' says there is no next step, however soon it comes."""
+    state = at_step(4, Phase.REFLECTION)
+    assert state.step_changed_at is not None
+    rejected(state, A.NextPhase(actor=F, at=state.step_changed_at + 1), EC.NO_SUCH_PHASE)
+
+
+# Undoing
+
+
+def test_a_merge_can_be_undone_and_done_again() -> None:
+    """Unmerge puts a card back on its own; it can then be merged elsewhere."""
+    state = accepted(merged(), A.UnmergeCard(actor=F, at=LATER, card_id="c1")).state
+    rejected(state, A.UnmergeCard(actor=F, at=LATER, card_id="c1"), EC.NOT_MERGED)
+    again = accepted(state, A.MergeCards(actor=F, at=LATER, card_id="c2", into_id="c1")).state
+    assert again.card("c2").merged_into == "c1"  # type: ignore[union-attr]
+
+
+def test_rebalance_refusal_names_the_problems_it_cannot_solve() -> None:
+    """A late joiner who missed round 1 cannot be helped: the refusal says so, not
+    'nothing to do'."""
+    state = accepted(
+        at_step(2, Phase.PLAY),
+        A.Join(actor="p4", at=LATER - 1, player_id="p4", name="Laat", home_role=Role.INWONER),
+    ).state
+    issues = rotation.report(state)
+    assert [(i.kind, i.fixable) for i in issues] == [("missed_role", False)]
+    refused = rejected(state, A.RebalanceRoles(actor=F, at=LATER), EC.REBALANCE_CANNOT_HELP)
+    assert refused.detail == {"problems": ["missed_role"]}
+    too_few = rejected(two_players(), A.RebalanceRoles(actor=F, at=LATER), EC.REBALANCE_CANNOT_HELP)
+    assert too_few.detail == {"problems": ["too_few_players"]}
+
+
+# The bedenking
+
+
+def test_bedenking_and_objection_limits_are_inclusive() -> None:
+    """A bedenking may be 280 characters, an objection's reason 500."""
+    mits = A.CastVote(
+        actor="p1", at=LATER, choice=VoteChoice.EENS_MET_BEDENKINGEN, reason=_long(MAX_BEDENKING)
+    )
+    assert accepted(voting(), mits).state.current_ballot().votes[0].reason == _long(280)  # type: ignore[union-attr]
+    bezwaar = A.CastVote(actor="p1", at=LATER, choice=VoteChoice.BEZWAAR, reason=_long(MAX_REASON))
+    accepted(voting(), bezwaar)
+    refused = rejected(
+        voting(),
+        dataclasses.replace(mits, reason=_long(MAX_BEDENKING + 1)),
+        EC.REASON_TOO_LONG,
+    )
+    assert refused.detail == {"max": MAX_BEDENKING}

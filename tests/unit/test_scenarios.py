@@ -57,7 +57,9 @@ def _valid() -> dict[str, Any]:
             "values": _t("Waarden", "Values"),
             "wants": _t("Wil", "Wants"),
             "fears": _t("Vreest", "Fears"),
-            "secrets": [{"id": f"{role}-secret", "text": _t(f"Geheim {role}", f"Secret {role}")}],
+            "secrets": [
+                {"id": f"{role}-secret", "round": 1, "text": _t(f"Geheim {role}", f"Secret {role}")}
+            ],
         }
 
     def round_(lens: str) -> dict[str, Any]:
@@ -239,14 +241,65 @@ def test_threshold_above_one_is_refused(tmp_path: Path) -> None:
     assert "threshold: the threshold must be more than 0 and at most 1" in problem
 
 
-def test_missing_english_text_names_the_full_path(tmp_path: Path) -> None:
-    """A secret without English text is refused at roles.ambtenaar.secrets[0].text.en."""
+def test_missing_dutch_text_names_the_full_path(tmp_path: Path) -> None:
+    """A secret without Dutch text is refused at roles.ambtenaar.secrets[0].text.nl."""
     data = _valid()
-    del data["roles"]["ambtenaar"]["secrets"][0]["text"]["en"]
-    path = _write(tmp_path, "no-english.yaml", data)
+    del data["roles"]["ambtenaar"]["secrets"][0]["text"]["nl"]
+    path = _write(tmp_path, "no-dutch.yaml", data)
     (problem,) = _problems(path)
     assert str(path) in problem
-    assert "roles.ambtenaar.secrets[0].text.en: the English text is missing" in problem
+    assert "roles.ambtenaar.secrets[0].text.nl: the Dutch text is missing" in problem
+
+
+def test_a_case_without_english_plays_in_dutch(tmp_path: Path) -> None:
+    """English is optional: a text without it reads in Dutch, and the scenario says which
+    languages it has."""
+    data = _valid()
+    assert load_scenario(_write(tmp_path, "both.yaml", data)).languages == ("nl", "en")
+    del data["roles"]["ambtenaar"]["secrets"][0]["text"]["en"]
+    del data["title"]["en"]
+    scenario = load_scenario(_write(tmp_path, "dutch.yaml", data))
+    assert scenario.languages == ("nl",)
+    assert scenario.title.en is None
+    assert scenario.title.get("en") == scenario.title.get("nl") == "Titel"
+    assert scenario.summary.get("en") == "Summary"
+
+
+def test_secret_without_a_round_is_refused_naming_the_field(tmp_path: Path) -> None:
+    """Every secret says in which round it is dealt; a missing one is named with its path."""
+    data = _valid()
+    del data["roles"]["raadslid"]["secrets"][0]["round"]
+    path = _write(tmp_path, "no-round.yaml", data)
+    (problem,) = _problems(path)
+    assert f"{path}, line " in problem
+    assert "roles.raadslid.secrets[0].round: the field 'round' is missing" in problem
+
+
+@pytest.mark.parametrize("written", ["0", "4", "'2'", "yes", "2.0", "-1"])
+def test_secret_round_must_be_one_two_or_three(tmp_path: Path, written: str) -> None:
+    """A round outside 1-3 (or text, a boolean, a decimal) is refused, naming the field."""
+    path = tmp_path / "round.yaml"
+    text = yaml.safe_dump(_valid(), sort_keys=False)
+    assert text.count("round: 1") == 3
+    path.write_text(text.replace("round: 1", f"round: {written}", 1), encoding="utf-8")
+    (problem,) = _problems(path)
+    assert "roles.inwoner.secrets[0].round: the round of a secret must be 1, 2 or 3" in problem
+
+
+@pytest.mark.parametrize("round_number", [1, 2, 3])
+def test_secret_round_one_two_or_three_is_accepted(tmp_path: Path, round_number: int) -> None:
+    """Rounds 1, 2 and 3 are the rounds in which roles rotate: each is a valid round."""
+    data = _valid()
+    data["roles"]["inwoner"]["secrets"][0]["round"] = round_number
+    scenario = load_scenario(_write(tmp_path, "ok.yaml", data))
+    assert scenario.roles[Role.INWONER].secrets[0].round == round_number
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_secrets_are_dealt_in_rounds_one_two_three_in_order(path: Path) -> None:
+    """Each role's secrets in a shipped file are dealt in rounds 1, 2, 3, in that order."""
+    for card in load_scenario(path).roles.values():
+        assert [s.round for s in card.secrets] == list(range(1, len(card.secrets) + 1))
 
 
 def test_unknown_field_is_named_with_a_suggestion(tmp_path: Path) -> None:
@@ -335,6 +388,7 @@ def test_unquoted_no_is_explained(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     problems = _problems(path)
     assert len(problems) == 3
+    # English is optional, but a wrong one is still refused: it is never silently dropped.
     assert "roles.inwoner.fears.en: this must be text; put it in quotes" in problems[0]
 
 
@@ -417,13 +471,13 @@ def test_cli_check_fails_on_a_bad_file_naming_file_and_field(tmp_path: Path) -> 
     """A broken file makes `scenarios check` exit 1 and print the file and the field path."""
     good = _write(tmp_path, "good.yaml", _valid())
     data = _valid() | {"id": "broken-case"}
-    del data["roles"]["inwoner"]["wants"]["en"]
+    del data["roles"]["inwoner"]["wants"]["nl"]
     bad = _write(tmp_path, "broken.yaml", data)
     result = CliRunner().invoke(scenarios_group, ["check", str(good), str(bad)])
     assert result.exit_code == 1
     assert f"OK {good} (test-case)" in result.output
     assert f"{bad}, line " in result.output
-    assert "roles.inwoner.wants.en: the English text is missing" in result.output
+    assert "roles.inwoner.wants.nl: the Dutch text is missing" in result.output
     assert "1 of 2 scenario file(s) have problems." in result.output
 
 

@@ -287,7 +287,7 @@ def test_previous_phase_clears_the_timer() -> None:
     """Moving back a step also removes the timer."""
     state = ok(timed(), A.NextPhase(actor=F, at=START + S))
     state = ok(state, A.SetTimer(actor=F, at=START + 2 * S, seconds=60))
-    state = ok(state, A.PreviousPhase(actor=F, at=START + 3 * S))
+    state = ok(state, A.PreviousPhase(actor=F, at=START + 4 * S))  # past the step guard
     assert state.phase == Phase.PLAY and state.timer is None
 
 

@@ -157,8 +157,9 @@ def test_a_stale_expected_version_is_refused(writer: RoomWriter) -> None:
     """Two clicks on "start" made against version 2: the second one is refused."""
     join(writer, 1)
     start = A.Start(actor=FACILITATOR, at=T0 + 9, expected_version=2)
+    # The start is two events: the game started, and the round-1 secrets dealt.
     assert writer.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR, key="a")) == (
-        Applied(version=3)
+        Applied(version=4)
     )
     again = A.NextPhase(actor=FACILITATOR, at=T0 + 10, expected_version=2)
     outcome = writer.submit(Job(room_id=ROOM, action=again, actor=FACILITATOR, key="b"))
@@ -256,8 +257,8 @@ def started(store: Counted) -> tuple[RoomWriter, RoomWriter]:
     assert two.state(ROOM) is not None
     for n in (1, 2, 3):
         join(one, n)
-    start = A.Start(actor=FACILITATOR, at=T0 + 50)
-    assert one.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR)) == Applied(version=5)
+    start = A.Start(actor=FACILITATOR, at=T0 + 50)  # two events: started, secrets dealt
+    assert one.submit(Job(room_id=ROOM, action=start, actor=FACILITATOR)) == Applied(version=6)
     return one, two
 
 
@@ -266,7 +267,7 @@ def test_a_shared_writer_catches_up_before_it_decides(store: Counted) -> None:
     the log has it (started), not refused with wrong_phase; one commit, no conflict."""
     one, two = started(store)
     commits = store.commits
-    assert post(two, 1, "Een plek voor iedereen", "k1") == Applied(version=6)
+    assert post(two, 1, "Een plek voor iedereen", "k1") == Applied(version=7)
     assert store.commits == commits + 1
     assert two.state(ROOM) == folded(store)
     one.stop()
@@ -276,9 +277,9 @@ def test_a_shared_writer_catches_up_before_it_decides(store: Counted) -> None:
 def test_a_shared_writer_reads_what_another_process_wrote(store: Counted) -> None:
     """`state()` of a shared writer shows the other process's writes at once."""
     one, two = started(store)
-    assert post(one, 2, "Genoeg vrijwilligers", "k1") == Applied(version=6)
+    assert post(one, 2, "Genoeg vrijwilligers", "k1") == Applied(version=7)
     state = two.state(ROOM)
-    assert state is not None and state.version == 6 and state == folded(store)
+    assert state is not None and state.version == 7 and state == folded(store)
     one.stop()
     two.stop()
 
