@@ -75,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.store.retention import Policy
     from game.web import api, i18n, pages, sockets, summary_pages
     from game.web.admission import Admission, Limits
+    from game.web.packets import ReadyPacket
 
     new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
@@ -120,6 +121,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         max_http_buffer_size=2 * cfg["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
+        # Messages the broadcaster encoded once go into the packet as they are.
+        serializer=ReadyPacket,
     )
     # Other processes serve the same rooms: caches catch up from the log, presence and rate
     # limits live in Redis, emits go through the queue.

@@ -37,6 +37,7 @@ from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
 from game.logfmt import line
 from game.rooms.action_log import log_action
+from game.rooms.broadcast import Step
 from game.rooms.crash import CrashPoints
 from game.rooms.queries import DamagedRoom, StoredRoom, load_room, news_after
 from game.rooms.runtime import Runtime, call_here, now_ms
@@ -194,7 +195,7 @@ class RoomWriter:
         window_ms: float = 5,
         snapshot_every: int = 100,
         crash: CrashPoints | None = None,
-        on_commit: Callable[[list[RoomState]], None] | None = None,
+        on_commit: Callable[[list[Step]], None] | None = None,
         shared: bool = False,
     ) -> None:
         # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
@@ -440,7 +441,11 @@ class RoomWriter:
             self._log(job, outcome)
         # Let the senders' handlers run and send their acknowledgements first.
         self.runtime.sleep(0)
-        told = [room.state for room in changed if room.entries and not batch.was_deleted(room)]
+        told = [
+            Step(None if room.new_room is not None else room.base.state, room.state)
+            for room in changed
+            if room.entries and not batch.was_deleted(room)
+        ]
         if told:
             self.crash.reach("after_ack_before_broadcast")
             if self.on_commit is not None:
