@@ -143,6 +143,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
         shared=shared,
+        queue_limit=cfg["WRITE_QUEUE_LIMIT"],
+        wait_s=cfg["WRITE_WAIT_MS"] / 1000,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)

@@ -42,6 +42,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ASYNC_MODE": "threading",
         # Actions that arrive within this many milliseconds share one database transaction.
         "WRITE_WINDOW_MS": 5,
+        # Overload: an action is refused at once with `server_overloaded` when this many jobs
+        # already wait for the writer, and refused when the writer has not taken it up after
+        # this many milliseconds (never after it was taken: then it waits for its commit).
+        "WRITE_QUEUE_LIMIT": 2000,
+        "WRITE_WAIT_MS": 3000,
+        # Seconds between two `loop_lag` log lines (how late the event loop wakes up: p50,
+        # p99 and the largest, over the samples of that stretch); 0: not measured.
+        "LOOP_LAG_REPORT_S": 10.0,
         # Open connections in all (a websocket holds one for its life). Over it a connection
         # is refused with 503 server_busy; eventlet's pool is a little larger, so the cap, not
         # a silent wait, is what refuses.
@@ -125,6 +133,9 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "MESSAGE_QUEUE": _as_optional,
     "ASYNC_MODE": str,
     "WRITE_WINDOW_MS": _as_int,
+    "WRITE_QUEUE_LIMIT": _as_int,
+    "WRITE_WAIT_MS": _as_int,
+    "LOOP_LAG_REPORT_S": _as_float,
     "MAX_CONNECTIONS": _as_int,
     "MAX_CONNECTIONS_PER_ADDRESS": _as_int,
     "MAX_PENDING": _as_int,

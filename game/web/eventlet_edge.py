@@ -2,10 +2,11 @@
 
 Imported only when the async mode is eventlet (it imports eventlet).
 
-* `protocol_for(admission)`: eventlet's HTTP protocol class, counting every accepted
-  connection per address (game/web/admission.py) before a byte is read; a connection over a
-  cap gets two seconds to send its request and is answered with its refusal by the Guard
-  middleware; headers must arrive within IDLE_TIMEOUT (no slow-header trickle).
+* `protocol_for(admission)`: eventlet's HTTP protocol class, setting TCP_NODELAY (small
+  messages leave at once) and counting every accepted connection per address
+  (game/web/admission.py) before a byte is read; a connection over a cap gets two seconds
+  to send its request and is answered with its refusal by the Guard middleware; headers
+  must arrive within IDLE_TIMEOUT (no slow-header trickle).
 * `GuardedWebSocket`: eventlet's RFC 6455 reader with three changes. A message may not be
   larger than the cap *across all its fragments*: before each frame's payload is read, the
   frame may only be as long as what is left of the cap (eventlet checks each frame on its
@@ -19,7 +20,9 @@ Imported only when the async mode is eventlet (it imports eventlet).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +53,10 @@ def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpPro
         ticket: Ticket
 
         def handle(self) -> None:
+            # Small messages go out at once: with Nagle's algorithm, a reply waiting behind
+            # the peer's delayed acknowledgement costs 40-50 ms (docs/benchmarks.md).
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             ticket = admission.open_connection(str(self.client_address[0]))
             if ticket is None:
                 self.close_connection = 1
