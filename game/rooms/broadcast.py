@@ -79,11 +79,20 @@ class RoomViews:
         self.version = state.version
         self._shared: views.Shared | None = None
         self._private: dict[str, dict[str, Any]] = {}
+        self._before: RoomViews | None = None  # an earlier version, to take card views from
+
+    def follows(self, older: RoomViews) -> None:
+        """Made after `older` (an earlier version of the room): its unchanged card views are
+        taken over instead of made again."""
+        if self._shared is None and older.version < self.version:
+            self._before = older
 
     @property
     def shared(self) -> views.Shared:
         if self._shared is None:
-            self._shared = views.shared(self.state)
+            before = self._before._shared if self._before is not None else None
+            self._shared = views.shared(self.state, before)
+            self._before = None  # no chain of old versions is kept
         return self._shared
 
     @property
@@ -100,6 +109,19 @@ class RoomViews:
             found = {k: v for k, v in whole.items() if k not in ("viewer", "public")}
             self._private[viewer_key] = found
         return found
+
+    def unchanged_since(self, older: RoomViews, viewer_key: str) -> bool:
+        """Whether this viewer's private part is the same as in `older`, known without making
+        it (a participant whose own things did not change); then it is taken over as is."""
+        if not viewer_key.startswith("p:"):
+            return False
+        player_id = viewer_key.removeprefix("p:")
+        same = views.participant_inputs(
+            older.state, player_id, older.shared
+        ) == views.participant_inputs(self.state, player_id, self.shared)
+        if same and viewer_key in older._private:
+            self._private.setdefault(viewer_key, older._private[viewer_key])
+        return same
 
     def view(self, viewer_key: str) -> dict[str, Any]:
         """One viewer's whole view (equal to views.view_for)."""
@@ -186,14 +208,15 @@ class Broadcaster:
 
     def _publish_patches(self, before: RoomState, after: RoomState) -> None:
         old, new = self.views_at(before), self.views_at(after)
+        new.follows(old)
         keys = self._viewers(after)
         if not keys:
             return  # nobody watches this room here; its newest views are kept all the same
         room_id = after.room_id
         head = {"base": before.version, "version": after.version, "now": self.clock()}
         for key in keys:
-            if key == SCREEN:
-                continue  # the big screen has nothing but the public part
+            if key == SCREEN or new.unchanged_since(old, key):
+                continue  # the big screen has only the public part; this one's did not change
             ops = diff(old.private(key), new.private(key))
             if ops:
                 message = encode({**head, "part": "private", "ops": ops})

@@ -87,21 +87,22 @@ def _diff_dict(old: dict[str, JSON], new: dict[str, JSON], path: str, ops: list[
 
 def _ids(items: list[JSON]) -> list[Any] | None:
     """The ids of a list of objects that each have a distinct `id`; None for any other list."""
-    ids = []
-    for item in items:
-        if not isinstance(item, dict) or "id" not in item:
-            return None
-        ids.append(item["id"])
-    return ids if len(set(map(_hashable, ids))) == len(ids) else None
-
-
-def _hashable(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | None) else repr(value)
+    try:
+        ids = [item["id"] for item in items]
+        distinct = len(set(ids)) == len(ids)
+    except (TypeError, KeyError):  # not all objects, one without an id, or an id not hashable
+        return None
+    return ids if distinct else None
 
 
 def _diff_list(old: list[JSON], new: list[JSON], path: str, ops: list[Op]) -> None:
     old_ids, new_ids = _ids(old), _ids(new)
     if old_ids is not None and new_ids is not None and old and new:
+        if old_ids == new_ids:  # the same objects in the same order: the usual case
+            for index, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before is not after and before != after:
+                    _diff(before, after, f"{path}/{index}", ops)
+            return
         if _diff_keyed(old, new, old_ids, new_ids, path, ops):
             return
     elif len(old) == len(new) or (len(new) > len(old) and new[: len(old)] == old):
@@ -128,16 +129,14 @@ def _diff_keyed(
 ) -> bool:
     """Ops for a list of objects matched by id; False when the kept ones changed order (the
     caller replaces the whole list then)."""
-    kept_new = set(map(_hashable, new_ids))
-    kept_old = set(map(_hashable, old_ids))
-    survivors = [i for i in old_ids if _hashable(i) in kept_new]
-    if survivors != [i for i in new_ids if _hashable(i) in kept_old]:
+    kept_new, kept_old = set(new_ids), set(old_ids)
+    if [i for i in old_ids if i in kept_new] != [i for i in new_ids if i in kept_old]:
         return False
     # Removals from the end backwards, so each index is still right when it is applied.
     remaining: list[JSON] = []
     removals: list[Op] = []
     for index, item in enumerate(old):
-        if _hashable(old_ids[index]) in kept_new:
+        if old_ids[index] in kept_new:
             remaining.append(item)
         else:
             removals.append({"op": "remove", "path": f"{path}/{index}"})
@@ -146,7 +145,7 @@ def _diff_keyed(
     # and the changes inside the ones that stayed.
     at = 0
     for index, item in enumerate(new):
-        if _hashable(new_ids[index]) in kept_old:
+        if new_ids[index] in kept_old:
             _diff(remaining[at], item, f"{path}/{index}", ops)
             at += 1
         else:

@@ -874,7 +874,9 @@ class LoadGenerator:
         assert fac.conn is not None
         room.steer_sent_at = now
         on_answer = partial(self.on_steered, room, target, now, self.measuring)
-        fac.conn.emit("action", {"type": kind, "key": f"s{room.epoch}"}, on_answer)
+        # Confirmed, as the console confirms a step within its guard (STEP_GUARD_MS).
+        steer = {"type": kind, "key": f"s{room.epoch}", "confirm": True}
+        fac.conn.emit("action", steer, on_answer)
 
     def on_steered(
         self, room: Room, target: int, sent_at: float, in_window: bool, answer: Any

@@ -25,8 +25,9 @@ from game.rooms.connections import Connections
 from game.rooms.patches import diff, encode, encoded_text
 from rolwissel_client.liveview import LiveView
 
-# JSON values; bools and numbers apart (patches.py: a field keeps its type).
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text("ab/~", max_size=3))
+# JSON values. No number equals a bool (0, 1): Python says False == 0, and the views never
+# hold a value that is a bool in one version and a number in another (patches.py).
+scalars = st.one_of(st.none(), st.booleans(), st.integers(2, 9), st.text("ab/~", max_size=3))
 keys = st.text("ab/~_", max_size=3)
 
 
