@@ -27,6 +27,11 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
     auth: (cb) => cb({ room, token, last_seq: version(), lang }),
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // The websocket first: on a slow line the long-polling handshake and its upgrade cost
+    // several round trips before the first view. Where a websocket cannot get through (a
+    // proxy that blocks it), long-polling is tried next.
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
   });
 
   const setBanner = (text, kind = "conn") => {
