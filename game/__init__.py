@@ -208,7 +208,8 @@ def _guard(app: Flask, socketio: SocketIO, admission: Admission, connections: Co
     if cfg["ASYNC_MODE"] == "eventlet":
         from game.web import eventlet_edge
 
-        eventlet_edge.install(socketio)
+        deflate = cfg["DEFLATE_MIN_BYTES"] if cfg["WEBSOCKET_DEFLATE"] else None
+        eventlet_edge.install(socketio, deflate)
         watch.start()
     app.wsgi_app = guard.Guard(  # type: ignore[method-assign]
         app.wsgi_app,

@@ -47,6 +47,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # this many milliseconds (never after it was taken: then it waits for its commit).
         "WRITE_QUEUE_LIMIT": 2000,
         "WRITE_WAIT_MS": 3000,
+        # Per-message compression of websocket messages (what browsers ask for): agreed
+        # without keeping a compressor per socket, and used only for messages of at least
+        # DEFLATE_MIN_BYTES (a whole view, not a small patch). False refuses it.
+        "WEBSOCKET_DEFLATE": True,
+        "DEFLATE_MIN_BYTES": 2048,
         # Seconds between two `loop_lag` log lines (how late the event loop wakes up: p50,
         # p99 and the largest, over the samples of that stretch); 0: not measured.
         "LOOP_LAG_REPORT_S": 10.0,
@@ -115,6 +120,14 @@ def _as_float(value: str) -> float:
     return float(value)
 
 
+def _as_bool(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a yes or no: {value!r}")
+
+
 def _as_optional(value: str) -> str | None:
     return value or None
 
@@ -136,6 +149,8 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "WRITE_QUEUE_LIMIT": _as_int,
     "WRITE_WAIT_MS": _as_int,
     "LOOP_LAG_REPORT_S": _as_float,
+    "WEBSOCKET_DEFLATE": _as_bool,
+    "DEFLATE_MIN_BYTES": _as_int,
     "MAX_CONNECTIONS": _as_int,
     "MAX_CONNECTIONS_PER_ADDRESS": _as_int,
     "MAX_PENDING": _as_int,

@@ -94,9 +94,23 @@ def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpPro
 
 
 class GuardedWebSocket(RFC6455WebSocket):
-    """eventlet's websocket with a cap per message across fragments (see the module's docs)."""
+    """eventlet's websocket with a cap per message across fragments (see the module's docs),
+    and compression only for messages of at least `deflate_from` bytes."""
 
     message_cap: int
+    deflate_from: int = 0
+    _plain: bool = False  # this message goes uncompressed
+
+    def _pack_message(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+        # RFC 7692 lets each message be compressed or not: a small patch is not worth it.
+        self._plain = len(message) < self.deflate_from
+        try:
+            return super()._pack_message(message, *args, **kwargs)
+        finally:
+            self._plain = False
+
+    def _get_permessage_deflate_enc(self) -> Any:
+        return None if self._plain else super()._get_permessage_deflate_enc()
 
     def _recv_frame(self, message: Any = None) -> Any:
         received = sum(map(len, message.data)) if message is not None else 0
@@ -140,7 +154,15 @@ class GuardedWebSocket(RFC6455WebSocket):
 
 
 class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
-    """python-engineio's websocket application, making GuardedWebSockets."""
+    """python-engineio's websocket application, making GuardedWebSockets.
+
+    Per-message compression (RFC 7692, which every browser asks for) is agreed only as
+    `deflate` says: None refuses it; a number N agrees to it without context takeover
+    either way, so no socket keeps a compressor or decompressor between messages (about
+    100-170 KB each), and compresses only messages of at least N bytes (a first state, not
+    the small patches). docs/benchmarks.md has the measurements."""
+
+    deflate: int | None = None
 
     def __init__(self, handler: Any, server: Any) -> None:
         super().__init__(handler, server)
@@ -148,17 +170,29 @@ class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
         self.support_legacy_versions = False
         self.message_cap = int(server.max_http_buffer_size)
 
+    def _negotiate_permessage_deflate(self, extensions: Any) -> Any:
+        if self.deflate is None:
+            return None
+        agreed = super()._negotiate_permessage_deflate(extensions)
+        if agreed is None:
+            return None
+        # A server may add both (RFC 7692, 7.1.1): each message is compressed on its own.
+        return {**agreed, "server_no_context_takeover": True, "client_no_context_takeover": True}
+
     def _handle_hybi_request(self, environ: dict[str, Any]) -> Any:
         websocket = super()._handle_hybi_request(environ)
         websocket.__class__ = GuardedWebSocket
         websocket.message_cap = self.message_cap
+        websocket.deflate_from = self.deflate or 0
         return websocket
 
 
-def install(socketio: SocketIO) -> None:
-    """Make this app's python-engineio server use GuardedWebSocketWSGI."""
+def install(socketio: SocketIO, deflate_min_bytes: int | None) -> None:
+    """Make this app's python-engineio server use GuardedWebSocketWSGI, compressing messages
+    of at least `deflate_min_bytes` (None: no compression at all)."""
     eio = socketio.server.eio
-    eio._async = {**eio._async, "websocket": GuardedWebSocketWSGI}
+    websocket = type("Websocket", (GuardedWebSocketWSGI,), {"deflate": deflate_min_bytes})
+    eio._async = {**eio._async, "websocket": websocket}
 
 
 def run_options(cfg: Mapping[str, Any], admission: Admission) -> dict[str, Any]:
