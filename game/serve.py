@@ -89,7 +89,7 @@ def run(host: str, port: int, mode: str) -> int:
         )
         return 1
     ext = extension(app)
-    _settle_garbage_collector()
+    _settle_garbage_collector(app.config["GC_THRESHOLDS"])
     # Rooms are rebuilt from the log in the background, so pages and seats are served at
     # once: a room someone asks for first is loaded right then (writer.state).
     ext.socketio.start_background_task(_rebuild_rooms, ext, mode)
@@ -143,7 +143,35 @@ def _rebuild_rooms(ext: Rolwissel, mode: str) -> None:
     )
 
 
+class _CollectorTimes:
+    """How long the garbage collector held the hub since the last report: the longest pass
+    and the number of full (generation 2) passes."""
+
+    def __init__(self) -> None:
+        self.longest_ms = 0.0
+        self.full = 0
+        self._started = 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.longest_ms = max(self.longest_ms, (time.perf_counter() - self._started) * 1000)
+        if info.get("generation") == 2:
+            self.full += 1
+
+    def take(self) -> tuple[float, int]:
+        taken = (self.longest_ms, self.full)
+        self.longest_ms, self.full = 0.0, 0
+        return taken
+
+
+_collector = _CollectorTimes()
+
+
 def _log_lag(report: LagReport) -> None:
+    gc_ms, full = _collector.take()
     logger.info(
         logfmt.line(
             "loop_lag",
@@ -151,16 +179,21 @@ def _log_lag(report: LagReport) -> None:
             p50_ms=report.p50_ms,
             p99_ms=report.p99_ms,
             max_ms=report.max_ms,
+            gc_max_ms=gc_ms,
+            gc_full=full,
         )
     )
 
 
-def _settle_garbage_collector() -> None:
+def _settle_garbage_collector(thresholds: tuple[int, ...]) -> None:
     """After start-up: collect once, then move everything that survived (modules, scenarios,
     the app) to the collector's permanent generation, so that no later full collection walks
-    it again; a full collection holds the hub for as long as it walks."""
+    it again (a full collection holds the hub for as long as it walks); then the collector's
+    thresholds (GC_THRESHOLDS, docs/benchmarks.md)."""
     gc.collect()
     gc.freeze()
+    if thresholds:
+        gc.set_threshold(*thresholds)
 
 
 def _purge_now_and_then(ext: Rolwissel, interval_s: float) -> None:

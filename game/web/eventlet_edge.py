@@ -46,7 +46,9 @@ MAX_FRAGMENTS = 64  # fragments of one websocket message (browsers send one)
 CONTROL_FRAME = 125  # the largest control frame (ping, pong, close) RFC 6455 allows
 
 
-def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpProtocol]:
+def protocol_for(
+    admission: Admission, idle_timeout: float, nodelay: bool = True
+) -> type[wsgi.HttpProtocol]:
     """eventlet's protocol class, counting and capping connections with `admission`."""
 
     class GuardedProtocol(wsgi.HttpProtocol):
@@ -55,8 +57,9 @@ def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpPro
         def handle(self) -> None:
             # Small messages go out at once: with Nagle's algorithm, a reply waiting behind
             # the peer's delayed acknowledgement costs 40-50 ms (docs/benchmarks.md).
-            with contextlib.suppress(OSError):
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if nodelay:
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             ticket = admission.open_connection(str(self.client_address[0]))
             if ticket is None:
                 self.close_connection = 1
@@ -200,7 +203,7 @@ def run_options(cfg: Mapping[str, Any], admission: Admission) -> dict[str, Any]:
     idle = float(cfg["IDLE_TIMEOUT"])
     return {
         "max_size": admission.limits.pool_size,
-        "protocol": protocol_for(admission, idle),
+        "protocol": protocol_for(admission, idle, bool(cfg["TCP_NODELAY"])),
         "keepalive": idle,  # how long a connection may wait before sending a request
         "socket_timeout": idle,  # each read or write of a request (websockets set their own)
         "debug": False,  # never send a traceback to a client

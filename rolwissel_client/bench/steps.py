@@ -129,7 +129,13 @@ def big_room(
     )
     profile = settings.profile_path("big-room", players, compression)
     result = run_load(
-        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
+        "game",
+        config,
+        settings=dict(settings.server_settings),
+        keep=settings.keep,
+        profile=profile,
+        pin=settings.pin,
+        say=say,
     )
     result["mode"] = "big-room"
     result["board"] = {"players": players, "cards": cards, "reactions": reactions}
@@ -426,7 +432,13 @@ def soak(
     )
     profile = settings.profile_path("soak", players, compression)
     result = run_load(
-        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
+        "game",
+        config,
+        settings=dict(settings.server_settings),
+        keep=settings.keep,
+        profile=profile,
+        pin=settings.pin,
+        say=say,
     )
     reasons = (result.get("server_log") or {}).get("disconnect_reasons") or {}
     client = {k: v for k, v in (result.get("errors") or {}).items() if k.startswith("disconnect")}
@@ -452,7 +464,14 @@ def memory(
     runs = []
     for deflate in compression:
         config = settings.load_config("game", players, deflate)
-        result = run_load("game", config, keep=settings.keep, pin=settings.pin, say=say)
+        result = run_load(
+            "game",
+            config,
+            settings=dict(settings.server_settings),
+            keep=settings.keep,
+            pin=settings.pin,
+            say=say,
+        )
         idle = result.get("server_rss_idle")
         count = result.get("players") or players
         result["memory_kb_per_player"] = {
