@@ -128,7 +128,9 @@ def next_step(host: Page, expected: str | re.Pattern[str]) -> None:
     too_soon = host.get_by_test_id("steer-error").filter(
         has_text=re.compile("net veranderd|just changed")
     )
-    moved = host.get_by_test_id("step-now").filter(has_not_text=before)
+    moved = host.get_by_test_id("step-now").filter(
+        has_not_text=re.compile(f"^{re.escape(before)}$")
+    )
     expect(moved.or_(too_soon)).to_be_visible()
     if too_soon.is_visible() and not moved.is_visible():
         host.wait_for_timeout(STEP_GUARD_MS)

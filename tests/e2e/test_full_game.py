@@ -62,8 +62,8 @@ class Person:
 
 
 def check_role_card(person: Person, round_: int, scenario: object) -> str:
-    """The role card for this round is shown with its secret marked as only for this role,
-    and no other role's secret is anywhere in the page."""
+    """The role card for this round is shown with the secret dealt for this round marked as
+    only for this role, and no secret that was not dealt to this player is in the page."""
     page = person.page
     rolecard = page.get_by_test_id("rolecard")
     heading = (
@@ -75,20 +75,24 @@ def check_role_card(person: Person, round_: int, scenario: object) -> str:
     role = my_role(page)
     expect(page.locator("#rolecard-badge")).to_contain_text(person.word(role))
     cards = scenario.roles  # type: ignore[attr-defined]
+    # A role's secrets are dealt per round: whoever holds it in round r gets its round-r ones.
+    dealt_now = [s for s in cards[role].secrets if s.round == round_]
     secret = page.get_by_test_id("secret")
-    if not page.locator("#rolecard-details").evaluate("d => d.open"):
-        page.locator("#rolecard-details > summary").click()
-    expect(secret).to_be_visible()
-    title = "Only for you in this role" if person.lang == "en" else "Alleen voor jou in deze rol"
-    expect(secret.locator("h3")).to_have_text(title)
-    for item in cards[role].secrets:
-        expect(secret).to_contain_text(item.text.get(person.lang))
+    if dealt_now:
+        if not page.locator("#rolecard-details").evaluate("d => d.open"):
+            page.locator("#rolecard-details > summary").click()
+        expect(secret).to_be_visible()
+        title = ("Alleen voor jou in deze rol", "Only for you in this role")
+        expect(secret.locator("h3")).to_have_text(title[person.lang == "en"])
+        for item in dealt_now:
+            expect(secret).to_contain_text(item.text.get(person.lang))
+    person.roles[round_] = role
+    held = set(person.roles.items())
     html = page.content()
     for other in ROLES:
-        if other != role:
-            for item in cards[other].secrets:
+        for item in cards[other].secrets:
+            if (item.round, other) not in held:
                 assert item.text.nl not in html and item.text.en not in html, (person.name, other)
-    person.roles[round_] = role
     return role
 
 
@@ -382,12 +386,15 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(first).to_contain_text("Niemand regelt wie de sleutel heeft.")
     expect(first.get_by_test_id("host-result")).to_contain_text("Niet gedragen")
     host.get_by_test_id("show-tally").click()
+    # One short sentence, with the counts per group below it (issue 9).
     expect(anna.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
-        re.compile(r"^Niet gedragen: .*\b1 bezwaar\b.*inwoners 1 van 2")
+        re.compile(r"^Niet gedragen: 1 bezwaar staat nog\b.*inwoners")
     )
+    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 van 2")
     expect(eva.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
-        re.compile(r"^Not carried: .*\b1 objection\b.*residents 1 of 2")
+        re.compile(r"^Not carried: 1 objection remains\b.*residents")
     )
+    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 of 2")
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Niet gedragen")
 
     # The objection is answered by amending the proposal; then everyone votes again.
@@ -413,9 +420,12 @@ def test_a_full_game_from_the_start_page_to_the_summary(
         result = person.page.get_by_test_id("result")
         expect(result).to_have_class(re.compile(r"\bresult-yes\b"))
         expect(result.locator(".result-sentence")).to_have_text(
-            re.compile(r"^Carried: no objection.*residents 2 of 2")
+            "Carried: no objection, and enough support in every group."
             if person.lang == "en"
-            else re.compile(r"^Gedragen: geen bezwaar.*inwoners 2 van 2")
+            else "Gedragen: geen bezwaar, en in elke groep genoeg steun."
+        )
+        expect(result.locator(".result-groups")).to_contain_text(
+            "2 of 2" if person.lang == "en" else "2 van 2"
         )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Gedragen: geen bezwaar")
 

@@ -28,9 +28,10 @@ def test_a_game_on_the_real_server_comes_back_after_sigterm(server: Server) -> N
     ]
     everyone = [host, *players]
 
+    # The start is two events: the game started, and the round-1 secrets dealt.
     assert host.act({"type": "start", "key": "start", "expected_version": 4}) == {
         "ok": True,
-        "version": 5,
+        "version": 6,
     }
     versions = []
     for n, player in enumerate(players):

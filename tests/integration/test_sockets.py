@@ -91,11 +91,12 @@ def test_an_action_is_acknowledged_after_its_commit_and_every_viewer_gets_the_ne
     reply = host.emit(
         "action", {"type": "start", "key": "go", "expected_version": 3}, callback=True
     )
-    assert reply == {"ok": True, "version": 4}
-    assert count_events(app) == 4
+    # The start is two events: the game started, and the round-1 secrets dealt.
+    assert reply == {"ok": True, "version": 5}
+    assert count_events(app) == 5
     for sock in (host, *players, screen):
-        state = state_reaching(sock, 4)
-        assert state["version"] == 4
+        state = state_reaching(sock, 5)
+        assert state["version"] == 5
         assert state["view"]["public"]["phase"] == "play"
     assert last_state_role(players[0]) is not None
 
@@ -118,9 +119,9 @@ def test_a_card_posted_twice_with_one_key_is_applied_once(
     first = player.emit("action", message, callback=True)
     events = count_events(app)
     again = player.emit("action", message, callback=True)
-    assert first == again == {"ok": True, "version": 4}
+    assert first == again == {"ok": True, "version": 5}  # the start was two events
     assert count_events(app) == events
-    cards = state_reaching(player, 4)["view"]["public"]["cards"]
+    cards = state_reaching(player, 5)["view"]["public"]["cards"]
     assert [c["text"] for c in cards] == ["Een plek voor iedereen"]
 
 

@@ -75,6 +75,9 @@ class ServiceGame(Game):
                 for k, v in dataclasses.asdict(action).items()  # type: ignore[call-overload]
                 if k not in ("actor", "at", "expected_version")
             }
+            if action_type in (A.NextPhase, A.PreviousPhase):
+                # The script steps faster than a person: it confirms, as a console would.
+                message["confirm"] = True
             outcome = self.service.act(
                 self.room_id, self.ids[actor], message, key=f"k{next(self.keys)}"
             )
