@@ -125,10 +125,7 @@ class RoomViews:
 
     def view(self, viewer_key: str) -> dict[str, Any]:
         """One viewer's whole view (equal to views.view_for)."""
-        kind = viewer_of(viewer_key)
-        name = {views.Facilitator: "facilitator", views.BigScreen: SCREEN}.get(
-            type(kind), "participant"
-        )
+        name = viewer_key if viewer_key in ("facilitator", SCREEN) else "participant"
         return {"viewer": name, "public": self.public, **self.private(viewer_key)}
 
 
