@@ -874,9 +874,9 @@ class LoadGenerator:
         assert fac.conn is not None
         room.steer_sent_at = now
         on_answer = partial(self.on_steered, room, target, now, self.measuring)
-        # Confirmed, as the console confirms a step within its guard (STEP_GUARD_MS).
-        steer = {"type": kind, "key": f"s{room.epoch}", "confirm": True}
-        fac.conn.emit("action", steer, on_answer)
+        # The bench steps faster than a person: it confirms, as a console would after asking.
+        message = {"type": kind, "key": f"s{room.epoch}", "confirm": True}
+        fac.conn.emit("action", message, on_answer)
 
     def on_steered(
         self, room: Room, target: int, sent_at: float, in_window: bool, answer: Any

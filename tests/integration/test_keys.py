@@ -186,6 +186,7 @@ FACILITATOR_ACTIONS: dict[str, dict[str, Any]] = {
     "extend_timer": {"seconds": 60},
     "highlight_card": {"card_id": "c1", "on": True},
     "merge_cards": {"card_id": "c1", "into_id": "c2"},
+    "unmerge_card": {"card_id": "c1"},
     "hide_card": {"card_id": "c1", "hidden": True},
     "rebalance_roles": {},
     "set_player_home_role": {"player_id": "p", "role": "raadslid"},

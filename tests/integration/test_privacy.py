@@ -57,13 +57,14 @@ def play(room: Room, words: dict[str, str], *, to_the_vote: bool = True) -> dict
     try:
         assert host.act("start", "h0")["ok"]
         assert phone.act("post_card", "a1", text=words["card"])["ok"]
-        assert host.act("next_phase", "h1")["ok"]
+        # A script steps faster than a person: it confirms, as a console would after asking.
+        assert host.act("next_phase", "h1", confirm=True)["ok"]
         assert phone.act("save_reflection", "a2", text=words["reflection"], shared=True)["ok"]
         if to_the_vote:
             n = 2
             phase = ""
             while phase != "decision":
-                answer = host.act("next_phase", f"h{n}")
+                answer = host.act("next_phase", f"h{n}", confirm=True)
                 assert answer["ok"], answer
                 phase = host.view_at(answer["version"])["public"]["phase"]
                 n += 1
