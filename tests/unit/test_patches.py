@@ -151,3 +151,29 @@ def _viewer(key: str) -> views.Viewer:
 assert SECRETS  # the scenario of the machine has secrets to leak
 TestStreamed = Streamed.TestCase
 TestStreamed.settings = settings(max_examples=60, stateful_step_count=50, deadline=None)
+
+
+def _patch(base: int, version: int, part: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"base": base, "version": version, "now": 0, "part": part, "ops": ops}
+
+
+def test_the_client_applies_steps_in_version_order_and_waits_for_a_gap() -> None:
+    """A step whose base is ahead waits until the step before it comes, then both apply in
+    order, each with its private patch; an older patch is ignored; one that does not fit
+    asks for the whole view at once."""
+    live = LiveView()
+    view = {"viewer": "participant", "public": {"n": 1}, "me": {"k": 0}, "role": None}
+    live.full({"version": 1, "now": 0, "view": view})
+    later = _patch(2, 3, "public", [{"op": "replace", "path": "/n", "value": 3}])
+    assert live.patch(later) == [] and live.gap_seconds() >= 0 and live.pending
+    mine = _patch(1, 2, "private", [{"op": "replace", "path": "/me/k", "value": 2}])
+    assert live.patch(mine) == []  # its public patch has not come yet
+    reached = live.patch(_patch(1, 2, "public", [{"op": "replace", "path": "/n", "value": 2}]))
+    assert [r["version"] for r in reached] == [2, 3]
+    assert reached[0]["view"]["me"] == {"k": 2} and reached[0]["view"]["public"] == {"n": 2}
+    assert live.view is not None and live.view["public"] == {"n": 3} and not live.pending
+    assert live.gap_seconds() == 0
+    assert live.patch(_patch(1, 2, "public", [])) == []  # a step it has already
+    broken = _patch(3, 4, "public", [{"op": "remove", "path": "/missing"}])
+    assert live.patch(broken) == [] and live.failed == 1 and live.gap_seconds() > 1
+    assert view == {"viewer": "participant", "public": {"n": 1}, "me": {"k": 0}, "role": None}
