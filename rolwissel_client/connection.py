@@ -118,6 +118,8 @@ class Connection:
         # shaped like a state), in the order they came (in_arrival_order), and when each
         # came (time.time()).
         self.states: list[dict[str, Any]] = []
+        # Every `state` and `patch` message as it came ("state" or "patch", the message).
+        self.messages: list[tuple[str, dict[str, Any]]] = []
         self.received_at: list[float] = []
         self._newest: dict[str, Any] | None = None
         self.notices: list[dict[str, Any]] = []
@@ -131,7 +133,7 @@ class Connection:
         self.client = socketio.Client(reconnection_delay=0.1, reconnection_delay_max=0.5)
         self.client.on("connect", self._on_connect)
         self.client.on("disconnect", self._on_disconnect)
-        self.live = follow(self.client, self._on_view)
+        self.live = follow(self.client, self._on_view, on_message=self._on_message)
         self.client.on("notice", self._on_notice)
 
     # The socket
@@ -166,6 +168,10 @@ class Connection:
             ws = getattr(self.client.eio, "ws", None)
             if ws is not None:
                 ws.shutdown()
+
+    def _on_message(self, event: str, message: dict[str, Any]) -> None:
+        with self._cond:
+            self.messages.append((event, message))
 
     def _on_view(self, message: dict[str, Any]) -> None:
         """A version this connection reached (a whole state, or through patches)."""

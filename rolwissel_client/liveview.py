@@ -133,11 +133,13 @@ def follow(
     client: Any,
     on_view: Callable[[Message], None],
     on_presence: Callable[[dict[str, bool]], None] | None = None,
+    on_message: Callable[[str, Message], None] | None = None,
 ) -> LiveView:
     """Keep a LiveView from a python-socketio `Client`'s `state`, `patch` and `presence`
-    messages (handled in arrival order); `on_view(record)` hears of every version reached.
-    When a patch waited GAP_S for the step before it, the client asks for the whole view
-    (`resync`), as the browser does."""
+    messages (handled in arrival order); `on_view(record)` hears of every version reached,
+    `on_message(event, message)` of every `state` and `patch` as it came. When a patch waited
+    GAP_S for the step before it, the client asks for the whole view (`resync`), as the
+    browser does."""
     live = LiveView()
     lock = threading.Lock()
     in_arrival_order(client)
@@ -147,11 +149,15 @@ def follow(
             on_view(record)
 
     def on_state(message: Message) -> None:
+        if on_message is not None:
+            on_message("state", message)
         with lock:
             records = live.full(message)
         deliver(records)
 
     def on_patch(message: Message) -> None:
+        if on_message is not None:
+            on_message("patch", message)
         with lock:
             records = live.patch(message)
             waiting = live.gap_seconds() > 0
