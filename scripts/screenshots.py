@@ -125,6 +125,11 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     expect(host.locator("input[data-testid^=scenario-]").first).to_be_visible()
     camera.shoot(host, "start-default")
     table = create_game(host, base)
+    mine = host.context.new_page()  # the start page again: "Jouw spellen" lists the game
+    mine.goto(base + "/")
+    expect(mine.get_by_test_id("my-game")).to_have_count(1)
+    camera.shoot(mine, "start-yourgames")
+    mine.close()
     screen = context(1920, 1080).new_page()  # type: ignore[attr-defined]
     screen.goto(table.screen_url(base))
 
@@ -172,6 +177,10 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     anna.get_by_test_id("other-device-open").click()
     camera.shoot(host, "host-round")
     camera.shoot(screen, "screen-round")
+    host.get_by_test_id("pause-game").click()
+    expect(screen.get_by_test_id("pause-banner")).to_be_visible()
+    camera.shoot(screen, "screen-pause")
+    host.get_by_test_id("resume-game").click()
 
     next_step(host, "Reflectie")
     anna.get_by_test_id("reflection-input").fill(
@@ -217,6 +226,8 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     anna.get_by_test_id("vote-bezwaar").check()
     anna.get_by_test_id("vote-reason").fill("Niemand regelt wie de sleutel heeft.")
     camera.shoot(anna, "play-vote", scroll_to("#proposal"))
+    expect(host.get_by_test_id("not-voted")).to_have_text("Nog niet gestemd: Anna")
+    camera.shoot(host, "host-vote", scroll_to("#decision"))
     anna.get_by_test_id("vote-submit").click()
     expect(host.get_by_test_id("vote-status")).to_contain_text("6 van 6")
     camera.shoot(screen, "screen-vote")
