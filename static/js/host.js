@@ -677,8 +677,12 @@ function noKey(why) {
   show($("#no-key"), true);
 }
 
-// "Your games" on the start page: this console, with its title once the view tells it.
+// "Your games" on the start page: this console, with its title (once per page).
+let remembered = false;
+
 function remember(view) {
+  if (remembered) return;
+  remembered = true;
   const event = roomInfo.get(room).event_id;
   if (event && myGames.has("event", event)) return; // listed as its event
   const title = view.public.scenario ? view.public.scenario.title : null;

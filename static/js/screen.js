@@ -220,6 +220,19 @@ const sections = [
 // At time-up a soft chime, unless the console muted it (browsers allow sound only after
 // someone clicked or typed on this page once).
 let chimeOn = true;
+let touched = false;
+
+// Until someone clicks or types here, say how to let the chime sound.
+function showSoundHint() {
+  show($("#sound-hint"), chimeOn && !touched);
+}
+
+for (const type of ["pointerdown", "keydown"]) {
+  window.addEventListener(type, () => {
+    touched = true;
+    showSoundHint();
+  }, { capture: true, passive: true });
+}
 
 function timeUp() {
   const sounded = chimeOn && chime();
@@ -234,6 +247,7 @@ if (!key) {
     room, token: key, sections, onLinks: renderCode,
     onView: (view) => {
       chimeOn = !view.public.settings || view.public.settings.chime !== false;
+      showSoundHint();
       renderRound(view);
     },
     onNotice: (notice) => { if (notice.code === "game_deleted") showError($("#page-error"), t("This game has been deleted. Nothing of it is kept.")); },

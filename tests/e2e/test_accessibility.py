@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -413,19 +413,16 @@ PROJECTOR_SMALL = {"width": 1280, "height": 720}
 
 
 def test_the_workshop_console_and_big_screen_states_pass_axe(
-    live_server: Server, browser: Browser
+    live_server: Server, people: Callable[..., BrowserContext]
 ) -> None:
     """Issue 9's new states of the console, the big screen (at 1920x1080 and 1280x720) and the
     start page: axe finds nothing serious at their own width and at 360 px, and nothing
     scrolls sideways on a phone."""
     base = live_server.url
     walk = Walk()
-    contexts: list[BrowserContext] = []
 
     def context(viewport: dict[str, int]) -> BrowserContext:
-        made = new_context(browser, base, viewport=viewport, locale="nl-NL")
-        contexts.append(made)
-        return made
+        return people(viewport=viewport)
 
     bots: list[Bot] = []
     try:
@@ -513,8 +510,6 @@ def test_the_workshop_console_and_big_screen_states_pass_axe(
     finally:
         for bot in bots:
             bot.close()
-        for made in contexts:
-            made.close()
     assert len(walk.visited) >= 18, walk.visited
     assert (walk.axe, walk.sideways) == ({}, {}), (
         _axe_report(walk.axe) + "\n" + _sideways_report(walk.sideways)

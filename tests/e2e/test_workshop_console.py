@@ -411,7 +411,10 @@ def test_time_up_chimes_unless_muted_and_the_overtime_counts(
     with a_room(live_server, PEOPLE[:3]) as room:
         host = console(people, room)
         screen = big_screen(people, room, PROJECTORS[1])
+        hint = screen.get_by_test_id("sound-hint")
+        expect(hint).to_contain_text("Klik 1 keer op dit scherm")
         screen.mouse.click(10, 10)  # browsers allow sound only after a touch
+        expect(hint).to_be_hidden()
         room.step("play", 1)
         room.fac.act("set_timer", seconds=10)
         up = screen.get_by_test_id("time-up")
