@@ -132,6 +132,8 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     mine.close()
     screen = context(1920, 1080).new_page()  # type: ignore[attr-defined]
     screen.goto(table.screen_url(base))
+    expect(screen.get_by_test_id("sound-hint")).to_be_visible()
+    screen.mouse.click(5, 5)  # the leader clicks the big screen once, so the chime may sound
 
     first = context().new_page()  # type: ignore[attr-defined]
     first.goto(f"{base}/j/{table.code}")
@@ -281,6 +283,9 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     expect(leader.locator(".table-people").first).to_contain_text("4")
     camera.shoot(leader, "event-overview")
     leader.goto(leader.url.split("#")[0] + "/compare")
+    # The page opens itself with the event's key (a reload); shoot what it shows after that.
+    expect(leader.get_by_test_id("compare-not-yet")).to_be_visible()
+    leader.wait_for_load_state("load")
     camera.shoot(leader, "event-compare")
 
     leader.goto(base + "/room/bestaat-niet/play")
