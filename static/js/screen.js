@@ -184,11 +184,13 @@ function sizeBars() {
 // The proposal (or its draft) and, once there is a vote, its progress or its result.
 function decisionView({ public: pub }) {
   const ballot = currentBallot(pub);
-  if (ballot && ballot.tally_shown && ballot.result) {
-    queueMicrotask(sizeBars);
-    return resultMoment(ballot.result);
-  }
   const version = ballot ? proposalVersion(pub, ballot.proposal_version) : null;
+  if (ballot && ballot.tally_shown && ballot.result) {
+    // The moment first; below it, smaller, what was voted on.
+    queueMicrotask(sizeBars);
+    return html`${resultMoment(ballot.result)}${
+      version ? proposalBlock(version, { title: t("Proposal, version {n}", { n: version.number }) }) : nothing}`;
+  }
   let proposal;
   if (version) proposal = proposalBlock(version, { title: t("Proposal, version {n}", { n: version.number }) });
   else if (pub.draft && pub.draft.text) proposal = proposalBlock(pub.draft, { title: t("Draft proposal") });

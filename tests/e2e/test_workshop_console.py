@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from browser_game import ApiRoom, card, create_game, wait_until
+from browser_game import ApiRoom, card, create_game, next_step, wait_until
 from playwright.sync_api import BrowserContext, Page, expect
 from serverproc import Server
 
@@ -169,7 +169,11 @@ def test_the_console_sees_who_is_done_and_never_how_anyone_voted(
             "e => parseFloat(getComputedStyle(e).fontSize)"
         )
         assert size >= 100, size
+        voted_on = screen.get_by_test_id("screen-decision").get_by_test_id("proposal")
+        expect(voted_on).to_contain_text("De buurtkamer mag vijf jaar in het gebouw.")
         assert screen.evaluate(NO_SCROLL)
+        screen.set_viewport_size(PROJECTORS[1])
+        screen.wait_for_function(NO_SCROLL)
 
 
 # ------------------------------------------------------------------------- 1. the case
@@ -295,11 +299,8 @@ def test_a_second_next_within_seconds_asks_first(
         expect(second.get_by_test_id("step-now")).to_have_text("Ronde 1 van 4 · Waarden · Kaarten")
         assert room.fac.view["public"]["phase"] == "play"
 
-        second.get_by_test_id("next-phase").click()
-        if ask.is_visible():  # still within the seconds of the start
-            second.get_by_test_id("step-confirm-yes").click()
         reflection = re.compile("Reflectie|Terugblik")
-        expect(second.get_by_test_id("step-now")).to_contain_text(reflection)
+        next_step(second, reflection)  # confirms when it is still within the seconds
         expect(first.get_by_test_id("step-now")).to_contain_text(reflection)
 
 
