@@ -13,8 +13,8 @@ this one module).
 
 Mark a message where it is written, so `python -m game.web.i18n` extracts it:
 `gettext("Carried", lang)`, `ngettext("{n} objection", "{n} objections", n, lang)`,
-`pgettext("summary", "Vote", lang)`; a message kept in a table for later is wrapped in
-`N_("...")`, which returns it unchanged.
+`pgettext("file name", "summary", lang)`; a message kept in a table for later is wrapped in
+`N_("...")` (or `NC_("context", "...")`), translated where it is used.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def catalogue(lang: Lang) -> stdlib_gettext.NullTranslations:
 def N_(message: str) -> str:  # the usual name of gettext_noop
     """Mark a message for extraction without translating it (it is translated where used)."""
     return message
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:  # the usual name of pgettext_noop
+    """Mark a message with its context for extraction; translate it later with `pgettext`."""
+    return context, message
 
 
 def gettext(message: str, lang: object) -> str:

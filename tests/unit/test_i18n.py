@@ -169,6 +169,8 @@ WORD_MODULES = (
     "game/web/summary_pages.py",
     "game/engine/wording.py",
     "game/exports/wording.py",
+    "game/exports/csv.py",
+    "game/exports/compare.py",
 )
 
 
