@@ -235,7 +235,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(card(host, "R1 Femke: niemand")).to_have_class(re.compile(r"\bis-hidden\b"))
 
     # ------------------------------------------------------------ round 1: reflection
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     for person in players:
         form = person.page.get_by_test_id("reflection")
         expect(form).to_be_visible()
@@ -285,7 +285,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
         check_board(person.page, round2, person.word)
 
     # ------------------------------------------------------------ round 3: one offline
-    next_step(host, re.compile(r"Ronde 2 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 2 van 4 .*Terugblik"))
     next_step(host, "Ronde 3 van 4")
     for person in players:
         check_role_card(person, 3, scenario)
@@ -319,7 +319,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     ).to_have_text("online")
 
     # ------------------------------------------------------------ round 4: scoring
-    next_step(host, re.compile(r"Ronde 3 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 3 van 4 .*Terugblik"))
     next_step(host, "Ronde 4 van 4")
     assert scenario.options, "this game needs a scenario with options"
     for n, person in enumerate(players):
@@ -430,7 +430,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Gedragen: geen bezwaar")
 
     # ------------------------------------------------------------ close and the summary
-    next_step(host, re.compile(r"Ronde 4 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 4 van 4 .*Terugblik"))
     host.get_by_test_id("close-game").click()
     host.get_by_test_id("close-game-confirm").click()
     expect(host.get_by_test_id("summary-link")).to_be_visible()
