@@ -135,7 +135,12 @@ def test_summary_page_in_dutch(web: FlaskClient) -> None:
     """The closed game's page is Dutch by default: decision, result sentence, both versions."""
     html = page(web, "/room/room-1/summary")
     assert '<html lang="nl">' in html
-    for text in ("Het besluit", "Steun per groep", "Versies van het voorstel", "Steun uit elke groep"):
+    for text in (
+        "Het besluit",
+        "Steun per groep",
+        "Versies van het voorstel",
+        "Steun uit elke groep",
+    ):
         assert text in html
     assert DECISION_V2 in html and DECISION_V1 in html
     assert "Gedragen: geen bezwaar, en in elke groep genoeg steun." in html
