@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from game.engine.roles import Role
 from game.engine.state import VoteChoice
 from game.engine.wording import role_name
-from game.exports.summary import Summary, TimelineItem
+from game.exports.summary import ConditionItem, Summary, TimelineItem
 from game.languages import language
 from game.words import N_, gettext
 
@@ -67,7 +67,8 @@ LABELS: dict[str, str] = {
     "added": N_("New condition"),
     "removed": N_("Condition dropped"),
     "nothing_changed": N_("Nothing changed."),
-    "from_card": N_("from card {card} (round {round}, as {role})"),
+    "from_card": N_("from a card (round {round}, as {role})"),
+    "from_quoted_card": N_("from the card “{quote}” (round {round}, as {role})"),
     "rounds": N_("The rounds"),
     "round": N_("Round"),
     "question": N_("Question"),
@@ -203,11 +204,31 @@ def timeline_lines(summary: Summary, lang: str) -> list[tuple[str, str]]:
     return lines
 
 
-def source_note(source_card_id: str | None, rnd: int | None, role: Role | None, lang: str) -> str:
-    """Where a condition came from: 'uit kaart c4 (ronde 2, als ambtenaar)', or ''."""
-    if source_card_id is None or rnd is None or role is None:
+# A quoted card is cut at a word near this length, so the note stays a short aside.
+QUOTE_LENGTH = 60
+
+
+def short_quote(text: str, length: int = QUOTE_LENGTH) -> str:
+    """`text` on one line, cut at a word before `length` characters with '…'."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat[:length].rsplit(" ", 1)[0] or flat[:length]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def source_note(condition: ConditionItem, lang: str) -> str:
+    """Where a condition came from, without the card's internal id: 'uit een kaart (ronde 2,
+    als ambtenaar)', or with a short quote of the card when the condition says it otherwise;
+    '' for a condition written from scratch."""
+    rnd, role = condition.source_round, condition.source_role
+    if condition.source_card_id is None or rnd is None or role is None:
         return ""
-    return label("from_card", lang, card=source_card_id, round=rnd, role=role_name(role, lang))
+    values = {"round": rnd, "role": role_name(role, lang)}
+    source = condition.source_text
+    if source is None or " ".join(source.split()) == " ".join(condition.text.split()):
+        return label("from_card", lang, **values)
+    return label("from_quoted_card", lang, quote=short_quote(source), **values)
 
 
 def mean_text(mean: object, lang: str) -> str:

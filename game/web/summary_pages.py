@@ -334,9 +334,7 @@ def _page_helpers(lang: str) -> dict[str, Any]:
         "date": lambda ms: W.date(ms, lang),
         "round_title": lambda summary, number: W.round_title(summary, number, lang),
         "timeline_lines": lambda summary: W.timeline_lines(summary, lang),
-        "source_note": lambda c: W.source_note(
-            c.source_card_id, c.source_round, c.source_role, lang
-        ),
+        "source_note": lambda c: W.source_note(c, lang),
         "content_lang": lang,
     }
 
