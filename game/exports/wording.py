@@ -31,7 +31,7 @@ LABELS: dict[str, str] = {
     "title": N_("Summary of the joint decision"),
     "compare_title": N_("The tables side by side"),
     "played_on": N_("Played on"),
-    "participants": N_("Participants"),
+    "participants": N_("Players"),
     "casus": N_("The case"),
     "situation": N_("The situation"),
     "decision": N_("The decision"),
