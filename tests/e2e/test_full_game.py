@@ -390,11 +390,16 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(anna.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Niet gedragen: 1 bezwaar staat nog\b.*inwoners")
     )
-    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 van 2")
+    # The counts say who carries the proposal, "eens met bedenkingen" in full (issue 9.11).
+    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 van de 2 dragen het voorstel (1 eens, 0 eens met bedenkingen, 1 bezwaar"
+    )
     expect(eva.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Not carried: 1 objection remains\b.*residents")
     )
-    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 of 2")
+    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 of 2 carry the proposal (1 agree, 0 agree with reservations, 1 objection"
+    )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Niet gedragen")
 
     # The objection is answered by amending the proposal; then everyone votes again.
