@@ -430,7 +430,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
             else "Gedragen: geen bezwaar, en in elke groep genoeg steun."
         )
         expect(result.locator(".result-groups")).to_contain_text(
-            "2 of 2" if person.lang == "en" else "2 van 2"
+            "2 of 2 carry the proposal" if person.lang == "en" else "2 van de 2 dragen het voorstel"
         )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Gedragen: geen bezwaar")
 
