@@ -472,7 +472,7 @@ def test_the_workshop_console_and_big_screen_states_pass_axe(
         walk.check(screens[0], "screen-paused")
         host.get_by_test_id("resume-game").click()
 
-        for step in ("Reflectie", "Ronde 2", "Reflectie", "Ronde 3", "Reflectie", "Ronde 4"):
+        for step in ("Terugblik", "Ronde 2", "Terugblik", "Ronde 3", "Terugblik", "Ronde 4"):
             next_step(host, step)
         next_step(host, "Kaarten")
         host.get_by_test_id("proposal-text").fill("De buurtkamer mag vijf jaar in het gebouw.")
