@@ -632,15 +632,17 @@ function renderReflections() {
 
 // ---------------------------------------------------------------- the case, to read aloud
 
-let caseOpened = false;
+let caseInLobby = null; // whether the case was last laid out for the lobby
 
 function renderCase({ public: p }) {
   setText($("#case-name"), pick(p.scenario.title));
   setText($("#case-situation"), pick(p.scenario.situation));
-  // Open in the lobby, where it is read aloud to the room; folded once, it stays as left.
-  if (!caseOpened) {
-    caseOpened = true;
-    $("#case-details").open = p.phase === "lobby";
+  // Open in the lobby, where it is read aloud to the room; folded when the game starts, so
+  // who is done comes into view. In between it stays as the leader left it.
+  const lobby = p.phase === "lobby";
+  if (lobby !== caseInLobby) {
+    caseInLobby = lobby;
+    $("#case-details").open = lobby;
   }
 }
 
