@@ -43,6 +43,38 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and of its children: those still running, and (through the
+    parent's cutime and cstime) those that ended and were waited for. PostgreSQL forks a
+    backend per connection and nginx its workers; both count here."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rpartition(")")[2].split()
+    # utime, stime, cutime and cstime are fields 14-17 (1-based, man 5 proc).
+    total = sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    for child in children(pid):
+        try:
+            total += cpu_seconds(child)
+        except OSError:
+            continue  # it ended meanwhile
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (every thread's, from /proc)."""
+    found: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", encoding="ascii") as handle:
+                found += [int(v) for v in handle.read().split()]
+        except OSError:
+            continue
+    return found
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process, in bytes."""
     with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
@@ -89,6 +121,20 @@ def pinned_to(core: int | None) -> Callable[[], None] | None:
         os.sched_setaffinity(0, {core})
 
     return pin
+
+
+def pin_tree(pid: int, core: int | None) -> None:
+    """Pin a running process, every thread of it and its children to `core` (what they start
+    later inherits it)."""
+    if core is None:
+        return
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(thread), {core})
+        except OSError:
+            continue  # it ended meanwhile
+    for child in children(pid):
+        pin_tree(child, core)
 
 
 def raise_file_limit() -> int:
