@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from rolwissel_client.bench import procs
 from rolwissel_client.bench.services import (
@@ -31,7 +30,7 @@ from rolwissel_client.bench.services import (
 MIGRATE_TIMEOUT_S = 120
 
 
-class Cluster:
+class Cluster(procs.AlwaysEnded):
     """N server processes behind nginx, sharing PostgreSQL and Redis. A context manager:
     whatever was started is ended, also on Ctrl-C and exceptions."""
 
@@ -126,19 +125,6 @@ class Cluster:
             self.postgres.stop()
             self.postgres = None
 
-    def __enter__(self) -> Cluster:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        try:
-            if kind is not None:
-                self.kill()
-        finally:
-            self.kill()
-            if not self.keep:
-                shutil.rmtree(self.folder, ignore_errors=True)
+    def cleanup(self) -> None:
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)

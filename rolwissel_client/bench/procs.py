@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from rolwissel_client.bench.client import wait_healthy
 
@@ -182,7 +182,39 @@ BENCH_SETTINGS = {
 }
 
 
-class ServerProcess:
+class AlwaysEnded:
+    """What the bench starts is always ended, as a context manager: stopped when the block
+    ends well, killed on Ctrl-C and exceptions, and its folder cleaned up."""
+
+    def stop(self) -> object:
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self.stop()
+            else:
+                self.kill()
+        finally:
+            self.kill()
+            self.cleanup()
+
+
+class ServerProcess(AlwaysEnded):
     """One server under test; `kind` is "game" (`rolwissel serve`) or "echo"."""
 
     def __init__(
@@ -293,24 +325,6 @@ class ServerProcess:
     def cleanup(self) -> None:
         if self._own_dir and not self.keep:
             shutil.rmtree(self.instance, ignore_errors=True)
-
-    def __enter__(self) -> ServerProcess:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        try:
-            if kind is None:
-                self.stop()
-            else:
-                self.kill()
-        finally:
-            self.kill()
-            self.cleanup()
 
 
 def start_python_module(module: str, *args: str, core: int | None) -> subprocess.Popen[str]:

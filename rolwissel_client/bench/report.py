@@ -54,31 +54,37 @@ def run_rows(runs: list[dict[str, Any]]) -> list[str]:
         server = run.get("server") or {}
         generator = run.get("generator") or {}
         lag = (run.get("server_log") or {}).get("loop_lag_ms")
-        rows.append(
-            "| "
-            + " | ".join(
-                [
-                    run.get("kind", "?"),
-                    "on" if run.get("compression") else "off",
-                    _cell(run.get("players")),
-                    _cell(run.get("actions_per_s"), 0),
-                    _cell(run.get("deliveries_per_s"), 0),
-                    _cell(latency.get("p50"), 0),
-                    _cell(latency.get("p95"), 0),
-                    _latency(latency.get("p99"), latency),
-                    _latency(latency.get("max"), latency),
-                    _cell(server.get("cpu_percent"), 0),
-                    _cell(server.get("ms_per_delivery"), 3),
-                    _mb(server.get("rss_max")),
-                    _cell(generator.get("cpu_percent"), 0),
-                    "n/a" if lag is None else _cell(lag.get("p99"), 0),
-                    _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
-                    _errors(run.get("errors")),
-                ]
-            )
-            + " |"
-        )
+        cells = [
+            run.get("kind", "?"),
+            "on" if run.get("compression") else "off",
+            _cell(run.get("players")),
+            _cell(run.get("actions_per_s"), 0),
+            _cell(run.get("deliveries_per_s"), 0),
+            *_latencies(latency),
+            _cell(server.get("cpu_percent"), 0),
+            _cell(server.get("ms_per_delivery"), 3),
+            _mb(server.get("rss_max")),
+            _cell(generator.get("cpu_percent"), 0),
+            "n/a" if lag is None else _cell(lag.get("p99"), 0),
+            _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
+            _errors(run.get("errors")),
+        ]
+        rows.append(_row(cells))
     return rows
+
+
+def _latencies(latency: dict[str, Any]) -> list[str]:
+    """The p50, p95, p99 and max cells of a run (a time-out shows as such)."""
+    return [
+        _cell(latency.get("p50"), 0),
+        _cell(latency.get("p95"), 0),
+        _latency(latency.get("p99"), latency),
+        _latency(latency.get("max"), latency),
+    ]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 SERVICES = ("redis", "postgresql", "nginx")
@@ -105,17 +111,14 @@ def cluster_rows(runs: list[dict[str, Any]]) -> list[str]:
             _processes(run.get("processes", 0)),
             _cell(run.get("players")),
             _cell(run.get("deliveries_per_s"), 0),
-            _cell(latency.get("p50"), 0),
-            _cell(latency.get("p95"), 0),
-            _latency(latency.get("p99"), latency),
-            _latency(latency.get("max"), latency),
+            *_latencies(latency),
             _cell(server.get("cpu_percent"), 0),
             _cell(server.get("ms_per_delivery"), 3),
             *(_cell((services.get(name) or {}).get("ms_per_delivery"), 3) for name in SERVICES),
             _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
             _errors(run.get("errors")),
         ]
-        rows.append("| " + " | ".join(cells) + " |")
+        rows.append(_row(cells))
     return rows
 
 
@@ -140,7 +143,7 @@ def scaling_rows(result: dict[str, Any]) -> list[str]:
             *(_cell(services.get(name), 3) for name in SERVICES),
             _cell(row.get("total_ms_per_delivery"), 3),
         ]
-        rows.append("| " + " | ".join(cells) + " |")
+        rows.append(_row(cells))
     return rows
 
 

@@ -184,10 +184,7 @@ def run_load(
         _server_errors(errors, result, server, ended, server.stop())
         if profile is not None and profile.exists():
             result["profile"] = {"file": str(profile), **spy.top(profile, count=25)}
-        result["errors"] = dict(errors)
-        result["kind"] = kind
-        result["compression"] = config.compression
-        result["cores"] = {"server": server_core, "generator": generator_core}
+        _label(result, errors, config, {"server": server_core, "generator": generator_core})
         if keep:
             result["instance"] = str(server.instance)
     if say is not None:
@@ -227,16 +224,23 @@ def _run_cluster(
         ended = [_ended(server) for server in cluster.servers]
         for server, crashed, code in zip(cluster.servers, ended, cluster.stop(), strict=True):
             _server_errors(errors, result, server, crashed, code)
-        result["errors"] = dict(errors)
-        result["kind"] = "game"
         result["processes"] = processes
-        result["compression"] = config.compression
-        result["cores"] = {"cluster": server_core, "generator": generator_core}
+        _label(result, errors, config, {"cluster": server_core, "generator": generator_core})
         if keep:
             result["instance"] = str(cluster.folder)
     if say is not None:
         say(line_for(result))
     return result
+
+
+def _label(
+    result: dict[str, Any], errors: Counter[str], config: LoadConfig, cores: dict[str, int | None]
+) -> None:
+    """What a run's result says about itself: its errors, server kind, deflate, cores."""
+    result["errors"] = dict(errors)
+    result["kind"] = config.kind
+    result["compression"] = config.compression
+    result["cores"] = cores
 
 
 def _generated(done: subprocess.CompletedProcess[str], config: LoadConfig) -> dict[str, Any]:
