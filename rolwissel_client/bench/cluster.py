@@ -1,7 +1,8 @@
 """The cluster under test: PostgreSQL, Redis, N `rolwissel serve` processes and nginx.
 
 Everything runs on free ports of 127.0.0.1 from one temporary folder: a throwaway PostgreSQL
-cluster (initdb, migrated with `rolwissel db upgrade`), redis-server without persistence, N
+cluster (initdb, migrated with `rolwissel db upgrade`; fsync on, as the one process's SQLite
+writes are durable too), redis-server without persistence, N
 eventlet server processes sharing both (the bench's settings, TRUSTED_PROXIES=1), and nginx
 with the site of deploy/nginx (TLS with a certificate made here, websockets, the cookie-hash
 stickiness). The load goes through nginx, as a browser's would. With a core, every program of
@@ -73,7 +74,7 @@ class Cluster(procs.AlwaysEnded):
 
     def start(self) -> Cluster:
         require_cluster_programs()
-        self.postgres = PostgresCluster.start()
+        self.postgres = PostgresCluster.start(durable=True)
         procs.pin_tree(self.postgres.pid, self.core)
         database_url = self.postgres.new_database("bench")
         migrated = subprocess.run(

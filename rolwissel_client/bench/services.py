@@ -79,8 +79,9 @@ def _as_postgres_user() -> list[str]:
 class PostgresCluster:
     """A PostgreSQL cluster of its own (initdb + pg_ctl) in a temporary folder.
 
-    fsync is off: nothing in the tests kills PostgreSQL itself, only the app's processes,
-    and a throwaway cluster need not survive a power cut.
+    fsync is off unless `durable`: nothing in the tests kills PostgreSQL itself, only the
+    app's processes, and a throwaway cluster need not survive a power cut. The benchmark
+    asks for `durable`: a commit then costs what it costs on a municipality's server.
     """
 
     folder: Path
@@ -88,7 +89,7 @@ class PostgresCluster:
     _names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @classmethod
-    def start(cls) -> PostgresCluster:
+    def start(cls, durable: bool = False) -> PostgresCluster:
         initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
         cls.sweep()
         folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
@@ -105,8 +106,8 @@ class PostgresCluster:
         )  # fmt: skip
         options = (
             f"-c listen_addresses=127.0.0.1 -p {cluster.port} -c unix_socket_directories={folder}"
-            " -c fsync=off -c max_connections=200"
-        )
+            " -c max_connections=200"
+        ) + ("" if durable else " -c fsync=off")
         subprocess.run(
             [*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w",
              "start"],
