@@ -52,11 +52,9 @@ class Cluster(procs.AlwaysEnded):
         self.postgres: PostgresCluster | None = None
         self.redis: RedisServer | None = None
         self.nginx: Nginx | None = None
-        self.port = procs.free_port()  # nginx's HTTPS port
-        self.servers = [
-            procs.ServerProcess("game", core=core, instance=self.folder / f"server-{n}")
-            for n in range(1, processes + 1)
-        ]
+        self.processes = processes
+        self.servers: list[procs.ServerProcess] = []
+        self.port = 0  # nginx's HTTPS port, once it listens
 
     @property
     def server_pids(self) -> list[int]:
@@ -87,12 +85,19 @@ class Cluster(procs.AlwaysEnded):
         self.redis = RedisServer.start(self.folder / "redis")
         procs.pin_tree(self.redis.process.pid, self.core)
         shared = {"DATABASE_URL": database_url, "REDIS_URL": self.redis.url, "TRUSTED_PROXIES": "1"}
-        for server in self.servers:
-            server.settings.update({**shared, **self.settings})
+        # Each port is picked just before its program takes it (PostgreSQL and Redis above),
+        # so that no program is given a port another one has been promised but not yet bound.
+        for n in range(1, self.processes + 1):
+            server = procs.ServerProcess(
+                "game", core=self.core, instance=self.folder / f"server-{n}",
+                settings={**shared, **self.settings},
+            )  # fmt: skip
+            self.servers.append(server)
             server.start(wait=False)
         for server in self.servers:
             server.wait_ready(120)
         cert, key = self_signed_certificate(self.folder)
+        self.port = procs.free_port()
         site = render_site(
             self.folder, upstream_ports=[s.port for s in self.servers], cert=cert, key=key,
             http_port=procs.free_port(), https_port=self.port,

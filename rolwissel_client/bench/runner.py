@@ -380,16 +380,31 @@ class Sweep:
         """One level of one kind; a failure while other work loaded the machine is repeated."""
         for attempt in range(self.retries + 1):
             config = self.run.load_config(kind, players, compression)
-            result = run_load(
-                kind,
-                config,
-                settings=dict(self.run.server_settings) if kind == "game" else None,
-                keep=self.run.keep,
-                profile=None if processes else self.run.profile_path(kind, players, compression),
-                pin=self.run.pin,
-                processes=processes,
-                say=say,
-            )
+            profile = self.run.profile_path(kind, players, compression)
+            try:
+                result = run_load(
+                    kind,
+                    config,
+                    settings=dict(self.run.server_settings) if kind == "game" else None,
+                    keep=self.run.keep,
+                    profile=None if processes else profile,
+                    pin=self.run.pin,
+                    processes=processes,
+                    say=say,
+                )
+            except (RuntimeError, TimeoutError) as error:
+                # A server or a program of the cluster did not start (on a shared machine: a
+                # port taken meanwhile, a start slower than its time-out): a failed level,
+                # not the end of the sweep.
+                result = {
+                    "kind": kind,
+                    "compression": compression,
+                    "players": players,
+                    "errors": {"start_failed": 1},
+                    "start_error": str(error)[-2000:],
+                }
+                if say is not None:
+                    say(f"{kind} x{processes} {players} players: did not start: {error}")
             result["level"] = players
             result["processes"] = processes
             if passes(result, self.threshold_ms) or not noisy(result) or attempt == self.retries:
