@@ -49,6 +49,7 @@ LIMITS = {
     "reflection": state.MAX_REFLECTION,
     "proposal": state.MAX_PROPOSAL,
     "reason": state.MAX_REASON,
+    "bedenking": state.MAX_BEDENKING,  # the short text beside "eens met bedenkingen"
 }
 
 
