@@ -54,6 +54,7 @@ STATUS: dict[str, int] = {
     ServerCode.SERVER_ERROR: 500,
     ServerCode.TOO_MANY_CONNECTIONS: 429,
     ServerCode.SERVER_BUSY: 503,
+    ServerCode.SERVER_OVERLOADED: 503,
     ServerCode.BODY_TOO_LARGE: 413,
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.ALREADY_JOINED: 409,
@@ -357,7 +358,8 @@ def healthz() -> tuple[Response, int]:
     except Exception as error:  # any failure means "not healthy", with its kind in the log
         logger.warning(line("healthz_read_failed", error=type(error).__name__))
         readable = False
-    outcome = ext.writer.submit(Job(room_id="", health=True), wait_s=HEALTH_WRITE_WAIT_S)
+    health = Job(room_id="", health=True)
+    outcome = ext.writer.submit(health, HEALTH_WRITE_WAIT_S, at_most_s=HEALTH_WRITE_WAIT_S)
     checks = {"database": readable, "database_write": isinstance(outcome, Applied)}
     if current_app.config["REDIS_URL"]:
         checks["redis"] = ext.connections.online.healthy()

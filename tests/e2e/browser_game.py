@@ -18,6 +18,8 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from serverproc import CHROMIUM, CHROMIUM_ARGS, Server, free_port, server_env
 
+from rolwissel_client.liveview import follow
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "buurtkamer-bibliotheek"  # has options, so round 4 starts with scoring
 AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"
@@ -207,7 +209,7 @@ class Bot:
 
         self.states: list[dict[str, Any]] = []
         self.client = socketio.Client(reconnection=False)
-        self.client.on("state", self.states.append)
+        follow(self.client, self.states.append)
         self.client.connect(
             base, auth={"room": room_id, "token": token}, transports=["websocket"], wait_timeout=5
         )
