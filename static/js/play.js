@@ -321,7 +321,7 @@ async function withdraw(card, button) {
   const reply = await page.send("withdraw_card", { card_id: card.id }, { error, button, intention: withdrawing.intention });
   if (!reply.ok) return;
   withdrawing = null;
-  announce(t("Your card is taken off the board."));
+  announce(t("Your card is withdrawn."));
 }
 
 const editorView = (card) => html`<form class="card-editor stack" novalidate>
