@@ -325,7 +325,7 @@ async function withdraw(card, button) {
 }
 
 const editorView = (card) => html`<form class="card-editor stack" novalidate>
-  <textarea rows="3" maxlength=${LIMITS.card} data-testid="card-edit-input" aria-label=${t("Change your card")}></textarea>
+  <textarea rows="3" data-limit=${LIMITS.card} data-testid="card-edit-input" aria-label=${t("Change your card")}></textarea>
   <p class="counter" data-counts="text"></p>
   <p class="error" role="alert" hidden></p>
   <div class="button-row">
@@ -536,7 +536,7 @@ function renderOtherDevice() {
   // The join page offers "Continue as <name>" from what is kept here.
   if (me.id && (mySeat.player_id !== me.id || mySeat.name !== me.name)) {
     Object.assign(mySeat, { player_id: me.id, name: me.name });
-    seat.set(room, { token: mySeat.token, player_id: me.id, name: me.name });
+    seat.set(room, mySeat);
   }
 }
 
@@ -576,9 +576,12 @@ const sections = [
   { id: "other-device", when: (v) => v.public.phase !== "closed", render: renderOtherDevice },
 ];
 
-function leave(message) {
+// `gone`: the seat is closed for good (left, removed, deleted), so the join page no longer
+// offers to go on with it.
+function leave(message, { gone = true } = {}) {
   page.stop(message);
   show($("#no-seat"), true);
+  if (gone) seat.set(room, null);
 }
 
 function onView(view) {
@@ -657,7 +660,7 @@ if (!mySeat || !mySeat.token) {
       else if (notice.code === "left_game") leave(t("You have left this game."));
       else if (notice.code === "game_deleted") leave(t("This game has been deleted. Nothing of it is kept."));
     },
-    onRefused: (code, message) => leave(message),
+    onRefused: (code, message) => leave(message, { gone: false }),
     // A soft chime (unless the workshop leader turned it off) and a short buzz.
     onTimeUp: () => {
       const settings = (pub && pub.settings) || {};
