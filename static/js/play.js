@@ -375,7 +375,7 @@ const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty:
 let hiddenSeen = null;
 
 function renderHidden() {
-  const hidden = me.hidden_cards || [];
+  const hidden = (me.hidden_cards || []).filter((c) => c.round === pub.round);
   show($("#hidden-cards"), hidden.length > 0);
   render(repeat(hidden, (c) => c.id, (c) => html`<li data-testid="hidden-card" data-card-id=${c.id}>
     <span class="hidden-round">${t("Round {n}", { n: c.round })}:</span> <span class="card-text">${c.text}</span></li>`), $("#hidden-list"));
@@ -664,7 +664,7 @@ if (!mySeat || !mySeat.token) {
     // A soft chime (unless the workshop leader turned it off) and a short buzz.
     onTimeUp: () => {
       const settings = (pub && pub.settings) || {};
-      if (settings.chime !== false && settings.mute !== true) chime();
+      if (settings.chime !== false) chime();
       vibrate();
     },
   });
