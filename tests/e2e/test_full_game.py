@@ -82,7 +82,10 @@ def check_role_card(person: Person, round_: int, scenario: object) -> str:
         if not page.locator("#rolecard-details").evaluate("d => d.open"):
             page.locator("#rolecard-details > summary").click()
         expect(secret).to_be_visible()
-        title = ("Alleen voor jou in deze rol", "Only for you in this role")
+        title = (
+            "Alleen wie deze rol in deze ronde speelt",
+            "Only whoever plays this role this round",
+        )
         expect(secret.locator("h3")).to_have_text(title[person.lang == "en"])
         for item in dealt_now:
             expect(secret).to_contain_text(item.text.get(person.lang))
@@ -390,11 +393,15 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(anna.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Niet gedragen: 1 bezwaar staat nog\b.*inwoners")
     )
-    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 van 2")
+    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 van de 2 draagt het"
+    )
     expect(eva.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Not carried: 1 objection remains\b.*residents")
     )
-    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 of 2")
+    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 of 2 carries it"
+    )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Niet gedragen")
 
     # The objection is answered by amending the proposal; then everyone votes again.
@@ -425,7 +432,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
             else "Gedragen: geen bezwaar, en in elke groep genoeg steun."
         )
         expect(result.locator(".result-groups")).to_contain_text(
-            "2 of 2" if person.lang == "en" else "2 van 2"
+            "2 of 2 carry it" if person.lang == "en" else "2 van de 2 dragen het"
         )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Gedragen: geen bezwaar")
 
