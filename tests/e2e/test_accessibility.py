@@ -455,6 +455,7 @@ def phone_walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(page, "play-round-case-too-long")
         page.get_by_test_id("card-input").fill("")
         post_card(page, "Een bankje bij de ingang.")
+        wait_until(lambda: bool(host.view["public"]["cards"]))
         host.act("hide_card", card_id=host.view["public"]["cards"][0]["id"])
         expect(page.get_by_test_id("hidden-cards")).to_be_visible()
         page.context.set_offline(True)

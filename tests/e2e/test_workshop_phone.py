@@ -5,7 +5,8 @@ reflection that fits the round, and nothing typed lost (too long, hidden, offlin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -66,31 +67,47 @@ def _phone(
     return page
 
 
-def _table(
-    base: str, roles: tuple[str, ...] = ("raadslid", "ambtenaar")
-) -> tuple[ApiRoom, Bot, list[Bot]]:
-    room = ApiRoom.create(base)
-    host = room.facilitator()
-    bots = [room.bot(f"Bot {i}", role) for i, role in enumerate(roles)]
-    return room, host, bots
+@dataclass
+class Table:
+    """A room with the facilitator and two other players as socket clients, and Anna (a
+    resident) on a 360 px phone."""
+
+    room: ApiRoom
+    host: Bot
+    others: list[Bot]
+    page: Page
+
+    def to(self, round_: int, phase: str) -> None:
+        """The facilitator moves on until (round, phase); Anna's phone shows that step."""
+        host = self.host
+        while (host.view["public"]["round"], host.view["public"]["phase"]) != (round_, phase):
+            started = host.view["public"]["phase"] == "lobby"
+            reply = host.act("start") if started else host.act("next_phase", confirm=True)
+            wait_until(lambda v=reply["version"]: host.view["public"]["version"] >= v)
+        expect(self.page.locator("#round-number")).to_have_text(f"Ronde {round_} van 4")
+        expect(self.page.locator("#phase-label")).to_have_text(re.compile(STEP_WORDS[phase]))
 
 
-def _to_step(host: Bot, round_: int, phase: str) -> None:
-    """The facilitator moves on until the game is at (round, phase)."""
-    while (host.view["public"]["round"], host.view["public"]["phase"]) != (round_, phase):
-        started = host.view["public"]["phase"] == "lobby"
-        reply = host.act("start") if started else host.act("next_phase", confirm=True)
-        wait_until(lambda v=reply["version"]: host.view["public"]["version"] >= v)
+STEP_WORDS = {"play": "Kaarten", "reflection": "Reflectie|Terugblik", "decision": "Besluit"}
 
 
-def _wait_step(page: Page, round_: int, phase: str) -> None:
-    expect(page.locator("#round-number")).to_have_text(re.compile(f"Ronde {round_} van 4"))
-    phases = {"play": "Kaarten", "reflection": "Reflectie|Terugblik", "decision": "Besluit"}
-    expect(page.locator("#phase-label")).to_have_text(re.compile(phases.get(phase, phase), re.I))
+@pytest.fixture
+def table(
+    live_server: Server, people: Callable[..., BrowserContext]
+) -> Iterator[Callable[..., Table]]:
+    """Make a table (`script`: run in Anna's browser before the page's own); all socket
+    clients closed after the test."""
+    made: list[Bot] = []
 
+    def make(script: str = "") -> Table:
+        room = ApiRoom.create(live_server.url)
+        host = room.facilitator()
+        others = [room.bot("Bram", "raadslid"), room.bot("Cem", "ambtenaar")]
+        made.extend([host, *others])
+        return Table(room, host, others, _phone(people, room, "Anna", "inwoner", script))
 
-def _close(bots: list[Bot]) -> None:
-    for bot in bots:
+    yield make
+    for bot in made:
         bot.close()
 
 
@@ -98,36 +115,33 @@ def _close(bots: list[Bot]) -> None:
 
 
 def test_the_case_is_in_full_in_the_lobby_and_can_be_folded_open_in_a_round(
-    live_server: Server, people: Callable[..., BrowserContext]
+    table: Callable[..., Table],
 ) -> None:
     """The lobby shows the case's title and whole situation; in round 1 it is folded and opens."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
+    game = table()
+    page = game.page
     case = page.get_by_test_id("case")
     expect(page.get_by_test_id("case-title")).to_have_text(CASE.title.get("nl"))
     expect(case).to_have_attribute("open", "")
     first_paragraph = CASE.situation.get("nl").split("\n")[0].strip()
     expect(page.get_by_test_id("case-situation")).to_contain_text(first_paragraph[:60])
     expect(page.get_by_test_id("case-situation")).to_be_visible()
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game.to(1, "play")
     expect(case).not_to_have_attribute("open", "")
     expect(page.get_by_test_id("case-situation")).to_be_hidden()
     page.get_by_test_id("case-open").click()
     expect(page.get_by_test_id("case-situation")).to_be_visible()
-    _close([host, *bots])
 
 
 def test_read_aloud_reads_the_case_the_role_card_and_the_question_in_dutch(
-    live_server: Server, people: Callable[..., BrowserContext]
+    table: Callable[..., Table],
 ) -> None:
     """Each "Lees voor" button speaks its own text with the Dutch voice."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner", SPEAKS_DUTCH)
+    game = table(SPEAKS_DUTCH)
+    page = game.page
     page.get_by_test_id("read-case").click()
     wait_until(lambda: any(CASE.title.get("nl") in s for s in page.evaluate("window.__spoken")))
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game.to(1, "play")
     role = my_role(page)
     page.get_by_test_id("read-rolecard").click()
     card = CASE.roles[role]  # type: ignore[index]
@@ -136,7 +150,6 @@ def test_read_aloud_reads_the_case_the_role_card_and_the_question_in_dutch(
     question = CASE.rounds[0].question.get("nl")
     spoken = lambda: " ".join(page.evaluate("window.__spoken"))  # noqa: E731
     wait_until(lambda: question[:40] in spoken())
-    _close([host, *bots])
 
 
 def test_read_aloud_without_a_voice_says_so(
@@ -153,21 +166,19 @@ def test_read_aloud_without_a_voice_says_so(
 
 
 def test_after_round_two_a_player_sees_exactly_the_secrets_dealt_to_them(
-    live_server: Server, people: Callable[..., BrowserContext]
+    table: Callable[..., Table],
 ) -> None:
     """Round 1's and round 2's secrets of the roles played, nothing of the other seven."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
+    game = table()
+    page = game.page
     played: dict[int, str] = {}
     for round_ in (1, 2):
-        _to_step(host, round_, "play")
-        _wait_step(page, round_, "play")
+        game.to(round_, "play")
         played[round_] = my_role(page)
         expect(page.get_by_test_id("secret")).to_contain_text(
             "Alleen wie deze rol in deze ronde speelt"
         )
-    _to_step(host, 2, "reflection")
-    _wait_step(page, 2, "reflection")
+    game.to(2, "reflection")
     dealt = {
         s.id
         for r, role in played.items()
@@ -183,21 +194,20 @@ def test_after_round_two_a_player_sees_exactly_the_secrets_dealt_to_them(
         for secret in card.secrets:
             if secret.id not in dealt:
                 assert secret.text.get("nl") not in html, secret.id
-    _close([host, *bots])
 
 
 # ------------------------------------------------------------------ 3. the vote
 
 
 def test_the_vote_is_explained_before_voting_takes_a_reservation_and_ends_in_one_sentence(
-    live_server: Server, people: Callable[..., BrowserContext]
+    table: Callable[..., Table],
 ) -> None:
     """The three answers and "2 van de 3" before voting; a reservation's text; the result."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
-    _to_step(host, 4, "play")
+    game = table()
+    page, host, bots = game.page, game.host, game.others
+    game.to(4, "play")
     host.act("draft_proposal", text="De buurtkamer komt in de bibliotheek.", conditions=[])
-    _to_step(host, 4, "decision")
+    game.to(4, "decision")
     host.act("open_vote")
     explain = page.get_by_test_id("vote-explain")
     expect(explain).to_be_visible()
@@ -220,7 +230,6 @@ def test_the_vote_is_explained_before_voting_takes_a_reservation_and_ends_in_one
     sentence = result.locator(".result-sentence").inner_text()
     assert len(sentence.split()) <= 15, sentence
     expect(result.locator(".result-groups li")).to_have_count(3)
-    _close([host, *bots])
 
 
 # ------------------------------------------------------------------ 6. the way back to a seat
@@ -271,38 +280,30 @@ def test_the_join_page_of_a_closed_game_links_to_its_summary(
 # ------------------------------------------------------------------ 8. time is up
 
 
-def test_time_up_chimes_softly_and_vibrates(
-    live_server: Server, people: Callable[..., BrowserContext]
-) -> None:
+def test_time_up_chimes_softly_and_vibrates(table: Callable[..., Table]) -> None:
     """When the timer runs out, a phone that was touched plays the chime and vibrates."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner", COUNTS_CHIME)
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game = table(COUNTS_CHIME)
+    page, host = game.page, game.host
+    game.to(1, "play")
     page.get_by_test_id("card-input").click()  # the touch that allows sound
     host.act("set_timer", seconds=10)
     expect(page.get_by_test_id("time-up")).to_be_visible(timeout=20_000)
     wait_until(lambda: page.evaluate("window.__tones") >= 2)
     assert page.evaluate("window.__buzz") == [[200, 100, 200]]
-    _close([host, *bots])
 
 
 # ------------------------------------------------------------------ 9. the reflection
 
 
-def test_the_reflection_question_fits_the_round(
-    live_server: Server, people: Callable[..., BrowserContext]
-) -> None:
+def test_the_reflection_question_fits_the_round(table: Callable[..., Table]) -> None:
     """Another role, one's own role, and in round 4 the decision: each its own question."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
+    game = table()
+    page = game.page
     kinds = []
     for round_ in (1, 2, 3):
-        _to_step(host, round_, "play")
-        _wait_step(page, round_, "play")
+        game.to(round_, "play")
         own = my_role(page) == "inwoner"
-        _to_step(host, round_, "reflection")
-        _wait_step(page, round_, "reflection")
+        game.to(round_, "reflection")
         form = page.locator("#reflection-form")
         expect(form).to_have_attribute("data-kind", "own" if own else "swap")
         prompt = page.locator("#reflection-prompt")
@@ -313,24 +314,19 @@ def test_the_reflection_question_fits_the_round(
             expect(prompt).to_contain_text("vanuit je eigen rol")
         kinds.append(form.get_attribute("data-kind"))
     assert sorted(kinds) == ["own", "swap", "swap"]
-    _to_step(host, 4, "reflection")
-    _wait_step(page, 4, "reflection")
+    game.to(4, "reflection")
     expect(page.locator("#reflection-form")).to_have_attribute("data-kind", "decision")
     expect(page.locator("#reflection-prompt")).to_contain_text("besluit")
-    _close([host, *bots])
 
 
 # ------------------------------------------------------------------ 10. nothing typed lost
 
 
-def test_a_pasted_text_that_is_too_long_is_kept_and_explained(
-    live_server: Server, people: Callable[..., BrowserContext]
-) -> None:
+def test_a_pasted_text_that_is_too_long_is_kept_and_explained(table: Callable[..., Table]) -> None:
     """Pasting 301 characters into a 280 card: all of it stays, with how much to remove."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game = table()
+    page, host = game.page, game.host
+    game.to(1, "play")
     text = "Heel lang. " * 27 + "Echt"  # 301 characters
     page.get_by_test_id("card-input").fill(text)
     expect(page.get_by_test_id("card-input")).to_have_value(text)
@@ -340,18 +336,15 @@ def test_a_pasted_text_that_is_too_long_is_kept_and_explained(
     expect(page.get_by_test_id("card-input")).to_have_value(text)
     expect(page.get_by_test_id("card-input")).to_be_focused()
     assert host.view["public"]["cards"] == []
-    _close([host, *bots])
 
 
-def test_the_author_of_a_hidden_card_is_told(
-    live_server: Server, people: Callable[..., BrowserContext]
-) -> None:
+def test_the_author_of_a_hidden_card_is_told(table: Callable[..., Table]) -> None:
     """The facilitator hides Anna's card: her phone says so and still shows her text."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game = table()
+    page, host = game.page, game.host
+    game.to(1, "play")
     post_card(page, "Een bankje bij de ingang.")
+    wait_until(lambda: bool(host.view["public"]["cards"]))  # the facilitator's socket too
     card_id = host.view["public"]["cards"][0]["id"]
     host.act("hide_card", card_id=card_id)
     hidden = page.get_by_test_id("hidden-cards")
@@ -359,17 +352,13 @@ def test_the_author_of_a_hidden_card_is_told(
     expect(hidden).to_contain_text("verborgen")
     expect(page.get_by_test_id("hidden-card")).to_have_text(re.compile("Een bankje bij de ingang."))
     expect(page.get_by_test_id("live-polite")).to_contain_text("verborgen")
-    _close([host, *bots])
 
 
-def test_a_card_typed_offline_is_sent_once_after_reconnecting(
-    live_server: Server, people: Callable[..., BrowserContext]
-) -> None:
+def test_a_card_typed_offline_is_sent_once_after_reconnecting(table: Callable[..., Table]) -> None:
     """Offline: the card waits, marked; back online it is posted once, with the same key."""
-    room, host, bots = _table(live_server.url)
-    page = _phone(people, room, "Anna", "inwoner")
-    _to_step(host, 1, "play")
-    _wait_step(page, 1, "play")
+    game = table()
+    page, host = game.page, game.host
+    game.to(1, "play")
     page.context.set_offline(True)
     expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
     page.get_by_test_id("card-input").fill("Geschreven in de trein.")
@@ -381,7 +370,7 @@ def test_a_card_typed_offline_is_sent_once_after_reconnecting(
         page.locator("[data-testid=card].mine", has_text="Geschreven in de trein.")
     ).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("outbox")).to_be_hidden()
-    page.wait_for_timeout(1500)
+    wait_until(lambda: bool(host.view["public"]["cards"]))
+    page.wait_for_timeout(1500)  # a second copy would have arrived by now
     texts: list[Any] = [c["text"] for c in host.view["public"]["cards"]]
     assert texts == ["Geschreven in de trein."]
-    _close([host, *bots])
