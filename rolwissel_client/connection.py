@@ -125,6 +125,7 @@ class Connection:
         self.notices: list[dict[str, Any]] = []
         self.scenario: dict[str, Any] | None = None
         self.connects = 0
+        self.sids: list[str] = []  # the Socket.IO sid of each connect, as the server logs it
         self.max_version = 0
         self._cond = threading.Condition()
         self._online = False
@@ -155,6 +156,7 @@ class Connection:
         with self._cond:
             self._online = True
             self.connects += 1
+            self.sids.append(str(self.client.get_sid()))
             self._cond.notify_all()
 
     def _on_disconnect(self, reason: Any = None) -> None:

@@ -129,8 +129,8 @@ class Server:
     def _healthy(self) -> bool:
         try:
             return requests.get(self.url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
+        except (requests.ConnectionError, requests.Timeout):
+            return False  # not listening yet, or too busy starting to answer within a second
 
     @property
     def text(self) -> str:

@@ -314,6 +314,7 @@ class RoomLifecycle:
                 "connect",
                 room=identity.room_id,
                 viewer=actor_role(identity.actor),
+                sid=sid,  # pairs this line with its disconnect, also across processes
                 version=state.version,
                 takeover=len(older),
             )
@@ -346,6 +347,7 @@ class RoomLifecycle:
                 "disconnect",
                 room=identity.room_id,
                 viewer=actor_role(identity.actor),
+                sid=sid,
                 reason=reason,
             )
         )
