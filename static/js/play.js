@@ -230,6 +230,19 @@ function flushOutbox() {
   });
 }
 
+// A card that could not be sent is closed: its text goes back into the field when that is
+// empty (so nothing typed is lost), and the focus goes there rather than to the page's start.
+function dismissWaiting(item) {
+  outbox.dismiss(item.key);
+  const field = $("#compose-text");
+  if ($("#compose").hidden) {
+    $("#board-title").focus();
+    return;
+  }
+  if (!field.value.trim()) composeForm.fill({ text: item.fields.text });
+  field.focus();
+}
+
 function renderOutbox() {
   const items = outbox.items;
   show($("#outbox"), items.length > 0);
@@ -241,7 +254,7 @@ function renderOutbox() {
     <p class="card-text">${item.fields.text}</p>
     <p class="outbox-state" data-testid="outbox-state">${state(item)}</p>
     ${item.error ? html`<button type="button" class="button small" data-testid="outbox-dismiss"
-      @click=${() => outbox.dismiss(item.key)}>${t("Close")}</button>` : nothing}</li>`), $("#outbox-list"));
+      @click=${() => dismissWaiting(item)}>${t("Close")}</button>` : nothing}</li>`), $("#outbox-list"));
 }
 
 // ---------------------------------------------------------------- the board

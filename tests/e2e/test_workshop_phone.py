@@ -31,6 +31,18 @@ Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
 } });
 """
 
+# A browser with a Dutch and an English voice: each utterance's language is recorded.
+SPEAKS_BOTH = """
+window.__langs = [];
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+  getVoices: () => [{ name: 'NL', lang: 'nl-NL', localService: true, default: true },
+                    { name: 'EN', lang: 'en-GB', localService: true, default: false }],
+  speak: (u) => { window.__langs.push(u.lang); setTimeout(() => u.onend && u.onend(), 5); },
+  cancel: () => {}, addEventListener: () => {}, removeEventListener: () => {},
+} });
+"""
+
 # A browser with speech synthesis but not a single voice.
 NO_VOICES = """
 Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
@@ -150,6 +162,17 @@ def test_read_aloud_reads_the_case_the_role_card_and_the_question_in_dutch(
     question = CASE.rounds[0].question.get("nl")
     spoken = lambda: " ".join(page.evaluate("window.__spoken"))  # noqa: E731
     wait_until(lambda: question[:40] in spoken())
+
+
+def test_read_aloud_speaks_english_on_an_english_page(table: Callable[..., Table]) -> None:
+    """The same phone switched to English reads the English case with the English voice."""
+    page = table(SPEAKS_BOTH).page
+    page.get_by_test_id("read-case").click()
+    wait_until(lambda: page.evaluate("window.__langs")[:1] == ["nl-NL"])
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("case-title")).to_have_text(CASE.title.get("en"))
+    page.get_by_test_id("read-case").click()
+    wait_until(lambda: set(page.evaluate("window.__langs")) == {"en-GB"})
 
 
 def test_read_aloud_without_a_voice_says_so(
@@ -374,3 +397,24 @@ def test_a_card_typed_offline_is_sent_once_after_reconnecting(table: Callable[..
     page.wait_for_timeout(1500)  # a second copy would have arrived by now
     texts: list[Any] = [c["text"] for c in host.view["public"]["cards"]]
     assert texts == ["Geschreven in de trein."]
+
+
+def test_a_card_typed_offline_is_not_posted_into_a_later_step(table: Callable[..., Table]) -> None:
+    """The step moved on while offline: the card is shown as not posted, with the reason."""
+    game = table()
+    page, host = game.page, game.host
+    game.to(1, "play")
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
+    page.get_by_test_id("card-input").fill("Te laat voor deze stap.")
+    page.get_by_test_id("card-submit").click()
+    expect(page.get_by_test_id("outbox-card")).to_be_visible()
+    host.act("next_phase", confirm=True)
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("outbox-state")).to_contain_text(
+        "Niet geplaatst: De stap was al voorbij", timeout=20_000
+    )
+    page.get_by_test_id("outbox-dismiss").click()
+    expect(page.get_by_test_id("outbox")).to_be_hidden()
+    expect(page.locator("#board-title")).to_be_focused()
+    assert host.view["public"]["cards"] == []
