@@ -50,7 +50,8 @@ $("#code").addEventListener("input", () => {
 window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   $("[data-testid=join-submit]").disabled = false;
-  offerKeptSeat();
+  someoneElse = false; // the seat just taken is the one to go on with now
+  if (offerKeptSeat()) $("#kept-continue").focus();
 });
 
 function closed(summaryUrl) {
