@@ -273,3 +273,15 @@ def test_the_join_page_and_a_join_of_a_closed_game_lead_to_its_summary(
     assert refused.status_code == 409
     assert refused.json["code"] == "game_closed"  # type: ignore[index]
     assert refused.json["detail"] == {"summary_url": summary}  # type: ignore[index]
+
+
+def test_the_join_page_counts_a_looked_up_code_like_a_join(make_app: Callable[..., Flask]) -> None:
+    """Opening /j/<code> with a wrong code counts as a failed guess: the page cannot be used to
+    try codes past the join's rate limit."""
+    client = make_app(JOIN_FAIL_LIMIT="3 per minute").test_client()
+    for _ in range(3):
+        assert client.get("/j/2222-2222").status_code == 200
+    blocked = client.post(
+        "/api/join", json={"code": "2222-2222", "name": "X", "home_role": "inwoner"}
+    )
+    assert blocked.status_code == 429
