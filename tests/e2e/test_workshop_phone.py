@@ -377,17 +377,23 @@ def test_the_author_of_a_hidden_card_is_told(table: Callable[..., Table]) -> Non
     expect(page.get_by_test_id("live-polite")).to_contain_text("verborgen")
 
 
+def _post_offline(game: Table, text: str) -> None:
+    """In round 1, Anna's phone loses its connection and she posts `text`: it waits, shown."""
+    page = game.page
+    game.to(1, "play")
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
+    page.get_by_test_id("card-input").fill(text)
+    page.get_by_test_id("card-submit").click()
+    expect(page.get_by_test_id("card-input")).to_have_value("")
+    expect(page.get_by_test_id("outbox-card")).to_contain_text(text)
+
+
 def test_a_card_typed_offline_is_sent_once_after_reconnecting(table: Callable[..., Table]) -> None:
     """Offline: the card waits, marked; back online it is posted once, with the same key."""
     game = table()
     page, host = game.page, game.host
-    game.to(1, "play")
-    page.context.set_offline(True)
-    expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
-    page.get_by_test_id("card-input").fill("Geschreven in de trein.")
-    page.get_by_test_id("card-submit").click()
-    expect(page.get_by_test_id("card-input")).to_have_value("")
-    expect(page.get_by_test_id("outbox-card")).to_contain_text("Geschreven in de trein.")
+    _post_offline(game, "Geschreven in de trein.")
     page.context.set_offline(False)
     expect(
         page.locator("[data-testid=card].mine", has_text="Geschreven in de trein.")
@@ -403,12 +409,7 @@ def test_a_card_typed_offline_is_not_posted_into_a_later_step(table: Callable[..
     """The step moved on while offline: the card is shown as not posted, with the reason."""
     game = table()
     page, host = game.page, game.host
-    game.to(1, "play")
-    page.context.set_offline(True)
-    expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
-    page.get_by_test_id("card-input").fill("Te laat voor deze stap.")
-    page.get_by_test_id("card-submit").click()
-    expect(page.get_by_test_id("outbox-card")).to_be_visible()
+    _post_offline(game, "Te laat voor deze stap.")
     host.act("next_phase", confirm=True)
     page.context.set_offline(False)
     expect(page.get_by_test_id("outbox-state")).to_contain_text(
