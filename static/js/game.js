@@ -1,7 +1,7 @@
 // Words for the state of a game, shared by the pages.
 import { $, setText } from "./dom.js";
 import { html, nothing } from "./html.js";
-import { lang, pick, t, tn } from "./i18n.js";
+import { lang, pick, t } from "./i18n.js";
 import { roleBadge, ROLES } from "./roles.js";
 
 export const TIMER_PRESETS = [1, 3, 5, 10, 15, 20, 30, 45, 60];
@@ -68,7 +68,7 @@ export function voteName(choice) {
   return "";
 }
 
-// "Gedragen: geen bezwaar, en in elke groep genoeg steun." The server words it
+// "Gedragen: geen bezwaar; inwoners 3 van 3, ... (drempel 2/3)." The server words it
 // (game/engine/wording.py), so the page, the big screen and the summary say the same.
 export function resultSentence(result) {
   return pick(result.sentence);
@@ -79,9 +79,8 @@ export function resultBlock(result, { testid = "result" } = {}) {
   return html`<div class="result ${result.gedragen ? "result-yes" : "result-no"}" data-testid=${testid}>
     <p class="result-head"><span class="result-mark" aria-hidden="true">${result.gedragen ? "✓" : "✗"}</span><strong class="result-sentence">${resultSentence(result)}</strong></p>
     <ul class="result-groups">${result.groups.map((g) => html`<li class=${g.passes ? "passes" : "fails"}>${roleBadge(g.role)}<span>${
-      tn("{support} of {members} carries it", "{support} of {members} carry it", g.support, { support: g.support, members: g.members })}</span>
-      <span class="result-counts">${t("{eens} agree · {bedenkingen} agree with reservations · {bezwaar} objection · {not_voted} did not vote",
-        { eens: g.eens, bedenkingen: g.bedenkingen, bezwaar: g.bezwaar, not_voted: g.not_voted })}</span></li>`)}</ul>
+      t("{support} of {members} agree ({eens} agree, {bedenkingen} with reservations, {bezwaar} objection, {not_voted} did not vote)",
+        { support: g.support, members: g.members, eens: g.eens, bedenkingen: g.bedenkingen, bezwaar: g.bezwaar, not_voted: g.not_voted })}</span></li>`)}</ul>
   </div>`;
 }
 

@@ -334,7 +334,7 @@ def test_the_reflection_question_fits_the_round(table: Callable[..., Table]) -> 
             expect(prompt).to_contain_text("jouw rol")
             expect(page.get_by_test_id("reflection-why")).to_contain_text("thuisrol")
         else:
-            expect(prompt).to_contain_text("vanuit je eigen rol")
+            expect(prompt).to_contain_text("in deze rol")
         kinds.append(form.get_attribute("data-kind"))
     assert sorted(kinds) == ["own", "swap", "swap"]
     game.to(4, "reflection")
