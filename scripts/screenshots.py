@@ -180,7 +180,7 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     camera.shoot(host, "host-round")
     camera.shoot(screen, "screen-round")
 
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     anna.get_by_test_id("reflection-input").fill(
         "Als raadslid moest ik aan de hele stad denken, niet alleen aan mijn eigen straat."
     )
@@ -193,13 +193,13 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     next_step(host, "Ronde 2")
     for page, text in zip(players, CARDS, strict=True):
         post_card(page, "Haalbaar? " + text)
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     anna.get_by_test_id("known-open").click()
     camera.shoot(anna, "play-known", scroll_to("#known"))
     next_step(host, "Ronde 3")
     for page, text in zip(players, CARDS, strict=True):
         post_card(page, "Voorwaarde: " + text[0].lower() + text[1:])
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
 
     next_step(host, "Ronde 4")
     expect(anna.get_by_test_id("scoring")).to_be_visible()
@@ -251,7 +251,7 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     camera.shoot(host, "host-decision", scroll_to("#decision"))
     camera.shoot(screen, "screen-result")
 
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     host.get_by_test_id("close-game").click()
     host.get_by_test_id("close-game-confirm").click()
     expect(anna.get_by_test_id("closed")).to_be_visible()
