@@ -254,6 +254,7 @@ if (!key) {
     },
     onNotice: (notice) => { if (notice.code === "game_deleted") showError($("#page-error"), t("This game has been deleted. Nothing of it is kept.")); },
     onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")),
-    timerOptions: { overtime: true, onExpire: timeUp },
+    onTimeUp: timeUp,
+    timerOptions: { overtime: true },
   });
 }

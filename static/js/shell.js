@@ -162,15 +162,16 @@ function sectionElements() {
 
 // A live page: connect, keep the view, run the timer and the pause banner, and render the
 // declared sections on every view. `onView(view)` runs first, for what is not a section;
-// `onLinks(links)` gets the join code and addresses (console and big screen only).
+// `onLinks(links)` gets the join code and addresses (console and big screen only);
+// `onTimeUp()` runs once when a running timer runs out (a chime, a vibration).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-// `timerOptions` go to the TimerView (timer.js: overtime, onExpire).
-export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused,
+// `timerOptions` go to the TimerView too (timer.js: `overtime`).
+export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused, onTimeUp = null,
                             timerOptions = {} }) {
   const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
-    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"),
+    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"), onTimeUp,
                                ...timerOptions })
     : null;
 

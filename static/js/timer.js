@@ -1,6 +1,6 @@
 // The round timer: counts down with the server's clock, marks "time is up" on screen and
-// tells screen readers once. The console and the big screen also count the overtime after
-// zero ("+0:42", `overtime: true`), and the big screen chimes (`onExpire`).
+// tells screen readers once; `onTimeUp` lets a page add a sound or a vibration (chime.js).
+// The console and the big screen also count the overtime after zero ("+0:42", `overtime`).
 import { setText } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./live.js";
@@ -19,13 +19,13 @@ export function formatOvertime(ms) {
 
 export class TimerView {
   // el: the element to write "12:34" into; alert: an element shown when time is up;
-  // overtime: count on after zero; onExpire(): once, when a timer seen running runs out.
-  constructor(el, { serverNow, alert = null, label = null, overtime = false, onExpire = null } = {}) {
+  // overtime: count on after zero; onTimeUp(): once, when a timer seen running runs out.
+  constructor(el, { serverNow, alert = null, label = null, overtime = false, onTimeUp = null } = {}) {
     this.el = el;
+    this.onTimeUp = onTimeUp;
     this.alert = alert;
     this.label = label;
     this.overtime = overtime;
-    this.onExpire = onExpire;
     this.serverNow = serverNow || (() => Date.now());
     this.timer = null;
     this.expiredFor = null;
@@ -79,7 +79,7 @@ export class TimerView {
     else if (this.seenRunning === identity && this.expiredFor !== identity) {
       this.expiredFor = identity;
       announce(t("Time is up."), { urgent: true });
-      if (this.onExpire) this.onExpire();
+      if (this.onTimeUp) this.onTimeUp();
     }
   }
 }
