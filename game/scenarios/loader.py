@@ -26,17 +26,35 @@ SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one scenario file."""
+    """One thing wrong with one scenario file: a sentence (game/scenarios/sentences.py) by
+    its key and values, so it can be said in English and in Dutch."""
 
     file: Path
-    message: str
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
     path: str = ""  # the field path, empty when the problem is about the whole file
     line: int | None = None  # 1-based, when known
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (as `rolwissel scenarios check` prints it)."""
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """What is wrong, in `lang` (nl or en)."""
+        return say(self.key, dict(self.values), lang)
 
     def __str__(self) -> str:
         where = str(self.file) if self.line is None else f"{self.file}, line {self.line}"
         field = f"{self.path}: " if self.path else ""
         return f"{where}: {field}{self.message}"
+
+
+def problem(
+    file: Path, key: str, path: str = "", line: int | None = None, **values: Any
+) -> Problem:
+    """A Problem with its sentence's values given by name."""
+    return Problem(file, key, tuple(values.items()), path, line)
 
 
 class ScenarioError(Exception):
