@@ -55,7 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The Rolwissel app: settings, scenarios, database, rooms, HTTP and socket handlers.
 
     `test_config` wins over every other source of settings (tests and `rolwissel serve`
-    pass the async mode this way). A broken scenario file raises ScenarioError.
+    pass the async mode this way). A broken scenario file is skipped with one log line, or
+    raises ScenarioError when SCENARIOS_STRICT is set.
     """
     from flask_socketio import SocketIO
 
@@ -70,7 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
     from game.rooms.writer import RoomWriter
-    from game.scenarios.loader import load_folder
+    from game.scenarios.loader import load_scenarios
     from game.store.db import Database, is_empty, upgrade
     from game.store.retention import Policy
     from game.web import api, i18n, pages, sockets, summary_pages
@@ -79,7 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
     cfg = app.config
-    scenarios = load_folder(cfg["SCENARIOS_DIR"])
+    scenarios = load_scenarios(cfg["SCENARIOS_DIR"], strict=cfg["SCENARIOS_STRICT"])
 
     mode = cfg["ASYNC_MODE"]
     reader = Database.open(

@@ -23,9 +23,7 @@ from game.languages import LANGUAGES, Lang
 
 # The longest text a scenario field may hold (a situation of 250 words is about 1,700).
 MAX_TEXT = 4000
-Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
-]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 # A threshold as written in a file: "2/3", "3/4", "1/2" or "1" (everyone).
 _FRACTION = re.compile(r"\s*\d+(/\d+)?\s*")
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]

@@ -64,8 +64,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "de YAML klopt niet: {problem} ({hint})",
     },
     "yaml_key_twice": {
-        "en": "the YAML is not valid: the field '{key}' is written twice",
-        "nl": "de YAML klopt niet: het veld '{key}' staat er twee keer",
+        "en": "the YAML is not valid: the field '{field}' is written twice",
+        "nl": "de YAML klopt niet: het veld '{field}' staat er twee keer",
     },
     "hint_tabs": {
         "en": "use spaces, not tabs, to indent",
@@ -112,8 +112,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "het veld '{name}' ontbreekt",
     },
     "extra_guess": {
-        "en": "'{name}' is not a field here; did you mean '{guess}'? the fields here are: "
-        "{known}",
+        "en": "'{name}' is not a field here; did you mean '{guess}'? the fields here are: {known}",
         "nl": "'{name}' is hier geen veld; bedoel je '{guess}'? de velden hier zijn: {known}",
     },
     "extra": {
@@ -215,8 +214,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "de id '{id}' van een optie staat er twee keer; elke optie heeft een eigen id nodig",
     },
     "secret_in_public_text": {
-        "en": "this secret also appears word for word in a text everyone sees; rewrite one of "
-        "them",
+        "en": "this secret also appears word for word in a text everyone sees; rewrite one of them",
         "nl": "dit geheim staat ook letterlijk in een tekst die iedereen ziet; schrijf een van "
         "de twee anders",
     },
