@@ -21,8 +21,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from game import logfmt
 from game.engine.roles import Role
+from game.logfmt import line as log_line
 from game.scenarios.schema import Scenario, Text
 from game.scenarios.sentences import SENTENCES, say
 
@@ -135,7 +135,7 @@ def skipped_line(result: Checked) -> str:
     """The one log line for a skipped file: its first problem in full, and how many more."""
     first = result.problems[0]
     return (
-        logfmt.line(
+        log_line(
             "scenario_skipped",
             file=str(first.file),
             line=first.line,

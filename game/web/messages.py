@@ -104,6 +104,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Dit kaartje is niet samengevoegd. Er is niets los te maken.",
         "en": "This card was not merged. There is nothing to take apart.",
     },
+    ErrorCode.NOT_ON_PAPER: {
+        "nl": "Deze speler speelt niet op papier. Alleen voor een speler op papier typ je mee.",
+        "en": "This player does not play on paper. You can only type for a player on paper.",
+    },
     ErrorCode.REFLECTION_TOO_LONG: {
         "nl": "Je terugblik is te lang. Gebruik hoogstens {max} tekens.",
         "en": "Your reflection is too long. Use at most {max} characters.",
