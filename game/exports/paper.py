@@ -165,9 +165,7 @@ class _Paper:
 
     def heading(self, text: str, size: float | None = None, new_page: bool = False) -> None:
         pdf = self.pdf
-        if new_page:
-            pdf.add_page()
-        elif pdf.get_y() > pdf.h - MARGIN - 45:
+        if new_page or pdf.get_y() > pdf.h - MARGIN - 45:
             pdf.add_page()
         else:
             pdf.ln(self.line * 0.6)
@@ -302,7 +300,7 @@ def kit_pdf(scenario: JSON, plan: Plan, lang: str = "nl") -> bytes:
     clock = 0
     rows = []
     for step in plan.steps(has_options=bool(scenario["options"])):
-        rows.append(f"{clock:>3}–{clock + step.minutes:<3} min   {step.title(lang)}")
+        rows.append(f"{clock}-{clock + step.minutes} min: {step.title(lang)}")
         clock += step.minutes
     paper.items(rows)
 

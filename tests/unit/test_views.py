@@ -827,9 +827,27 @@ def test_console_counts_and_lists_shared_reflections() -> None:
     assert host["reflections_count"] == {"1": 3, "2": 1, "3": 0, "4": 0}
     role = {p.id: p.rotation for p in state.players}
     assert host["reflections_shared"] == [
-        {"round": 1, "role": role["p1"][0].value, "name": "Speler 1", "text": "R1 van p1", "via_facilitator": False},  # type: ignore[union-attr]
-        {"round": 1, "role": role["p3"][0].value, "name": "Speler 3", "text": "R1 van p3", "via_facilitator": False},  # type: ignore[union-attr]
-        {"round": 2, "role": role["p1"][1].value, "name": "Speler 1", "text": "R2 van p1", "via_facilitator": False},  # type: ignore[union-attr]
+        {
+            "round": 1,
+            "role": role["p1"][0].value,  # type: ignore[union-attr]
+            "name": "Speler 1",
+            "text": "R1 van p1",
+            "via_facilitator": False,
+        },
+        {
+            "round": 1,
+            "role": role["p3"][0].value,  # type: ignore[union-attr]
+            "name": "Speler 3",
+            "text": "R1 van p3",
+            "via_facilitator": False,
+        },
+        {
+            "round": 2,
+            "role": role["p1"][1].value,  # type: ignore[union-attr]
+            "name": "Speler 1",
+            "text": "R2 van p1",
+            "via_facilitator": False,
+        },
     ]
     overview = {o["player_id"]: o["reflected"] for o in host["overview"]}
     assert overview == {"p1": True, "p2": False}  # p2 reflected in round 1 only
