@@ -74,7 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.scenarios.loader import load_scenarios
     from game.store.db import Database, is_empty, upgrade
     from game.store.retention import Policy
-    from game.web import api, i18n, pages, sockets, summary_pages
+    from game.web import api, i18n, pages, paper, sockets, summary_pages
     from game.web.admission import Admission, Limits
 
     new_folder = not os.path.isdir(instance_folder())
@@ -182,6 +182,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(paper.bp)
     sockets.register(socketio)
     _guard(app, socketio, admission, connections)
     return app

@@ -442,7 +442,8 @@ def _(action: A.RemovePlayer, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.SetSetting, state: RoomState) -> Decided:
-    if action.name not in Settings.__dataclass_fields__:
+    # Only the on/off settings can change during a game (the plan is chosen at creation).
+    if not isinstance(getattr(Settings(), action.name, None), bool):
         raise Rejected(ErrorCode.UNKNOWN_SETTING, {"name": action.name})
     return [E.SettingChanged(at=action.at, name=action.name, value=action.value)]
 

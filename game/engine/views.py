@@ -38,6 +38,7 @@ from game.engine.state import (
 )
 from game.engine.wording import fraction_text, result_sentence, threshold_text
 from game.languages import LANGUAGES
+from game.scenarios.plans import PLANS
 from game.scenarios.schema import RoleCard, Scenario, Secret, Text
 
 JSON = dict[str, Any]
@@ -311,6 +312,17 @@ def _ranking(state: RoomState) -> list[JSON]:
     ]  # fmt: skip
 
 
+def _plan(state: RoomState) -> JSON:
+    """The session plan's length and the suggested timer (seconds) per step, keyed
+    "round-phase"; without a plan, each round's play gets the scenario's minutes."""
+    minutes = state.settings.plan_minutes
+    if minutes in PLANS:
+        timers = PLANS[minutes].timers(bool(state.scenario.options))
+    else:
+        timers = {f"{n}-play": spec.minutes * 60 for n, spec in enumerate(state.scenario.rounds, 1)}
+    return {"minutes": minutes or None, "timers": timers}
+
+
 def public_view(state: RoomState) -> JSON:
     """What every participant and the big screen may see."""
     return shared(state).public
@@ -336,6 +348,8 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
         "step_changed_at": state.step_changed_at,
         "timer": _timer(state),
         "settings": {"show_author_names": show_authors},
+        # The session plan: its length and the suggested timer per step.
+        "plan": _plan(state),
         # The scenario's own text never changes in a room: it goes once per connection
         # (scenario_public), not with every change of the board.
         "scenario_id": state.scenario.id,

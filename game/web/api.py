@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import segno
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -26,6 +26,7 @@ from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Applied, Job, Refused
+from game.scenarios.plans import DEFAULT_PLAN, PLANS
 from game.web import links
 from game.web.messages import message
 from game.web.ratelimit import ApiLimits
@@ -59,6 +60,7 @@ STATUS: dict[str, int] = {
     ErrorCode.ALREADY_JOINED: 409,
     ErrorCode.ROOM_FULL: 409,
     ErrorCode.GAME_CLOSED: 409,
+    ErrorCode.NOT_ON_PAPER: 404,
 }
 
 
@@ -71,6 +73,8 @@ class CreateRooms(_Body):
 
     scenario_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     tables: Annotated[int, Field(ge=1, le=12)] = 1
+    # The session plan's length in minutes (game/scenarios/plans.py); 0: none.
+    plan: Literal[0, 60, 90, 120] = 0
     lang: str = DEFAULT_LANGUAGE
 
 
@@ -185,10 +189,22 @@ def scenarios() -> Response:
             "title": s.title.get(lang),
             "summary": s.summary.get(lang),
             "minutes": sum(r.minutes for r in s.rounds),
+            "has_options": bool(s.options),
         }
         for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]
-    return jsonify({"ok": True, "scenarios": items})
+    # The session plans: the whole session's length and its steps (game/scenarios/plans.py).
+    plans = [
+        {
+            "minutes": minutes,
+            "steps": [
+                {"key": step.key, "title": step.title(lang), "minutes": step.minutes}
+                for step in plan.steps(has_options=True)
+            ],
+        }
+        for minutes, plan in sorted(PLANS.items())
+    ]
+    return jsonify({"ok": True, "scenarios": items, "plans": plans, "default_plan": DEFAULT_PLAN})
 
 
 @bp.post("/api/rooms")
@@ -202,7 +218,7 @@ def create_rooms() -> tuple[Response, int]:
         return refusal(ServerCode.BAD_REQUEST, lang)
     if not api_limits().create(client_address(), body.tables):
         return refusal(ServerCode.TOO_MANY_ROOMS, lang)
-    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
+    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables, body.plan)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
     return jsonify(_created(created)), 201
@@ -274,7 +290,7 @@ def event(event_id: str) -> tuple[Response, int]:
     return jsonify({"ok": True, "event_id": event_id, "rooms": rooms}), 200
 
 
-def _facilitator_refusal(room_id: str, lang: str) -> tuple[Response, int] | None:
+def facilitator_refusal(room_id: str, lang: str) -> tuple[Response, int] | None:
     """The refusal of a facilitator request without this room's facilitator token."""
     token = bearer()
     if not token:
@@ -289,7 +305,7 @@ def delete_room(room_id: str) -> tuple[Response, int]:
     """Sent by the console after "Delete the game" was confirmed: the room and everything in
     it is deleted at once; every connection of the room is told and closed."""
     lang = _asked_language()
-    refused = _facilitator_refusal(room_id, lang)
+    refused = facilitator_refusal(room_id, lang)
     if refused is not None:
         return refused
     body = _body(DeleteRoom)
@@ -306,7 +322,7 @@ def readmit(room_id: str) -> tuple[Response, int]:
     """Sent by the console's "Let back in": a removed player's device may join again (under
     a new seat; the old seat token stays closed)."""
     lang = _asked_language()
-    refused = _facilitator_refusal(room_id, lang)
+    refused = facilitator_refusal(room_id, lang)
     if refused is not None:
         return refused
     body = _body(Readmit)

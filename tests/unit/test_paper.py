@@ -250,3 +250,19 @@ def test_every_plan_adds_up_to_its_length() -> None:
         for has_options in (True, False):
             assert sum(s.minutes for s in plan.steps(has_options)) == minutes
         assert plan.timers(False)["2-play"] == plan.steps(False)[4].minutes * 60
+
+
+def test_the_rooms_plan_sets_the_suggested_timer_per_step() -> None:
+    """A room on the 60-minute plan suggests the plan's minutes per step; a room without a
+    plan suggests the scenario's own minutes per round."""
+    from game.engine.state import Settings
+
+    scenario = SCENARIOS["buurtkamer-bibliotheek"]
+    planned = rules.create_room("r1", scenario, T0, Settings(plan_minutes=60)).state
+    plan = views.public_view(planned)["plan"]
+    assert plan["minutes"] == 60
+    assert plan["timers"] == PLANS[60].timers(bool(scenario.options))
+    assert plan["timers"]["1-reflection"] == 2 * 60
+    plain = views.public_view(rules.create_room("r2", scenario, T0).state)["plan"]
+    assert plain["minutes"] is None
+    assert plain["timers"]["2-play"] == scenario.rounds[1].minutes * 60
