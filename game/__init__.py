@@ -76,6 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.store.retention import Policy
     from game.web import api, i18n, pages, paper, sockets, summary_pages
     from game.web.admission import Admission, Limits
+    from game.web.packets import ReadyPacket
 
     new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
@@ -121,6 +122,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         max_http_buffer_size=2 * cfg["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
+        # Messages the broadcaster encoded once go into the packet as they are.
+        serializer=ReadyPacket,
     )
     # Other processes serve the same rooms: caches catch up from the log, presence and rate
     # limits live in Redis, emits go through the queue.
@@ -141,6 +144,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         snapshot_every=cfg["SNAPSHOT_EVERY"],
         crash=crash,
         shared=shared,
+        queue_limit=cfg["WRITE_QUEUE_LIMIT"],
+        wait_s=cfg["WRITE_WAIT_MS"] / 1000,
     )
     queries = RoomQueries(reader)
     service = RoomService(queries, writer, scenarios, shared=shared)
@@ -205,7 +210,8 @@ def _guard(app: Flask, socketio: SocketIO, admission: Admission, connections: Co
     if cfg["ASYNC_MODE"] == "eventlet":
         from game.web import eventlet_edge
 
-        eventlet_edge.install(socketio)
+        deflate = cfg["DEFLATE_MIN_BYTES"] if cfg["WEBSOCKET_DEFLATE"] else None
+        eventlet_edge.install(socketio, deflate)
         watch.start()
     app.wsgi_app = guard.Guard(  # type: ignore[method-assign]
         app.wsgi_app,

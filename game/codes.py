@@ -68,6 +68,9 @@ class ServerCode(StrEnum):
     TOO_MANY_CONNECTIONS = "too_many_connections"
     # The server holds as many connections as it may; try again soon (HTTP 503).
     SERVER_BUSY = "server_busy"
+    # Too much work waits for the database: this action was refused before it could be
+    # saved (nothing changed); the same action may be sent again in a few seconds (HTTP 503).
+    SERVER_OVERLOADED = "server_overloaded"
     # The connection did not show a valid key in time and was closed.
     AUTH_TIMEOUT = "auth_timeout"
     # An HTTP request body larger than the server accepts (HTTP 413).

@@ -42,6 +42,24 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ASYNC_MODE": "threading",
         # Actions that arrive within this many milliseconds share one database transaction.
         "WRITE_WINDOW_MS": 5,
+        # Overload: an action is refused at once with `server_overloaded` when this many jobs
+        # already wait for the writer, and refused when the writer has not taken it up after
+        # this many milliseconds (never after it was taken: then it waits for its commit).
+        "WRITE_QUEUE_LIMIT": 2000,
+        "WRITE_WAIT_MS": 3000,
+        # Send small messages at once (no Nagle's algorithm on accepted sockets).
+        "TCP_NODELAY": True,
+        # Per-message compression of websocket messages (what browsers ask for): agreed
+        # without keeping a compressor per socket, and used only for messages of at least
+        # DEFLATE_MIN_BYTES (a whole view, not a small patch). False refuses it.
+        "WEBSOCKET_DEFLATE": True,
+        "DEFLATE_MIN_BYTES": 2048,
+        # The garbage collector's thresholds (gc.set_threshold) after start-up; empty keeps
+        # Python's own (700, 10, 10).
+        "GC_THRESHOLDS": (),
+        # Seconds between two `loop_lag` log lines (how late the event loop wakes up: p50,
+        # p99 and the largest, over the samples of that stretch); 0: not measured.
+        "LOOP_LAG_REPORT_S": 10.0,
         # Open connections in all (a websocket holds one for its life). Over it a connection
         # is refused with 503 server_busy; eventlet's pool is a little larger, so the cap, not
         # a silent wait, is what refuses.
@@ -106,12 +124,20 @@ def _as_int(value: str) -> int:
     return int(value)
 
 
-def _as_bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
 def _as_float(value: str) -> float:
     return float(value)
+
+
+def _as_ints(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+
+
+def _as_bool(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a yes or no: {value!r}")
 
 
 def _as_optional(value: str) -> str | None:
@@ -132,6 +158,13 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "MESSAGE_QUEUE": _as_optional,
     "ASYNC_MODE": str,
     "WRITE_WINDOW_MS": _as_int,
+    "WRITE_QUEUE_LIMIT": _as_int,
+    "WRITE_WAIT_MS": _as_int,
+    "LOOP_LAG_REPORT_S": _as_float,
+    "GC_THRESHOLDS": _as_ints,
+    "WEBSOCKET_DEFLATE": _as_bool,
+    "TCP_NODELAY": _as_bool,
+    "DEFLATE_MIN_BYTES": _as_int,
     "MAX_CONNECTIONS": _as_int,
     "MAX_CONNECTIONS_PER_ADDRESS": _as_int,
     "MAX_PENDING": _as_int,

@@ -6,6 +6,7 @@ library, so Flask and friends see green sockets and locks.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import random
@@ -19,6 +20,7 @@ from types import FrameType
 
 from game import logfmt
 from game.extension import Rolwissel, extension
+from game.rooms.runtime import LagReport, watch_loop_lag
 
 logger = logging.getLogger("rolwissel.serve")
 
@@ -91,19 +93,10 @@ def run(host: str, port: int, mode: str, strict: bool = False) -> int:
         )
         return 1
     ext = extension(app)
-    started = time.perf_counter()
-    rooms = ext.service.rebuild_active()
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    logger.info(
-        logfmt.line(
-            "rebuilt",
-            rooms=rooms - len(ext.writer.damaged),
-            damaged=len(ext.writer.damaged),
-            ms=elapsed_ms,
-            scenarios=len(ext.scenarios),
-            mode=mode,
-        )
-    )
+    _settle_garbage_collector(app.config["GC_THRESHOLDS"])
+    # Rooms are rebuilt from the log in the background, so pages and seats are served at
+    # once: a room someone asks for first is loaded right then (writer.state).
+    ext.socketio.start_background_task(_rebuild_rooms, ext, mode)
 
     stop = threading.Event()
 
@@ -119,6 +112,10 @@ def run(host: str, port: int, mode: str, strict: bool = False) -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     ext.socketio.start_background_task(watch)
+    if app.config["LOOP_LAG_REPORT_S"] > 0:
+        ext.socketio.start_background_task(
+            watch_loop_lag, ext.socketio.sleep, app.config["LOOP_LAG_REPORT_S"], _log_lag
+        )
     ext.socketio.start_background_task(_purge_now_and_then, ext, app.config["PURGE_INTERVAL_S"])
     if mode == "eventlet":
         from game.web import eventlet_edge
@@ -131,6 +128,76 @@ def run(host: str, port: int, mode: str, strict: bool = False) -> int:
     print(f"Rolwissel draait op http://{host}:{port}/", flush=True)
     ext.socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, **options)
     return 0
+
+
+def _rebuild_rooms(ext: Rolwissel, mode: str) -> None:
+    """Load every active room into memory, one at a time, letting the hub serve in between."""
+    started = time.perf_counter()
+    rooms = ext.service.rebuild_active(between=lambda: ext.socketio.sleep(0))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.info(
+        logfmt.line(
+            "rebuilt",
+            rooms=rooms - len(ext.writer.damaged),
+            damaged=len(ext.writer.damaged),
+            ms=elapsed_ms,
+            scenarios=len(ext.scenarios),
+            mode=mode,
+        )
+    )
+
+
+class _CollectorTimes:
+    """How long the garbage collector held the hub since the last report: the longest pass
+    and the number of full (generation 2) passes."""
+
+    def __init__(self) -> None:
+        self.longest_ms = 0.0
+        self.full = 0
+        self._started = 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.longest_ms = max(self.longest_ms, (time.perf_counter() - self._started) * 1000)
+        if info.get("generation") == 2:
+            self.full += 1
+
+    def take(self) -> tuple[float, int]:
+        taken = (self.longest_ms, self.full)
+        self.longest_ms, self.full = 0.0, 0
+        return taken
+
+
+_collector = _CollectorTimes()
+
+
+def _log_lag(report: LagReport) -> None:
+    gc_ms, full = _collector.take()
+    logger.info(
+        logfmt.line(
+            "loop_lag",
+            samples=report.samples,
+            p50_ms=report.p50_ms,
+            p99_ms=report.p99_ms,
+            max_ms=report.max_ms,
+            gc_max_ms=gc_ms,
+            gc_full=full,
+        )
+    )
+
+
+def _settle_garbage_collector(thresholds: tuple[int, ...]) -> None:
+    """After start-up: collect once, then move everything that survived (modules, scenarios,
+    the app) to the collector's permanent generation, so that no later full collection walks
+    it again (a full collection holds the hub for as long as it walks); then the collector's
+    thresholds (GC_THRESHOLDS, docs/benchmarks.md)."""
+    gc.collect()
+    gc.freeze()
+    if thresholds:
+        gc.set_threshold(*thresholds)
 
 
 def _purge_now_and_then(ext: Rolwissel, interval_s: float) -> None:

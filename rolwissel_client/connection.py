@@ -1,10 +1,12 @@
 """One Socket.IO connection that speaks Rolwissel's protocol the way a browser does.
 
-It connects with the auth object (room, token, last version seen, language), records every
-`state` and `notice` it receives, reconnects by itself, and sends each action with a fresh
-idempotency key; when the connection drops before the answer came, the action is sent again
-with the same key after the reconnect, as the browser's buffered emit would: the server
-applies it once.
+It connects with the auth object (room, token, last version seen, language), keeps its view
+from whole `state`s and `patch`es as the browser does (rolwissel_client/liveview.py: every
+version it reaches is recorded like a `state`; a gap that does not close within a second
+makes it ask for the whole view), records every `notice`, reconnects by itself, and sends
+each action with a fresh idempotency key; when the connection drops before the answer came,
+the action is sent again with the same key after the reconnect, as the browser's buffered
+emit would: the server applies it once.
 
 Only the standard library is imported at the top: python-socketio is imported when a
 connection is made.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from game.languages import DEFAULT_LANGUAGE
+from rolwissel_client.liveview import follow
 
 # A refusal that means "try again in a moment": the server is stopping (SIGTERM).
 RETRY_CODES = frozenset({"server_restarting"})
@@ -111,15 +114,18 @@ class Connection:
         self.label = label
         self.token = token
         self.actor = actor  # None for the big screen, which cannot act
-        # Every `state` received, in the order the handlers ran (python-engineio runs each
-        # message's handler in a thread of its own, so that is not always version order),
-        # and when each came (time.time()).
+        # Every `state` received and every version reached through patches (as a record
+        # shaped like a state), in the order they came (in_arrival_order), and when each
+        # came (time.time()).
         self.states: list[dict[str, Any]] = []
+        # Every `state` and `patch` message as it came ("state" or "patch", the message).
+        self.messages: list[tuple[str, dict[str, Any]]] = []
         self.received_at: list[float] = []
         self._newest: dict[str, Any] | None = None
         self.notices: list[dict[str, Any]] = []
         self.scenario: dict[str, Any] | None = None
         self.connects = 0
+        self.sids: list[str] = []  # the Socket.IO sid of each connect, as the server logs it
         self.max_version = 0
         self._cond = threading.Condition()
         self._online = False
@@ -128,7 +134,7 @@ class Connection:
         self.client = socketio.Client(reconnection_delay=0.1, reconnection_delay_max=0.5)
         self.client.on("connect", self._on_connect)
         self.client.on("disconnect", self._on_disconnect)
-        self.client.on("state", self._on_state)
+        self.live = follow(self.client, self._on_view, on_message=self._on_message)
         self.client.on("notice", self._on_notice)
 
     # The socket
@@ -150,6 +156,7 @@ class Connection:
         with self._cond:
             self._online = True
             self.connects += 1
+            self.sids.append(str(self.client.get_sid()))
             self._cond.notify_all()
 
     def _on_disconnect(self, reason: Any = None) -> None:
@@ -164,15 +171,20 @@ class Connection:
             if ws is not None:
                 ws.shutdown()
 
-    def _on_state(self, message: dict[str, Any]) -> None:
+    def _on_message(self, event: str, message: dict[str, Any]) -> None:
         with self._cond:
+            self.messages.append((event, message))
+
+    def _on_view(self, message: dict[str, Any]) -> None:
+        """A version this connection reached (a whole state, or through patches)."""
+        with self._cond:
+            if message.get("scenario"):
+                self.scenario = message["scenario"]
             self.states.append(message)
             self.received_at.append(time.time())
             if self._newest is None or message["version"] >= self._newest["version"]:
                 self._newest = message
             self.max_version = max(self.max_version, int(message["version"]))
-            if message.get("scenario"):
-                self.scenario = message["scenario"]
             self._cond.notify_all()
         self.recorder.observe(int(message["version"]))
 

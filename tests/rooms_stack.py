@@ -4,6 +4,7 @@ recorded instead of sent."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 from game.rooms.broadcast import Broadcaster
 from game.rooms.connections import Connections
 from game.rooms.lifecycle import RoomLifecycle
+from game.rooms.patches import encoded_text
 from game.rooms.queries import RoomQueries
 from game.rooms.runtime import Runtime
 from game.rooms.service import RoomService
@@ -76,7 +78,9 @@ def open_rooms(
     emitted: list[tuple[str, Any, str]] = []
 
     def emit(event: str, data: Any, *, to: str, skip_sid: str | None = None) -> None:
-        emitted.append((event, data, to))
+        # What a socket would receive: a message the broadcaster encoded once, decoded.
+        text = encoded_text(data)
+        emitted.append((event, json.loads(text) if text is not None else data, to))
 
     writer = RoomWriter(db, Runtime.for_mode("threading"), window_ms=1)
     queries = RoomQueries(db)

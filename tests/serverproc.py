@@ -31,6 +31,7 @@ from rolwissel_client.bench.procs import free_port as free_port
 from rolwissel_client.bench.procs import server_env as server_env
 from rolwissel_client.chromium import CHROMIUM as CHROMIUM
 from rolwissel_client.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
+from rolwissel_client.liveview import follow
 
 ROLWISSEL = str(Path(sys.executable).parent / "rolwissel")
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -129,8 +130,8 @@ class Server:
     def _healthy(self) -> bool:
         try:
             return requests.get(self.url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
+        except (requests.ConnectionError, requests.Timeout):
+            return False  # not listening yet, or too busy starting to answer within a second
 
     @property
     def text(self) -> str:
@@ -173,7 +174,8 @@ SCENARIO = "buurtkamer-bibliotheek"
 
 
 class Player:
-    """A python-socketio client that records what it is sent."""
+    """A python-socketio client that records what it is sent: every version it reaches,
+    from whole states and patches (rolwissel_client/liveview.py), as a state."""
 
     def __init__(self, url: str, auth: dict[str, Any]) -> None:
         self.states: list[dict[str, Any]] = []
@@ -181,9 +183,8 @@ class Player:
         self.errors: list[Any] = []
         self.presence: list[dict[str, bool]] = []  # the facilitator's `presence` messages
         self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=0.5)
-        self.client.on("state", self.states.append)
+        follow(self.client, self.states.append, self.presence.append)
         self.client.on("notice", self.notices.append)
-        self.client.on("presence", lambda message: self.presence.append(message["presence"]))
         self.client.on("connect_error", self.errors.append)
         self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=5)
 

@@ -24,11 +24,13 @@ from game.engine.decision import (
     group_warnings,
     rank_options,
 )
+from game.engine.plans import PLANS
 from game.engine.roles import Role
 from game.engine.state import (
     Ballot,
     Card,
     Condition,
+    DealtSecret,
     Phase,
     Player,
     ReactionKind,
@@ -38,7 +40,6 @@ from game.engine.state import (
 )
 from game.engine.wording import fraction_text, result_sentence, threshold_text
 from game.languages import LANGUAGES
-from game.scenarios.plans import PLANS
 from game.scenarios.schema import RoleCard, Scenario, Secret, Text
 
 JSON = dict[str, Any]
@@ -65,19 +66,110 @@ Viewer = Participant | Facilitator | BigScreen
 
 
 @dataclass(frozen=True)
+class Own:
+    """Each player's own things in one version of a room, gathered in one pass over its
+    lists, so that the views of all players together cost one pass, not one per player."""
+
+    players: Mapping[str, Player]
+    cards: Mapping[str, list[Card]]  # live cards by author, in posting order
+    reactions: Mapping[str, list[list[str]]]
+    reflections: Mapping[str, list[JSON]]
+    scores: Mapping[str, dict[str, int]]
+    dealt: Mapping[str, list[DealtSecret]]
+    votes: Mapping[str, Vote]  # in the current ballot
+    secrets: Mapping[str, Secret]
+
+
+def own_things(state: RoomState) -> Own:
+    """What belongs to each player of this version of the room (see `Own`)."""
+    cards: dict[str, list[Card]] = {}
+    for card in state.cards:
+        if not card.withdrawn:
+            cards.setdefault(card.author_id, []).append(card)
+    reactions: dict[str, list[list[str]]] = {}
+    for r in state.reactions:
+        reactions.setdefault(r.player_id, []).append([r.card_id, r.kind.value])
+    reflections: dict[str, list[JSON]] = {}
+    for x in state.reflections:
+        reflections.setdefault(x.player_id, []).append(
+            {"round": x.round, "text": x.text, "shared": x.shared}
+        )
+    scores: dict[str, dict[str, int]] = {}
+    for score in state.scores:
+        scores.setdefault(score.player_id, {})[score.option_id] = score.score
+    dealt: dict[str, list[DealtSecret]] = {}
+    for d in state.dealt:
+        dealt.setdefault(d.player_id, []).append(d)
+    ballot = state.current_ballot()
+    votes: dict[str, Vote] = {}
+    if ballot is not None:
+        for vote in ballot.votes:
+            votes.setdefault(vote.player_id, vote)  # the first, as a search would find
+    return Own(
+        players={p.id: p for p in reversed(state.players)},
+        cards=cards,
+        reactions=reactions,
+        reflections=reflections,
+        scores=scores,
+        dealt=dealt,
+        votes=votes,
+        secrets=_secrets_by_id(state.scenario),
+    )
+
+
+class CardViews:
+    """The JSON of each card in one version of a room, taken over from the version before
+    when neither the card, nor its facts, nor its author's name changed. Views are never
+    changed in place, so the same dict may serve both versions: in a room of 300 cards a
+    reaction makes one new card view, not 300."""
+
+    def __init__(self, own: Own, previous: "CardViews | None" = None) -> None:
+        self._own = own
+        self._before = previous._made if previous is not None else {}
+        self._made: dict[tuple[str, bool, bool], tuple[Card, CardFacts, str | None, JSON]] = {}
+
+    def get(self, state: RoomState, card: Card, facts: CardFacts, *, console: bool) -> JSON:
+        """The card as the public board shows it, or (`console`) as the facilitator's
+        console does: always with its author, and whether it is hidden."""
+        author = self._own.players.get(card.author_id)
+        name = author.name if author is not None else None
+        with_author = console or state.settings.show_author_names
+        key = (card.id, console, with_author)
+        found = self._made.get(key) or self._before.get(key)
+        if (
+            found is not None
+            and (found[0] is card or found[0] == card)
+            and found[1] == facts
+            and found[2] == name
+        ):
+            made = found[3]
+        else:
+            made = _card(state, card, facts, with_author=with_author)
+            if console:
+                made = {**made, "hidden": card.hidden}
+        self._made[key] = (card, facts, name, made)
+        return made
+
+
+@dataclass(frozen=True)
 class Shared:
     """The part of one version of a room that every viewer shares: the facts of each card
-    (counted once) and the public view. Made once per version; each viewer's view is built
-    on it with `compose`."""
+    (counted once), the public view, each player's own things and the cards' views. Made
+    once per version; each viewer's view is built on it with `compose`."""
 
     facts: Mapping[str, CardFacts]
     public: JSON
+    own: Own
+    cards: CardViews
 
 
-def shared(state: RoomState) -> Shared:
-    """The shared part of this version of the room."""
+def shared(state: RoomState, previous: Shared | None = None) -> Shared:
+    """The shared part of this version of the room; given the shared part of an earlier
+    version of the same room, the cards' views that did not change are taken over from it."""
     facts = card_facts(state)
-    return Shared(facts=facts, public=_public(state, facts))
+    own = own_things(state)
+    cards = CardViews(own, previous.cards if previous is not None else None)
+    return Shared(facts=facts, public=_public(state, facts, cards), own=own, cards=cards)
 
 
 def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
@@ -87,14 +179,14 @@ def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
         return {
             "viewer": "participant",
             "public": common.public,
-            "role": role_view(state, viewer.player_id),
-            "me": personal_view(state, viewer.player_id),
+            "role": _role(state, viewer.player_id, common.own),
+            "me": _personal(state, viewer.player_id, common.own),
         }
     if isinstance(viewer, Facilitator):
         return {
             "viewer": "facilitator",
             "public": common.public,
-            "facilitator": _facilitator(state, common.facts),
+            "facilitator": _facilitator(state, common.facts, common.cards),
         }
     return {"viewer": "screen", "public": common.public}
 
@@ -328,10 +420,10 @@ def public_view(state: RoomState) -> JSON:
     return shared(state).public
 
 
-def _public(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
+def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
     show_authors = state.settings.show_author_names
     cards = [
-        _card(state, c, facts[c.id], with_author=show_authors)
+        card_views.get(state, c, facts[c.id], console=False)
         for c in state.cards
         if not c.withdrawn and not c.hidden
     ]
@@ -379,33 +471,55 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
 def role_view(state: RoomState, player_id: str) -> JSON | None:
     """The role card a player holds now, with the secrets of it they were dealt for this
     round (never another round's, never another role's); None without a role."""
-    role = state.role_of(player_id)
+    return _role(state, player_id, own_things(state))
+
+
+def _role(state: RoomState, player_id: str, own: Own) -> JSON | None:
+    player = own.players.get(player_id)
+    role = player.role_in(state.round) if player is not None and player.active else None
     if role is None:
         return None
     card = state.scenario.roles[role]
-    by_id = _secrets_by_id(state.scenario)
     secrets = [
-        by_id[d.secret_id]
-        for d in state.dealt_to(player_id)
+        own.secrets[d.secret_id]
+        for d in own.dealt.get(player_id, ())
         if d.round == state.round and d.role == role
     ]
     return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
 
 
+def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tuple[object, ...]:
+    """Everything a participant's own parts (`role` and `me`, from `_role` and `_personal`)
+    are made of. Two versions of a room with equal inputs give that participant equal parts,
+    so a broadcaster may skip making and comparing them."""
+    own = common.own
+    return (
+        own.players.get(player_id),
+        state.round,
+        own.cards.get(player_id),
+        own.reactions.get(player_id),
+        own.reflections.get(player_id),
+        own.scores.get(player_id),
+        own.dealt.get(player_id),
+        own.votes.get(player_id),
+    )
+
+
 def personal_view(state: RoomState, player_id: str) -> JSON:
     """One player's own seat: their cards, reactions, reflections, scores, vote, and every
     secret they were dealt so far."""
-    player = state.player(player_id)
+    return _personal(state, player_id, own_things(state))
+
+
+def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
+    player = own.players.get(player_id)
     if player is None:
         return {"id": player_id, "active": False}
-    ballot = state.current_ballot()
+    mine = own.votes.get(player_id)
     vote = None
-    if ballot is not None:
-        mine = next((v for v in ballot.votes if v.player_id == player_id), None)
-        if mine is not None:
-            vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
-    by_id = _secrets_by_id(state.scenario)
-    own_cards = [c for c in state.live_cards() if c.author_id == player_id]
+    if mine is not None:
+        vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
+    own_cards = own.cards.get(player_id, [])
     return {
         **_player(state, player),
         "active": player.active,
@@ -416,23 +530,18 @@ def personal_view(state: RoomState, player_id: str) -> JSON:
         "hidden_cards": [
             {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
         ],
-        "reactions": [
-            [r.card_id, r.kind.value] for r in state.reactions if r.player_id == player_id
-        ],
-        "reflections": [
-            {"round": r.round, "text": r.text, "shared": r.shared}
-            for r in state.reflections
-            if r.player_id == player_id
-        ],
+        "reactions": list(own.reactions.get(player_id, [])),
+        "reflections": list(own.reflections.get(player_id, [])),
         # Which reflection question fits: swap (played another role), own (played their home
         # role) or decision (round 4).
         "reflection_kind": rotation.reflection_kind(player, state.round),
         "reflection_kinds": {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
-        "scores": {s.option_id: s.score for s in state.scores if s.player_id == player_id},
+        "scores": dict(own.scores.get(player_id, {})),
         "vote": vote,
         # "Wat je weet": every secret dealt to this player, kept after the round ends.
         "known_secrets": [
-            {**_secret(by_id[d.secret_id]), "role": d.role.value} for d in state.dealt_to(player_id)
+            {**_secret(own.secrets[d.secret_id]), "role": d.role.value}
+            for d in own.dealt.get(player_id, ())
         ],
     }
 
@@ -491,7 +600,8 @@ def shared_reflections(state: RoomState) -> list[JSON]:
 def facilitator_view(state: RoomState) -> JSON:
     """Everything the facilitator steers with: all secrets, but no unshared reflection and
     no one's vote by name."""
-    return _facilitator(state, card_facts(state))
+    common = shared(state)
+    return _facilitator(state, common.facts, common.cards)
 
 
 def _overview(state: RoomState) -> list[JSON]:
@@ -517,7 +627,7 @@ def _overview(state: RoomState) -> list[JSON]:
     ]
 
 
-def _facilitator(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
+def _facilitator(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
     issues = rotation.report(state)
     dealt_to: dict[str, list[str]] = {}
     for d in state.dealt:
@@ -554,7 +664,7 @@ def _facilitator(state: RoomState, facts: Mapping[str, CardFacts]) -> JSON:
             for w in group_warnings(state)
         ],
         "cards": [
-            {**_card(state, c, facts[c.id], with_author=True), "hidden": c.hidden}
+            card_views.get(state, c, facts[c.id], console=True)
             for c in state.cards
             if not c.withdrawn
         ],

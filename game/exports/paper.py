@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
+from game.engine.plans import Plan
 from game.engine.roles import Role
 from game.engine.wording import role_name
 from game.exports.pdf import FAMILY, MARGIN, SummaryPDF, printable
 from game.languages import language
-from game.scenarios.plans import Plan
 
 JSON = dict[str, Any]
 

@@ -1,13 +1,30 @@
-"""Telling viewers what changed: one place for views and emits.
+"""Telling viewers what changed: one place for views, patches and emits.
 
 Each connection joins the Socket.IO rooms `<room id>` and `<room id>/<viewer>`, where viewer
 is `facilitator`, `screen` or `p:<player id>`. Emits go `to=` those rooms, so they reach a
 viewer's sockets in every server process when a message queue is configured.
 
-A view is computed once per (version, viewer) and reused for all sockets of that viewer; the
-public part is the same for everyone and computed once per version.
+What is sent (docs/protocol.md):
 
-Which sockets live in this process, and so who is present, is game/rooms/connections.py.
+* `state` {version, now, view, scenario}: a viewer's whole view, to one socket, on connect
+  and on `resync`, and to a viewer's room when no patch can be made (a room new in this step).
+* `patch` {base, version, now, part, ops} after each commit that moved a room from version
+  `base` to `version`: an RFC 6902 patch (game/rooms/patches.py) of the view at `base` into
+  the view at `version`. First, to each viewer whose private part changed, its own small
+  patch (`part` "private": the participant's `role` and `me`, the facilitator's
+  `facilitator`; paths from the view's root); then, once to the whole game room, the
+  patch of the public part (`part` "public"; paths inside `view.public`). A viewer with no
+  private patch in a step kept its private part. Each message is encoded once.
+
+The base rule: a patch's `base` is the version of the state the writer applied the batch to,
+and both sides of the diff are views of states folded from the log. So any process, also one
+that has just rebuilt the room from the log, makes the same patch for the same step, and a
+browser holding the view at `base` gets exactly the view at `version`.
+
+Views are made once per (version, viewer) and kept for the room's newest version, which is
+the next step's base: an action pays for the public part once and for each viewer's private
+part once, not for a whole view per socket. Which sockets live in this process, and so who
+is present, is game/rooms/connections.py.
 """
 
 from __future__ import annotations
@@ -15,16 +32,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from game.engine import views
 from game.engine.state import RoomState
 from game.rooms.connections import Connections
 from game.rooms.crash import CrashPoints
+from game.rooms.patches import READY, Encoded, diff, encode
 
 logger = logging.getLogger("rolwissel.broadcast")
 
 Emit = Callable[..., Any]  # socketio.emit(event, data, to=..., skip_sid=...)
+
+SCREEN = "screen"
 
 
 def sio_room(room_id: str, viewer_key: str) -> str:
@@ -36,32 +57,76 @@ def viewer_of(viewer_key: str) -> views.Viewer:
     """The engine's viewer for a viewer key."""
     if viewer_key == "facilitator":
         return views.FACILITATOR_VIEWER
-    if viewer_key == "screen":
+    if viewer_key == SCREEN:
         return views.BIG_SCREEN
     return views.Participant(viewer_key.removeprefix("p:"))
 
 
-class ViewCache:
-    """The views of one room at its current version; emptied when the version moves on."""
+@dataclass(frozen=True)
+class Step:
+    """One commit of one room: its state before the batch (None for a room the batch
+    created) and after it."""
 
-    def __init__(self) -> None:
-        self.version = -1
-        self.shared: views.Shared | None = None
-        self.by_viewer: dict[str, dict[str, Any]] = {}
-        self.scenario: dict[str, Any] | None = None  # a room's scenario never changes
+    before: RoomState | None
+    after: RoomState
 
-    def view(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
-        """The view of `viewer_key`, computed at most once per version."""
-        if state.version != self.version:
-            self.version, self.shared, self.by_viewer = state.version, None, {}
-        found = self.by_viewer.get(viewer_key)
+
+class RoomViews:
+    """The views of one room at one version, each part made at most once."""
+
+    def __init__(self, state: RoomState) -> None:
+        self.state = state
+        self.version = state.version
+        self._shared: views.Shared | None = None
+        self._private: dict[str, dict[str, Any]] = {}
+        self._before: RoomViews | None = None  # an earlier version, to take card views from
+
+    def follows(self, older: RoomViews) -> None:
+        """Made after `older` (an earlier version of the room): its unchanged card views are
+        taken over instead of made again."""
+        if self._shared is None and older.version < self.version:
+            self._before = older
+
+    @property
+    def shared(self) -> views.Shared:
+        if self._shared is None:
+            before = self._before._shared if self._before is not None else None
+            self._shared = views.shared(self.state, before)
+            self._before = None  # no chain of old versions is kept
+        return self._shared
+
+    @property
+    def public(self) -> dict[str, Any]:
+        """The part every viewer shares."""
+        return self.shared.public
+
+    def private(self, viewer_key: str) -> dict[str, Any]:
+        """The rest of one viewer's view: the keys of the view besides `viewer` and
+        `public` (a participant's `role` and `me`, the facilitator's `facilitator`)."""
+        found = self._private.get(viewer_key)
         if found is None:
-            # The engine's own dispatch, on a public part shared by every viewer.
-            if self.shared is None:
-                self.shared = views.shared(state)
-            found = views.compose(state, viewer_of(viewer_key), self.shared)
-            self.by_viewer[viewer_key] = found
+            whole = views.compose(self.state, viewer_of(viewer_key), self.shared)
+            found = {k: v for k, v in whole.items() if k not in ("viewer", "public")}
+            self._private[viewer_key] = found
         return found
+
+    def unchanged_since(self, older: RoomViews, viewer_key: str) -> bool:
+        """Whether this viewer's private part is the same as in `older`, known without making
+        it (a participant whose own things did not change); then it is taken over as is."""
+        if not viewer_key.startswith("p:"):
+            return False
+        player_id = viewer_key.removeprefix("p:")
+        same = views.participant_inputs(
+            older.state, player_id, older.shared
+        ) == views.participant_inputs(self.state, player_id, self.shared)
+        if same and viewer_key in older._private:
+            self._private.setdefault(viewer_key, older._private[viewer_key])
+        return same
+
+    def view(self, viewer_key: str) -> dict[str, Any]:
+        """One viewer's whole view (equal to views.view_for)."""
+        name = viewer_key if viewer_key in ("facilitator", SCREEN) else "participant"
+        return {"viewer": name, "public": self.public, **self.private(viewer_key)}
 
 
 class Broadcaster:
@@ -82,18 +147,30 @@ class Broadcaster:
         # With a message queue other processes hold sockets too: emit to every viewer.
         self.shared = shared
         self.crash = crash or CrashPoints(None)
-        self._views: dict[str, ViewCache] = {}
+        self._views: dict[str, RoomViews] = {}  # per room, its newest version's views
+        self._scenarios: dict[str, str] = {}  # a room's scenario text never changes
         self._lock = threading.RLock()
+
+    # The views
+
+    def views_at(self, state: RoomState) -> RoomViews:
+        """The views of this version of the room (kept when it is the newest)."""
+        with self._lock:
+            cached = self._views.get(state.room_id)
+            if cached is not None and cached.version == state.version:
+                return cached
+            made = RoomViews(state)
+            if cached is None or cached.version < state.version:
+                self._views[state.room_id] = made
+            return made
+
+    def view(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
+        return self.views_at(state).view(viewer_key)
 
     # What is sent
 
-    def view(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
-        with self._lock:
-            cache = self._views.setdefault(state.room_id, ViewCache())
-            return cache.view(state, viewer_key)
-
     def message(self, state: RoomState, viewer_key: str) -> dict[str, Any]:
-        """The `state` message for one kind of viewer."""
+        """The `state` message for one kind of viewer (without the scenario text)."""
         message: dict[str, Any] = {
             "version": state.version,
             "now": self.clock(),
@@ -104,25 +181,51 @@ class Broadcaster:
         return message
 
     def send_state(self, sid: str, state: RoomState, viewer_key: str) -> None:
-        """The current state to one socket (after connect or resync), with the scenario text."""
-        message = {**self.message(state, viewer_key), "scenario": self.scenario(state)}
-        self.emit("state", message, to=sid)
+        """The whole view to one socket (after connect or resync), with the scenario text."""
+        self.emit("state", self._with_scenario(state, self.message(state, viewer_key)), to=sid)
 
-    def scenario(self, state: RoomState) -> dict[str, Any]:
+    def _with_scenario(self, state: RoomState, message: dict[str, Any]) -> Encoded:
+        # The scenario is the largest part of a first state and the same for every viewer of
+        # the room: encoded once per room, then spliced in.
         with self._lock:
-            cache = self._views.setdefault(state.room_id, ViewCache())
-            if cache.scenario is None:
-                cache.scenario = views.scenario_public(state.scenario)
-            return cache.scenario
+            scenario = self._scenarios.get(state.room_id)
+            if scenario is None:
+                scenario = encode(views.scenario_public(state.scenario))[READY]
+                self._scenarios[state.room_id] = scenario
+        body = encode(message)[READY]
+        return {READY: f'{body[:-1]},"scenario":{scenario}}}'}
 
-    def publish(self, states: list[RoomState]) -> None:
-        """After a commit: every viewer of every changed room gets its new view."""
-        targets = [(state, key) for state in states for key in self._viewers(state)]
-        half = len(targets) // 2
-        for index, (state, key) in enumerate(targets):
-            if index == half:
-                self.crash.reach("mid_broadcast")
-            self.emit("state", self.message(state, key), to=sio_room(state.room_id, key))
+    def publish(self, steps: list[Step]) -> None:
+        """After a commit: each changed room's viewers get what changed (the module's docs)."""
+        for step in steps:
+            if step.before is None or step.before.version >= step.after.version:
+                self._publish_whole(step.after)
+            else:
+                self._publish_patches(step.before, step.after)
+
+    def _publish_patches(self, before: RoomState, after: RoomState) -> None:
+        old, new = self.views_at(before), self.views_at(after)
+        new.follows(old)
+        keys = self._viewers(after)
+        if not keys:
+            return  # nobody watches this room here; its newest views are kept all the same
+        room_id = after.room_id
+        head = {"base": before.version, "version": after.version, "now": self.clock()}
+        for key in keys:
+            if key == SCREEN or new.unchanged_since(old, key):
+                continue  # the big screen has only the public part; this one's did not change
+            ops = diff(old.private(key), new.private(key))
+            if ops:
+                message = encode({**head, "part": "private", "ops": ops})
+                self.emit("patch", message, to=sio_room(room_id, key))
+        self.crash.reach("mid_broadcast")
+        public = encode({**head, "part": "public", "ops": diff(old.public, new.public)})
+        self.emit("patch", public, to=room_id)
+
+    def _publish_whole(self, state: RoomState) -> None:
+        """No view to patch from: every viewer's room gets the whole view."""
+        for key in self._viewers(state):
+            self.emit("state", encode(self.message(state, key)), to=sio_room(state.room_id, key))
 
     def publish_presence(self, room_id: str, state: RoomState | None) -> None:
         """Tell the facilitator who is online now."""
@@ -136,14 +239,15 @@ class Broadcaster:
         local = self.connections.viewers(state.room_id)
         if not self.shared:
             return local
-        keys = ["facilitator", "screen", *(f"p:{p.id}" for p in state.players)]
+        keys = ["facilitator", SCREEN, *(f"p:{p.id}" for p in state.players)]
         return sorted(set(keys) | set(local))
 
     def forget_room(self, room_id: str) -> None:
-        """Drop the cached views of a room (the lifecycle forgets a finished room)."""
+        """Drop the kept views of a room (the lifecycle forgets a finished room)."""
         with self._lock:
             self._views.pop(room_id, None)
+            self._scenarios.pop(room_id, None)
 
     def remembers(self, room_id: str) -> bool:
         with self._lock:
-            return room_id in self._views
+            return room_id in self._views or room_id in self._scenarios

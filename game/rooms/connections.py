@@ -92,6 +92,7 @@ class Connections:
         self.action_burst = action_burst
         self._by_sid: dict[str, Connection] = {}
         self._by_viewer: dict[tuple[str, str], set[str]] = {}
+        self._viewers_by_room: dict[str, set[str]] = {}  # room -> its viewer keys here
         self._lock = threading.RLock()
 
     def add(self, connection: Connection) -> list[str]:
@@ -104,6 +105,7 @@ class Connections:
             older = sorted(self._by_viewer.get(slot, set())) if identity.is_seat else []
             self._by_sid[connection.sid] = connection
             self._by_viewer.setdefault(slot, set()).add(connection.sid)
+            self._viewers_by_room.setdefault(identity.room_id, set()).add(identity.viewer_key)
         self.online.add(identity.room_id, identity.viewer_key, connection.sid)
         return older
 
@@ -119,6 +121,10 @@ class Connections:
                 sids.discard(sid)
                 if not sids:
                     del self._by_viewer[slot]
+                    keys = self._viewers_by_room.get(slot[0], set())
+                    keys.discard(slot[1])
+                    if not keys:
+                        self._viewers_by_room.pop(slot[0], None)
         self.online.remove(*slot, sid)
         return connection
 
@@ -142,7 +148,7 @@ class Connections:
     def viewers(self, room_id: str) -> list[str]:
         """The viewer keys of a room with a socket in this process."""
         with self._lock:
-            return sorted(key for (room, key) in self._by_viewer if room == room_id)
+            return sorted(self._viewers_by_room.get(room_id, ()))
 
     def presence(self, room_id: str, state: RoomState | None) -> dict[str, bool]:
         """Per player of the room: does a socket of theirs live (in any process)?"""

@@ -44,11 +44,11 @@ from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
-from game.engine.state import FACILITATOR, Phase, RoomState, Settings
+from game.engine.state import FACILITATOR, Phase, Settings
 from game.logfmt import line
 from game.rooms import seats
 from game.rooms.action_log import actor_role
-from game.rooms.broadcast import Broadcaster, sio_room
+from game.rooms.broadcast import Broadcaster, Step, sio_room
 from game.rooms.connections import Connection, Identity
 from game.rooms.queries import RoomInfo
 from game.rooms.service import RoomService
@@ -322,6 +322,7 @@ class RoomLifecycle:
                 "connect",
                 room=identity.room_id,
                 viewer=actor_role(identity.actor),
+                sid=sid,  # pairs this line with its disconnect, also across processes
                 version=state.version,
                 takeover=len(older),
             )
@@ -354,6 +355,7 @@ class RoomLifecycle:
                 "disconnect",
                 room=identity.room_id,
                 viewer=actor_role(identity.actor),
+                sid=sid,
                 reason=reason,
             )
         )
@@ -365,11 +367,11 @@ class RoomLifecycle:
 
     # close and forget
 
-    def committed(self, states: list[RoomState]) -> None:
+    def committed(self, steps: list[Step]) -> None:
         """After a commit (the writer's `on_commit`): tell every viewer, then note the rooms
         that were closed, forgetting those with no socket left here."""
-        self.broadcaster.publish(states)
-        for state in states:
+        self.broadcaster.publish(steps)
+        for state in (step.after for step in steps):
             if state.phase == Phase.CLOSED:
                 self.queries.mark_closed(state.room_id)
                 self._forget_when_finished(state.room_id)

@@ -67,3 +67,48 @@ def _spawn_thread(fn: Callable[..., Any], *args: Any) -> threading.Thread:
 def call_here(fn: Callable[..., Any], *args: Any) -> Any:
     """Run blocking work in the calling task (threading mode, cooperative drivers)."""
     return fn(*args)
+
+
+LAG_INTERVAL_S = 0.05  # how often the loop-lag watcher asks to be woken up
+
+
+@dataclass(frozen=True)
+class LagReport:
+    """How late the event loop woke the watcher over one stretch, in milliseconds."""
+
+    samples: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, lags_ms: list[float]) -> LagReport:
+        ordered = sorted(lags_ms)
+
+        def rank(share: float) -> float:
+            return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+        return cls(len(ordered), rank(0.5), rank(0.99), ordered[-1])
+
+
+def watch_loop_lag(
+    sleep: Callable[[float], Any],
+    report_s: float,
+    report: Callable[[LagReport], None],
+    *,
+    interval_s: float = LAG_INTERVAL_S,
+    clock: Callable[[], float] = time.perf_counter,
+) -> None:
+    """Forever: sleep `interval_s` and note how much later than asked the loop woke this task
+    (work that holds the hub, such as a long garbage collection or a blocking call, shows
+    here); every `report_s` seconds hand the stretch's figures to `report`."""
+    lags: list[float] = []
+    started = clock()
+    while True:
+        before = clock()
+        sleep(interval_s)
+        after = clock()
+        lags.append(max(0.0, (after - before - interval_s) * 1000))
+        if after - started >= report_s:
+            report(LagReport.of(lags))
+            lags, started = [], after

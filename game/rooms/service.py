@@ -60,13 +60,16 @@ class RoomService:
             return Refused(ErrorCode.BAD_MESSAGE, {"fields": _problem_fields(error, kind)})
         return self.writer.submit(Job(room_id=room_id, action=action, actor=actor, key=key))
 
-    def rebuild_active(self) -> int:
-        """Load every active room into the cache (at start-up); returns how many. A room whose
-        log does not decode is set aside with a log line (the writer's `damaged`), and the
-        others load all the same."""
+    def rebuild_active(self, between: Callable[[], object] = lambda: None) -> int:
+        """Load every active room into the cache; returns how many. A room whose log does
+        not decode is set aside with a log line (the writer's `damaged`), and the others load
+        all the same. `between` runs after each room: at start-up this runs in the
+        background while the server already answers (each room is also loaded on its first
+        use), and `between` lets the event loop serve requests between two rooms."""
         ids = self.queries.active_room_ids()
         for room_id in ids:
             self.writer.state(room_id)
+            between()
         return len(ids)
 
     def stop(self, timeout: float = 10.0) -> bool:

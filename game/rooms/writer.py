@@ -37,6 +37,7 @@ from game.engine.actions import AnyAction
 from game.engine.state import FACILITATOR, Phase, RoomState
 from game.logfmt import line
 from game.rooms.action_log import log_action
+from game.rooms.broadcast import Step
 from game.rooms.crash import CrashPoints
 from game.rooms.queries import DamagedRoom, StoredRoom, load_room, news_after
 from game.rooms.runtime import Runtime, call_here, now_ms
@@ -50,7 +51,12 @@ MAX_BATCH = 500  # more waiting jobs than this go into the next transaction
 # Re-applies after a conflict with another process before giving up. Each costs one read of
 # the events the other wrote; a room busy on several processes may lose a few in a row.
 MAX_ATTEMPTS = 10
-WAIT_S = 30.0  # how long a sender waits for its batch before it gets server_error
+# Overload (both settable: WRITE_QUEUE_LIMIT, WRITE_WAIT_MS): with this many jobs waiting a
+# new one is refused at once; one the loop has not taken up after WAIT_S is refused. A job
+# the loop has taken up is never refused for time: its sender waits for the commit, so the
+# answer always matches the log.
+QUEUE_LIMIT = 2000
+WAIT_S = 3.0
 
 
 # What a sender hands in and gets back
@@ -117,6 +123,27 @@ class Job:
     arrived: float = field(default_factory=time.perf_counter)
     outcome: Outcome | None = None
     done: Any = None
+    # "waiting" in the queue, then "taken" by the batch loop, or "withdrawn" by its sender
+    # (who gave up waiting before the loop took it: it will never be applied).
+    stage: str = "waiting"
+    _stage_lock: Any = field(default_factory=threading.Lock, repr=False)
+
+    def take(self) -> bool:
+        """The batch loop takes the job up; False when its sender withdrew it already."""
+        with self._stage_lock:
+            if self.stage == "withdrawn":
+                return False
+            self.stage = "taken"
+            return True
+
+    def withdraw(self) -> bool:
+        """The sender gives up before the loop took the job up; False when it was taken (then
+        its outcome will come, and the sender must wait for it)."""
+        with self._stage_lock:
+            if self.stage == "taken":
+                return False
+            self.stage = "withdrawn"
+            return True
 
     @property
     def kind(self) -> str:
@@ -194,8 +221,10 @@ class RoomWriter:
         window_ms: float = 5,
         snapshot_every: int = 100,
         crash: CrashPoints | None = None,
-        on_commit: Callable[[list[RoomState]], None] | None = None,
+        on_commit: Callable[[list[Step]], None] | None = None,
         shared: bool = False,
+        queue_limit: int = QUEUE_LIMIT,
+        wait_s: float = WAIT_S,
     ) -> None:
         # `db` is used only inside `_offload` (a real thread under eventlet), `reader` only
         # by callers on the hub: green locks must never be shared between OS threads.
@@ -206,6 +235,8 @@ class RoomWriter:
         # psycopg with PSYCOPG_WAIT_FUNC=wait_select is cooperative already.
         self._offload = runtime.blocking if db.is_sqlite else call_here
         self.window_s = max(0.0, window_ms) / 1000
+        self.queue_limit = queue_limit
+        self.wait_s = wait_s
         self.snapshot_every = max(1, snapshot_every)
         self.crash = crash or CrashPoints(None)
         self.on_commit = on_commit
@@ -231,22 +262,42 @@ class RoomWriter:
             self._started = True
             self.runtime.spawn(self._loop)
 
-    def submit(self, job: Job, wait_s: float = WAIT_S) -> Outcome:
+    def submit(
+        self, job: Job, wait_s: float | None = None, *, at_most_s: float | None = None
+    ) -> Outcome:
         """Hand in a job and wait until it is committed (or refused)."""
-        return self.submit_all([job], wait_s)[0]
+        return self.submit_all([job], wait_s, at_most_s=at_most_s)[0]
 
-    def submit_all(self, jobs: list[Job], wait_s: float = WAIT_S) -> list[Outcome]:
-        """Hand in several jobs at once (they share a batch) and wait for all of them."""
+    def submit_all(
+        self, jobs: list[Job], wait_s: float | None = None, *, at_most_s: float | None = None
+    ) -> list[Outcome]:
+        """Hand in several jobs at once (they share a batch) and wait for all of them.
+
+        Under overload a job is refused with `server_overloaded` before it can be applied:
+        at once when the queue is full, or when the loop has not taken it up within `wait_s`
+        (the writer's `wait_s` when None). Once taken up, its outcome is waited for however
+        long the batch takes, so what the sender is told is what the log holds. Only a
+        caller whose write nobody is told about (the health check) may set `at_most_s`: it
+        gets `server_error` after that long, whatever became of the job."""
         if not self._accepting:
             return [Refused(ServerCode.SERVER_RESTARTING) for _ in jobs]
+        if self._queue.qsize() + len(jobs) > self.queue_limit:
+            for job in jobs:
+                self._log(job, Refused(ServerCode.SERVER_OVERLOADED))
+            return [Refused(ServerCode.SERVER_OVERLOADED) for _ in jobs]
         self.start()
         for job in jobs:
             job.done = self.runtime.make_event()
             self._queue.put(job)
-        deadline = time.monotonic() + wait_s
+        deadline = time.monotonic() + (self.wait_s if wait_s is None else wait_s)
         outcomes: list[Outcome] = []
         for job in jobs:
-            if not job.done.wait(max(0.0, deadline - time.monotonic())):
+            if not job.done.wait(max(0.0, deadline - time.monotonic())) and job.withdraw():
+                refused = Refused(ServerCode.SERVER_OVERLOADED)
+                self._log(job, refused)
+                outcomes.append(refused)
+                continue
+            if not job.done.wait(at_most_s):
                 logger.error(line("writer_timeout", room=job.room_id, type=job.kind))
                 outcomes.append(Refused(ServerCode.SERVER_ERROR))
                 continue
@@ -345,6 +396,8 @@ class RoomWriter:
             first = self._queue.get()
             if first is _STOP:
                 break
+            if not first.take():
+                continue  # its sender gave up on it before it was taken up
             batch: list[Job] = [first]
             deadline = time.monotonic() + self.window_s
             while len(batch) < MAX_BATCH:
@@ -359,7 +412,8 @@ class RoomWriter:
                 if item is _STOP:
                     stopping = True
                     break
-                batch.append(item)
+                if item.take():
+                    batch.append(item)
             try:
                 self._process(batch)
             except Exception as error:  # never let one bad batch end the loop
@@ -373,7 +427,7 @@ class RoomWriter:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if item is not _STOP:
+            if item is not _STOP and item.take():
                 self._finish(item, Refused(ServerCode.SERVER_RESTARTING))
 
     def _failed(self, batch: list[Job], error: Exception) -> None:
@@ -440,7 +494,11 @@ class RoomWriter:
             self._log(job, outcome)
         # Let the senders' handlers run and send their acknowledgements first.
         self.runtime.sleep(0)
-        told = [room.state for room in changed if room.entries and not batch.was_deleted(room)]
+        told = [
+            Step(None if room.new_room is not None else room.base.state, room.state)
+            for room in changed
+            if room.entries and not batch.was_deleted(room)
+        ]
         if told:
             self.crash.reach("after_ack_before_broadcast")
             if self.on_commit is not None:

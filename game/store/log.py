@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from game.store.models import ActionKey, RoomEvent, Snapshot
+
+# The tables themselves, for plain inserts (see `append`).
+_EVENTS = cast(Table, RoomEvent.__table__)
+_KEYS = cast(Table, ActionKey.__table__)
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,10 @@ def append(session: Session, room_id: str, entries: Sequence[Entry]) -> None:
     """Add events to a room's log; a seq that exists already raises IntegrityError on flush."""
     if not entries:
         return
+    # The table, not the mapped class: a plain executemany, without the ORM's bulk path
+    # (which costs more than the insert itself for the one or two rows of an action).
     session.execute(
-        insert(RoomEvent),
+        insert(_EVENTS),
         [
             {"room_id": room_id, "seq": e.seq, "type": e.type, "payload": e.payload, "at": e.at}
             for e in entries
@@ -76,7 +82,7 @@ def remember_keys(session: Session, room_id: str, keys: Iterable[tuple[str, str,
     """Store (actor, key, version) triples of applied actions."""
     rows = [{"room_id": room_id, "actor": a, "key": k, "version": v} for a, k, v in keys]
     if rows:
-        session.execute(insert(ActionKey), rows)
+        session.execute(insert(_KEYS), rows)
 
 
 def known_keys(session: Session, room_id: str, after: int = 0) -> dict[tuple[str, str], int]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from game.codes import ServerCode
 from game.engine.errors import ErrorCode
+from game.engine.plans import DEFAULT_PLAN, PLANS
 from game.engine.roles import Role
 from game.extension import extension
 from game.languages import DEFAULT_LANGUAGE, language
@@ -26,7 +27,6 @@ from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Applied, Job, Refused
-from game.scenarios.plans import DEFAULT_PLAN, PLANS
 from game.web import links
 from game.web.messages import message
 from game.web.ratelimit import ApiLimits
@@ -55,6 +55,7 @@ STATUS: dict[str, int] = {
     ServerCode.SERVER_ERROR: 500,
     ServerCode.TOO_MANY_CONNECTIONS: 429,
     ServerCode.SERVER_BUSY: 503,
+    ServerCode.SERVER_OVERLOADED: 503,
     ServerCode.BODY_TOO_LARGE: 413,
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.ALREADY_JOINED: 409,
@@ -73,7 +74,7 @@ class CreateRooms(_Body):
 
     scenario_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     tables: Annotated[int, Field(ge=1, le=12)] = 1
-    # The session plan's length in minutes (game/scenarios/plans.py); 0: none.
+    # The session plan's length in minutes (game/engine/plans.py); 0: none.
     plan: Literal[0, 60, 90, 120] = 0
     lang: str = DEFAULT_LANGUAGE
 
@@ -193,7 +194,7 @@ def scenarios() -> Response:
         }
         for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]
-    # The session plans: the whole session's length and its steps (game/scenarios/plans.py).
+    # The session plans: the whole session's length and its steps (game/engine/plans.py).
     plans = [
         {
             "minutes": minutes,
@@ -373,7 +374,8 @@ def healthz() -> tuple[Response, int]:
     except Exception as error:  # any failure means "not healthy", with its kind in the log
         logger.warning(line("healthz_read_failed", error=type(error).__name__))
         readable = False
-    outcome = ext.writer.submit(Job(room_id="", health=True), wait_s=HEALTH_WRITE_WAIT_S)
+    health = Job(room_id="", health=True)
+    outcome = ext.writer.submit(health, HEALTH_WRITE_WAIT_S, at_most_s=HEALTH_WRITE_WAIT_S)
     checks = {"database": readable, "database_write": isinstance(outcome, Applied)}
     if current_app.config["REDIS_URL"]:
         checks["redis"] = ext.connections.online.healthy()

@@ -2,10 +2,11 @@
 
 Imported only when the async mode is eventlet (it imports eventlet).
 
-* `protocol_for(admission)`: eventlet's HTTP protocol class, counting every accepted
-  connection per address (game/web/admission.py) before a byte is read; a connection over a
-  cap gets two seconds to send its request and is answered with its refusal by the Guard
-  middleware; headers must arrive within IDLE_TIMEOUT (no slow-header trickle).
+* `protocol_for(admission)`: eventlet's HTTP protocol class, setting TCP_NODELAY (small
+  messages leave at once) and counting every accepted connection per address
+  (game/web/admission.py) before a byte is read; a connection over a cap gets two seconds
+  to send its request and is answered with its refusal by the Guard middleware; headers
+  must arrive within IDLE_TIMEOUT (no slow-header trickle).
 * `GuardedWebSocket`: eventlet's RFC 6455 reader with three changes. A message may not be
   larger than the cap *across all its fragments*: before each frame's payload is read, the
   frame may only be as long as what is left of the cap (eventlet checks each frame on its
@@ -19,7 +20,9 @@ Imported only when the async mode is eventlet (it imports eventlet).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,13 +46,20 @@ MAX_FRAGMENTS = 64  # fragments of one websocket message (browsers send one)
 CONTROL_FRAME = 125  # the largest control frame (ping, pong, close) RFC 6455 allows
 
 
-def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpProtocol]:
+def protocol_for(
+    admission: Admission, idle_timeout: float, nodelay: bool = True
+) -> type[wsgi.HttpProtocol]:
     """eventlet's protocol class, counting and capping connections with `admission`."""
 
     class GuardedProtocol(wsgi.HttpProtocol):
         ticket: Ticket
 
         def handle(self) -> None:
+            # Small messages go out at once: with Nagle's algorithm, a reply waiting behind
+            # the peer's delayed acknowledgement costs 40-50 ms (docs/benchmarks.md).
+            if nodelay:
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             ticket = admission.open_connection(str(self.client_address[0]))
             if ticket is None:
                 self.close_connection = 1
@@ -87,9 +97,23 @@ def protocol_for(admission: Admission, idle_timeout: float) -> type[wsgi.HttpPro
 
 
 class GuardedWebSocket(RFC6455WebSocket):
-    """eventlet's websocket with a cap per message across fragments (see the module's docs)."""
+    """eventlet's websocket with a cap per message across fragments (see the module's docs),
+    and compression only for messages of at least `deflate_from` bytes."""
 
     message_cap: int
+    deflate_from: int = 0
+    _plain: bool = False  # this message goes uncompressed
+
+    def _pack_message(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+        # RFC 7692 lets each message be compressed or not: a small patch is not worth it.
+        self._plain = len(message) < self.deflate_from
+        try:
+            return super()._pack_message(message, *args, **kwargs)
+        finally:
+            self._plain = False
+
+    def _get_permessage_deflate_enc(self) -> Any:
+        return None if self._plain else super()._get_permessage_deflate_enc()
 
     def _recv_frame(self, message: Any = None) -> Any:
         received = sum(map(len, message.data)) if message is not None else 0
@@ -133,7 +157,15 @@ class GuardedWebSocket(RFC6455WebSocket):
 
 
 class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
-    """python-engineio's websocket application, making GuardedWebSockets."""
+    """python-engineio's websocket application, making GuardedWebSockets.
+
+    Per-message compression (RFC 7692, which every browser asks for) is agreed only as
+    `deflate` says: None refuses it; a number N agrees to it without context takeover
+    either way, so no socket keeps a compressor or decompressor between messages (about
+    100-170 KB each), and compresses only messages of at least N bytes (a first state, not
+    the small patches). docs/benchmarks.md has the measurements."""
+
+    deflate: int | None = None
 
     def __init__(self, handler: Any, server: Any) -> None:
         super().__init__(handler, server)
@@ -141,17 +173,29 @@ class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
         self.support_legacy_versions = False
         self.message_cap = int(server.max_http_buffer_size)
 
+    def _negotiate_permessage_deflate(self, extensions: Any) -> Any:
+        if self.deflate is None:
+            return None
+        agreed = super()._negotiate_permessage_deflate(extensions)
+        if agreed is None:
+            return None
+        # A server may add both (RFC 7692, 7.1.1): each message is compressed on its own.
+        return {**agreed, "server_no_context_takeover": True, "client_no_context_takeover": True}
+
     def _handle_hybi_request(self, environ: dict[str, Any]) -> Any:
         websocket = super()._handle_hybi_request(environ)
         websocket.__class__ = GuardedWebSocket
         websocket.message_cap = self.message_cap
+        websocket.deflate_from = self.deflate or 0
         return websocket
 
 
-def install(socketio: SocketIO) -> None:
-    """Make this app's python-engineio server use GuardedWebSocketWSGI."""
+def install(socketio: SocketIO, deflate_min_bytes: int | None) -> None:
+    """Make this app's python-engineio server use GuardedWebSocketWSGI, compressing messages
+    of at least `deflate_min_bytes` (None: no compression at all)."""
     eio = socketio.server.eio
-    eio._async = {**eio._async, "websocket": GuardedWebSocketWSGI}
+    websocket = type("Websocket", (GuardedWebSocketWSGI,), {"deflate": deflate_min_bytes})
+    eio._async = {**eio._async, "websocket": websocket}
 
 
 def run_options(cfg: Mapping[str, Any], admission: Admission) -> dict[str, Any]:
@@ -159,7 +203,7 @@ def run_options(cfg: Mapping[str, Any], admission: Admission) -> dict[str, Any]:
     idle = float(cfg["IDLE_TIMEOUT"])
     return {
         "max_size": admission.limits.pool_size,
-        "protocol": protocol_for(admission, idle),
+        "protocol": protocol_for(admission, idle, bool(cfg["TCP_NODELAY"])),
         "keepalive": idle,  # how long a connection may wait before sending a request
         "socket_timeout": idle,  # each read or write of a request (websockets set their own)
         "debug": False,  # never send a traceback to a client

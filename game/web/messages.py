@@ -315,6 +315,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "De server heeft het nu te druk. Probeer het over een minuut opnieuw.",
         "en": "The server is too busy right now. Try again in a minute.",
     },
+    ServerCode.SERVER_OVERLOADED: {
+        "nl": "Het is nu heel druk. Dit is niet opgeslagen. "
+        "Probeer het over een paar seconden opnieuw.",
+        "en": "It is very busy right now. This was not saved. Try again in a few seconds.",
+    },
     ServerCode.AUTH_TIMEOUT: {
         "nl": "Verbinden duurde te lang. Laad de pagina opnieuw.",
         "en": "Connecting took too long. Reload the page.",

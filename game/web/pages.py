@@ -21,10 +21,21 @@ from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms import seats
 from game.web.i18n import current_language
+from game.web.statics import StaticFiles
 
 ROOT = Path(__file__).resolve().parents[2]
 
-bp = Blueprint(
+STATIC = StaticFiles(ROOT / "static")
+
+
+class _Pages(Blueprint):
+    def send_static_file(self, filename: str) -> Response:
+        # Compressed, with an ETag, and kept for a year when the address carries its version
+        # (game/web/statics.py).
+        return STATIC.response(filename)
+
+
+bp = _Pages(
     "pages",
     __name__,
     template_folder=str(ROOT / "templates"),
@@ -85,7 +96,25 @@ def _switch_url() -> str:
 
 @bp.app_context_processor
 def _page_context() -> dict[str, object]:
-    return {"switch_url": _switch_url, "roles": ROLES, "limits": LIMITS}
+    return {
+        "switch_url": _switch_url,
+        "roles": ROLES,
+        "limits": LIMITS,
+        "static_url": static_url,
+        "module_preloads": module_preloads,
+    }
+
+
+def static_url(filename: str) -> str:
+    """The address of a static file with its version: browsers may keep it for a year."""
+    return url_for("pages.static", filename=filename, v=STATIC.version(filename))
+
+
+def module_preloads(page: str) -> list[str]:
+    """The addresses of every module the page's script imports, for `modulepreload`."""
+    return [
+        url_for("pages.static", filename=name) for name in STATIC.module_graph(f"js/{page}.js")[1:]
+    ]
 
 
 @bp.app_errorhandler(404)

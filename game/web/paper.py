@@ -17,10 +17,10 @@ from flask import Blueprint, Response, request
 from game.codes import ServerCode
 from game.engine import views
 from game.engine.errors import ErrorCode
+from game.engine.plans import plan_for
 from game.exports.paper import kit_pdf, sheet_pdf
 from game.extension import extension
 from game.languages import language
-from game.scenarios.plans import plan_for
 from game.web.api import facilitator_refusal, refusal
 
 bp = Blueprint("paper", __name__)

@@ -107,7 +107,8 @@ class Refusal(_Strict):
 
 
 class StateMessage(_Strict):
-    """Event `state`: the room as this viewer may see it, after every change.
+    """Event `state`: the whole room as this viewer may see it: on connect, after a
+    `resync`, and when the server cannot make a patch (a room new in that step).
 
     `view` comes from game/engine/views.py (`view_for`). `now` is the server's clock in
     milliseconds, so a browser can show a timer's remaining time with its own clock's offset.
@@ -122,6 +123,28 @@ class StateMessage(_Strict):
     view: dict[str, Any]
     presence: dict[str, bool] | None = None
     scenario: dict[str, Any] | None = None
+
+
+class PatchMessage(_Strict):
+    """Event `patch`: what changed in one committed step, from version `base` to `version`.
+
+    `ops` is an RFC 6902 JSON Patch, made from views that are already hidden (so it holds
+    nothing the whole view would not). `part` "public" is sent once to the whole room; its
+    paths are inside `view.public`. `part` "private" goes to one viewer whose own part
+    changed (a participant's `role` and `me`, the facilitator's `facilitator`); its paths
+    start at the view's root, and it comes before the public patch of the same step. No
+    private patch in a step means the private part did not change. A client applies a step
+    when it holds the view at `base` and has the step's public patch: the private patch
+    first, then the public one, and then holds `version`. A patch whose base is ahead waits;
+    when the gap does not close within a second, or a patch does not fit, the client sends
+    `resync` and gets the whole `state`. `now` is the server's clock, as in `state`.
+    """
+
+    base: int
+    version: int
+    now: int
+    part: Literal["public", "private"]
+    ops: list[dict[str, Any]]
 
 
 class PresenceMessage(_Strict):
@@ -237,14 +260,16 @@ CLIENT_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     (
         "action",
         ActionMessage,
-        "acknowledged with Ack or Refusal (`too_many_actions` over the connection's rate); "
-        "then `state` to every viewer",
+        "acknowledged with Ack or Refusal (`too_many_actions` over the connection's rate, "
+        "`server_overloaded` when the server refused it before it could be saved); then "
+        "`patch` to the viewers",
     ),
     ("set_lang", SetLang, "acknowledged with {ok: true} or Refusal"),
     ("resync", Resync, "acknowledged with {ok: true}; followed by `state` to this connection"),
 )
 SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("state", StateMessage, "after connect, resync, and every committed change"),
+    ("state", StateMessage, "after connect and resync, and when no patch can be made"),
+    ("patch", PatchMessage, "after every committed change: private patches, then the public"),
     ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
     ("links", LinksMessage, "to the facilitator and the big screen after connect"),
     (

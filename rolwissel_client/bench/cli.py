@@ -64,6 +64,8 @@ def load_options(function: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="... and after this long in a reflection phase."),
         click.option("--seed", type=int, default=1, show_default=True),
         click.option("--keep", is_flag=True, help="Keep each server's database and log."),
+        click.option("--server-setting", "server_settings", multiple=True, metavar="NAME=VALUE",
+                     help="A setting for the game server (ROLWISSEL_NAME), e.g. GC_THRESHOLDS=50000,20,100; repeatable."),  # noqa: E501
         click.option("--pin/--no-pin", default=True, show_default=True,
                      help="Pin the server and the generator to different cores."),
         click.option("--profile", "profile_dir", type=click.Path(file_okay=False),
@@ -90,7 +92,15 @@ def _settings(kw: dict[str, Any]) -> RunSettings:
         keep=kw["keep"],
         profile_dir=kw["profile_dir"],
         pin=kw["pin"],
+        server_settings=tuple(_setting(text) for text in kw.get("server_settings") or ()),
     )
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{text!r}: NAME=VALUE")
+    return name.strip().upper(), value
 
 
 def _finish(result: dict[str, Any], mode: str, kw: dict[str, Any]) -> dict[str, Any]:

@@ -62,6 +62,8 @@ class RunSettings:
     keep: bool = False  # keep each server's instance folder (database and log)
     profile_dir: str | None = None  # py-spy samples of each run's server go here
     pin: bool = True  # the server and the generator on different cores
+    # Settings for the game server (NAME -> value, as ROLWISSEL_NAME), on top of the bench's.
+    server_settings: tuple[tuple[str, str], ...] = ()
 
     def profile_path(self, kind: str, players: int, compression: bool) -> Path | None:
         if self.profile_dir is None:
@@ -293,6 +295,7 @@ class Sweep:
             result = run_load(
                 kind,
                 config,
+                settings=dict(self.run.server_settings) if kind == "game" else None,
                 keep=self.run.keep,
                 profile=self.run.profile_path(kind, players, compression),
                 pin=self.run.pin,

@@ -127,9 +127,8 @@ def big_room(
         interval_s=players / actions_per_s,
         steer=False,
     )
-    profile = settings.profile_path("big-room", players, compression)
-    result = run_load(
-        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
+    result = _run_game(
+        settings, config, settings.profile_path("big-room", players, compression), say
     )
     result["mode"] = "big-room"
     result["board"] = {"players": players, "cards": cards, "reactions": reactions}
@@ -424,10 +423,7 @@ def soak(
         duration_s=minutes * 60,
         slice_s=60.0,
     )
-    profile = settings.profile_path("soak", players, compression)
-    result = run_load(
-        "game", config, keep=settings.keep, profile=profile, pin=settings.pin, say=say
-    )
+    result = _run_game(settings, config, settings.profile_path("soak", players, compression), say)
     reasons = (result.get("server_log") or {}).get("disconnect_reasons") or {}
     client = {k: v for k, v in (result.get("errors") or {}).items() if k.startswith("disconnect")}
     result["mode"] = "soak"
@@ -441,6 +437,21 @@ def soak(
     return result
 
 
+def _run_game(
+    settings: RunSettings, config: LoadConfig, profile: Path | None, say: Say | None
+) -> dict[str, Any]:
+    """One run of the game server with the run's settings (and its --server-setting ones)."""
+    return run_load(
+        "game",
+        config,
+        settings=dict(settings.server_settings),
+        keep=settings.keep,
+        profile=profile,
+        pin=settings.pin,
+        say=say,
+    )
+
+
 def memory(
     settings: RunSettings,
     *,
@@ -451,8 +462,7 @@ def memory(
     """Server RSS per player: idle, with every socket connected, and at load."""
     runs = []
     for deflate in compression:
-        config = settings.load_config("game", players, deflate)
-        result = run_load("game", config, keep=settings.keep, pin=settings.pin, say=say)
+        result = _run_game(settings, settings.load_config("game", players, deflate), None, say)
         idle = result.get("server_rss_idle")
         count = result.get("players") or players
         result["memory_kb_per_player"] = {

@@ -6,6 +6,10 @@ import { newKey } from "./store.js";
 
 const ACK_TIMEOUT_MS = 10000;
 const REFUSED = new Set(["unknown_room", "bad_token", "bad_auth", "no_key", "removed_from_game", "room_damaged"]);
+// Answers that do not say for sure the action was left undone for good: the page keeps the
+// intention's key (reply.retry), so trying again is the same action and is applied at most
+// once. server_error could come after a commit; the others were refused before one.
+const KEEP_KEY = new Set(["server_error", "server_overloaded", "server_restarting", "too_many_actions"]);
 // Notices after which the server closes this connection for good (docs/protocol.md).
 const CLOSING = new Set(["removed_from_game", "left_game", "game_deleted"]);
 
@@ -23,6 +27,11 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
     auth: (cb) => cb({ room, token, last_seq: version(), lang }),
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // The websocket first: on a slow line the long-polling handshake and its upgrade cost
+    // several round trips before the first view. Where a websocket cannot get through (a
+    // proxy that blocks it), long-polling is tried next.
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
   });
 
   const setBanner = (text, kind = "conn") => {
@@ -101,14 +110,17 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
       if (expected !== undefined && expected !== null) payload.expected_version = expected;
       return new Promise((resolve) => {
         if (stopped) {
-          resolve({ ok: false, code: "stopped", message: t("This page is no longer connected. Reload it.") });
+          resolve({ ok: false, code: "stopped", retry: true, message: t("This page is no longer connected. Reload it.") });
           return;
         }
         socket.timeout(ACK_TIMEOUT_MS).emit("action", payload, (err, reply) => {
           if (err) {
             resolve({ ok: false, code: "timeout", retry: true,
                       message: t("No answer from the server yet. Check your connection and try again.") });
-          } else resolve(reply || { ok: false, code: "server_error", message: t("Something went wrong.") });
+          } else {
+            const answer = reply || { ok: false, code: "server_error", message: t("Something went wrong.") };
+            resolve(!answer.ok && KEEP_KEY.has(answer.code) ? { ...answer, retry: true } : answer);
+          }
         });
       });
     },

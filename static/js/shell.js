@@ -10,14 +10,25 @@ import { $, $$, show, showError, whileBusy } from "./dom.js";
 import { render } from "./html.js";
 import { t } from "./i18n.js";
 import { connect } from "./net.js";
+import { applyPatch, PatchError } from "./patch.js";
 import { IntentForm } from "./forms.js";
 import { TimerView } from "./timer.js";
 
 export { showError };
 
-// The view of one viewer as the server last sent it. `state` messages replace it whole;
-// `patch` messages (docs/protocol.md) will change it in place — this class is the only code
-// that needs to learn them. Subscribers get (view, live) after every change.
+// How long a patch may wait for the step before it (a gap in versions) before the page asks
+// for the whole view.
+export const GAP_MS = 1000;
+
+// The view of one viewer, the one place that keeps it. A `state` message replaces it whole;
+// `patch` messages (docs/protocol.md) change it step by step, in version order: a step from
+// `base` to `version` is applied once its public patch is here, together with this viewer's
+// private patch of the same step when there is one (the server sends that first; no private
+// patch means the private part did not change). A patch whose base is ahead waits; when the
+// gap does not close within GAP_MS, or a patch does not fit, the page asks for the whole view
+// (`resync`). Patches are applied by copying only what they change (patch.js), so each
+// version is a new object and the parts that did not change are the same objects as before.
+// Subscribers get (view, live) after every change.
 export class LiveView {
   constructor() {
     this.view = null;
@@ -26,6 +37,8 @@ export class LiveView {
     this.offset = 0; // the server's clock minus ours, from the `now` of each message
     this.scenario = null; // comes once per connection, with its first state
     this.waiting = null; // a state that came before the connection's first one
+    this.pending = []; // patches not applied yet (their base is ahead of this view)
+    this.gapTimer = null;
     this.listeners = [];
     this.resync = () => {};
   }
@@ -44,9 +57,13 @@ export class LiveView {
     return Date.now() + this.offset;
   }
 
+  clock(message) {
+    if (message && typeof message.now === "number") this.offset = message.now - Date.now();
+  }
+
   fullState(message) {
     if (!message || typeof message.version !== "number") return;
-    if (typeof message.now === "number") this.offset = message.now - Date.now();
+    this.clock(message);
     if (message.scenario) this.scenario = message.scenario;
     if (!this.scenario) {
       this.waiting = message;
@@ -55,20 +72,68 @@ export class LiveView {
     if (this.waiting && this.waiting.version > message.version) message = this.waiting;
     this.waiting = null;
     // An older state can arrive after a newer one across a reconnect: keep the newest.
-    if (message.version < this.version) return;
+    if (this.view && message.version < this.version) return;
     this.version = message.version;
     this.view = message.view;
     this.view.public.scenario = this.scenario;
     if (message.presence) this.presence = message.presence;
     if (this.view.presence) this.presence = this.view.presence;
+    this.pending = this.pending.filter((p) => p.version > this.version);
+    this.drain();
     this.notify();
   }
 
-  // Until patches are applied here (in version order, buffering one whose base is ahead),
-  // a patch only tells that the view moved on: ask for the whole view.
   patch(message) {
-    if (message && typeof message.now === "number") this.offset = message.now - Date.now();
-    if (message && message.version > this.version) this.resync();
+    if (!message || typeof message.version !== "number" || typeof message.base !== "number") return;
+    this.clock(message);
+    if (this.view && message.version <= this.version) return; // a step this view has already
+    this.pending.push(message);
+    if (this.view && this.drain()) this.notify();
+  }
+
+  // Apply every waiting step that starts at this view's version; true when the view moved.
+  drain() {
+    let moved = false;
+    for (;;) {
+      const pub = this.pending.find((p) => p.part === "public" && p.base === this.version);
+      if (!pub) break;
+      const mine = this.pending.filter((p) => p.part !== "public" && p.base === pub.base && p.version === pub.version);
+      try {
+        let view = this.view;
+        for (const p of mine) view = applyPatch(view, p.ops);
+        view = { ...view, public: { ...applyPatch(view.public, pub.ops), scenario: this.scenario } };
+        this.view = view;
+      } catch (error) {
+        if (!(error instanceof PatchError)) throw error;
+        this.pending = [];
+        this.askWhole();
+        return moved;
+      }
+      this.version = pub.version;
+      this.pending = this.pending.filter((p) => p.version > this.version);
+      moved = true;
+    }
+    this.watchGap();
+    return moved;
+  }
+
+  // Patches wait for a step that has not come: give it GAP_MS, then ask for the whole view.
+  watchGap() {
+    if (!this.pending.length) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    } else if (!this.gapTimer) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        if (this.pending.some((p) => p.version > this.version)) this.askWhole();
+      }, GAP_MS);
+    }
+  }
+
+  askWhole() {
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+    this.resync();
   }
 
   presenceChanged(update) {

@@ -18,6 +18,8 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from serverproc import CHROMIUM, CHROMIUM_ARGS, Server, free_port, server_env
 
+from rolwissel_client.liveview import follow
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "buurtkamer-bibliotheek"  # has options, so round 4 starts with scoring
 AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"
@@ -63,13 +65,10 @@ class Table:
         return href if href.startswith("http") else base + href
 
 
-def _create(page: Page, base: str, scenario: str | None, tables: int) -> None:
-    # The start page: a case (the first one when None), the number of tables, create.
+def _create(page: Page, base: str, scenario: str, tables: int) -> None:
+    # The start page: the case, the number of tables, create.
     page.goto(base + "/")
-    if scenario is None:
-        page.locator("input[data-testid^=scenario-]").first.check()
-    else:
-        page.get_by_test_id(f"scenario-{scenario}").check()
+    page.get_by_test_id(f"scenario-{scenario}").check()
     if tables != 1:
         page.get_by_test_id("tables").fill(str(tables))
     page.get_by_test_id("create-game").click()
@@ -86,10 +85,10 @@ def create_game(page: Page, base: str, scenario: str = SCENARIO) -> Table:
     return Table(room_id=room_id, code=code.inner_text().strip(), host=page)
 
 
-def create_event(page: Page, base: str, tables: int) -> str:
-    """On the start page: the first case at `tables` tables; land on the overview of all
-    tables, one card each. Returns the overview's address without its key."""
-    _create(page, base, None, tables=tables)
+def create_event(page: Page, base: str, tables: int, scenario: str = SCENARIO) -> str:
+    """On the start page: the case at `tables` tables; land on the overview of all tables,
+    one card each. Returns the overview's address without its key."""
+    _create(page, base, scenario, tables=tables)
     page.wait_for_url("**/event/*")
     expect(page.get_by_test_id("table")).to_have_count(tables)
     return page.url.split("#")[0]
@@ -207,7 +206,7 @@ class Bot:
 
         self.states: list[dict[str, Any]] = []
         self.client = socketio.Client(reconnection=False)
-        self.client.on("state", self.states.append)
+        follow(self.client, self.states.append)
         self.client.connect(
             base, auth={"room": room_id, "token": token}, transports=["websocket"], wait_timeout=5
         )

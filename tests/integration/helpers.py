@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+
+from rolwissel_client.liveview import LiveView
 
 SCENARIO = "buurtkamer-bibliotheek"
 
@@ -51,11 +54,33 @@ def join(client: FlaskClient, code: str, name: str, role: str = "inwoner") -> Se
     return Seat(body["room_id"], body["player_id"], body["seat_token"])
 
 
+# The view each test socket keeps from its `state` and `patch` messages, as a browser would.
+_views: WeakKeyDictionary[SocketIOTestClient, LiveView] = WeakKeyDictionary()
+
+
 def received(sock: SocketIOTestClient, name: str) -> list[Any]:
     """The payloads of one event this socket got since the last call (read even after the
-    server disconnected it)."""
+    server disconnected it). For "state": every version the socket's view reached, from
+    whole states and patches alike (rolwissel_client/liveview.py), each shaped like a state."""
+    if name == "state":
+        return _views_reached(sock)
     found = [item["args"][0] for item in sock.queue if item["name"] == name]
     sock.queue[:] = [item for item in sock.queue if item["name"] != name]
+    return found
+
+
+def _views_reached(sock: SocketIOTestClient) -> list[Any]:
+    live = _views.setdefault(sock, LiveView())
+    found: list[Any] = []
+    kept = []
+    for item in sock.queue:
+        if item["name"] == "state":
+            found += live.full(item["args"][0])
+        elif item["name"] == "patch":
+            found += live.patch(item["args"][0])
+        else:
+            kept.append(item)
+    sock.queue[:] = kept
     return found
 
 

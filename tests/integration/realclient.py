@@ -16,6 +16,8 @@ from typing import Any
 import requests
 import socketio
 
+from rolwissel_client.liveview import follow
+
 SCENARIO = "buurtkamer-bibliotheek"
 
 
@@ -29,7 +31,8 @@ class Refusal:
 
 @dataclass
 class Socket:
-    """One Socket.IO connection (websocket only, no reconnecting)."""
+    """One Socket.IO connection (websocket only, no reconnecting). `states` holds every
+    version it reached, from whole states and patches (rolwissel_client/liveview.py)."""
 
     url: str
     states: list[dict[str, Any]] = field(default_factory=list)
@@ -41,7 +44,7 @@ class Socket:
     def __post_init__(self) -> None:
         self.client = socketio.Client(reconnection=False)
         self._cond = threading.Condition()
-        self.client.on("state", self._state)
+        follow(self.client, self._state)
         self.client.on("notice", self._notice)
         self.client.on("links", self._links)
         self.client.on("disconnect", self._disconnect)

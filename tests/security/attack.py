@@ -82,6 +82,8 @@ class PlayingRoom:
 
 
 def _own_card(player: SocketIO) -> str:
+    # After an action the server sends patches: ask for the whole view, which lists the card.
+    player.call("resync", {})
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         for (state,) in reversed(player.events("state")):

@@ -138,9 +138,11 @@ def close_game(rooms: Rooms, room_id: str) -> int:
 
 
 def told_closed(rooms: Rooms, room_id: str) -> bool:
-    """Whether some viewer of the room was sent a state of the closed game."""
+    """Whether the room's viewers were sent the public patch that closes the game."""
     return any(
-        event == "state" and to.startswith(room_id) and data["view"]["public"]["phase"] == "closed"
+        event == "patch"
+        and to == room_id
+        and {"op": "replace", "path": "/phase", "value": "closed"} in data["ops"]
         for event, data, to in list(rooms.emitted)
     )
 

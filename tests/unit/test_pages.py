@@ -77,7 +77,9 @@ def test_pages_render_in_dutch_by_default(client: FlaskClient, room: dict, event
         assert response.status_code == 200, url
         assert '<html lang="nl">' in html, url
         assert "/static/css/rolwissel.css" in html, url
-        assert re.search(r'<script type="module" src="/static/js/\w+\.js"></script>', html), url
+        assert re.search(
+            r'<script type="module" src="/static/js/\w+\.js\?v=[0-9a-f]+"></script>', html
+        ), url
         assert 'data-testid="lang-switch"' in html and ">English</a>" in html, url
 
 
@@ -292,14 +294,14 @@ def test_live_pages_load_no_code_that_needs_eval() -> None:
 
 def _stylesheets(html: str) -> list[Path]:
     return [
-        STATIC / href for href in re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+        STATIC / href for href in re.findall(r'<link rel="stylesheet" href="/static/([^"?]+)', html)
     ]
 
 
 def test_participant_page_within_budget(client: FlaskClient, room: dict) -> None:
     """The participant page loads at most 150 KB of gzip-compressed JavaScript and CSS."""
     html = client.get(f"/room/{room['rooms'][0]['room_id']}/play").get_data(as_text=True)
-    entry = re.search(r'<script type="module" src="/static/([^"]+)"', html)
+    entry = re.search(r'<script type="module" src="/static/([^"?]+)', html)
     assert entry is not None
     files = _module_graph(STATIC / entry.group(1)) + _stylesheets(html)
     assert any("socket.io" in f.name for f in files)
@@ -318,3 +320,37 @@ def test_every_vendored_package_is_documented() -> None:
         assert f"| {name} | {version} |" in readme, folder.name
         assert (folder / "LICENSE").exists(), folder.name
         assert f"npm pack {name}@{version}" in readme, folder.name
+
+
+def test_static_files_are_compressed_cached_and_revalidated(client: FlaskClient) -> None:
+    """A script comes gzip-compressed when asked, with an ETag; asked again with it, an empty
+    304; with its version in the address it may be kept a year, without it it is revalidated."""
+    plain = client.get("/static/js/shell.js")
+    zipped = client.get("/static/js/shell.js", headers={"Accept-Encoding": "gzip, br"})
+    assert plain.status_code == zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) < len(plain.get_data()) / 2
+    assert plain.headers["Cache-Control"] == "no-cache"
+    etag = plain.headers["ETag"]
+    again = client.get("/static/js/shell.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    version = etag.strip('"')
+    kept = client.get(f"/static/js/shell.js?v={version}")
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/js/nothing.js").status_code == 404
+    assert client.get("/static/../game/config.py").status_code == 404
+
+
+def test_a_live_page_names_every_module_it_imports_up_front(
+    client: FlaskClient, room: dict
+) -> None:
+    """The participant page preloads exactly the modules its script imports (all levels),
+    so none waits for the one before it."""
+    html = client.get(f"/room/{room['rooms'][0]['room_id']}/play").get_data(as_text=True)
+    preloaded = {
+        (STATIC / href).resolve()
+        for href in re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
+    }
+    graph = set(_module_graph(STATIC / "js" / "play.js")) - {(STATIC / "js" / "play.js").resolve()}
+    assert preloaded == graph and any("socket.io" in p.name for p in preloaded)

@@ -15,12 +15,12 @@ from game.engine import events as E
 from game.engine import rules, views
 from game.engine.decision import decide
 from game.engine.errors import ErrorCode
+from game.engine.plans import PLANS, plan_for
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR, STEP_GUARD_MS, Phase, RoomState, VoteChoice
 from game.engine.wording import threshold_text
 from game.exports.paper import kit_pdf, sheet_pdf
 from game.scenarios.loader import default_folder, load_folder
-from game.scenarios.plans import PLANS, plan_for
 
 F = FACILITATOR
 T0 = 1_700_000_000_000

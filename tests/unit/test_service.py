@@ -11,7 +11,7 @@ from game.engine import views
 from game.engine.errors import ErrorCode
 from game.engine.roles import Role
 from game.engine.state import FACILITATOR
-from game.rooms.broadcast import ViewCache
+from game.rooms.broadcast import RoomViews
 from game.rooms.lifecycle import CreatedRooms
 from game.rooms.service import RoomService
 from game.rooms.writer import Refused
@@ -43,13 +43,13 @@ def test_a_message_the_codec_refuses_becomes_bad_message(service: RoomService) -
 def test_the_shared_view_cache_builds_exactly_what_view_for_builds() -> None:
     """Views with one shared public part equal views.view_for and are built once per version."""
     state = room_with_players([Role.INWONER, Role.RAADSLID, Role.AMBTENAAR])
-    cache = ViewCache()
+    cache = RoomViews(state)
     for key, viewer in (
         ("facilitator", views.FACILITATOR_VIEWER),
         ("screen", views.BIG_SCREEN),
         *((f"p:{p.id}", views.Participant(p.id)) for p in state.players),
     ):
-        assert cache.view(state, key) == views.view_for(state, viewer)
-    first = cache.view(state, "p:p1")
-    assert cache.view(state, "p:p1") is first
-    assert cache.view(state, "screen")["public"] is cache.view(state, "facilitator")["public"]
+        assert cache.view(key) == views.view_for(state, viewer)
+    first = cache.private("p:p1")
+    assert cache.private("p:p1") is first
+    assert cache.view("screen")["public"] is cache.view("facilitator")["public"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -411,3 +412,49 @@ def test_a_batch_the_database_refuses_gives_each_action_one_log_line(
     assert len(failed) == 1 and failed[0].exc_info is None
     assert "readonly" in failed[0].getMessage()
     assert folded(store).players == ()
+
+
+def test_a_full_queue_refuses_at_once_and_writes_nothing(store: Counted) -> None:
+    """With more jobs waiting than WRITE_QUEUE_LIMIT allows, new ones are refused with
+    server_overloaded before they are queued: nothing of them reaches the log."""
+    writer = make_writer(store, queue_limit=1)
+    create_room(writer)
+    actions = [
+        A.Join(actor=f"p{n}", at=T0, player_id=f"p{n}", name=f"S{n}", home_role=Role.INWONER)
+        for n in range(2)
+    ]
+    jobs = [Job(room_id=ROOM, action=a, actor=a.actor, key=f"k{n}") for n, a in enumerate(actions)]
+    assert writer.submit_all(jobs) == [Refused(ServerCode.SERVER_OVERLOADED)] * 2
+    writer.stop()
+    assert store.count(RoomEvent) == 1 and store.count(ActionKey) == 0
+
+
+def test_a_job_taken_up_is_waited_for_and_one_not_taken_up_in_time_never_applies(
+    store: Counted,
+) -> None:
+    """A slow commit: the job in it is acknowledged however long the commit takes (its
+    answer must match the log), while a job the loop could not take up within the wait is
+    refused with server_overloaded and never applied, not even later."""
+    writer = make_writer(store, wait_s=0.05)
+    create_room(writer)
+    slow = threading.Event()
+
+    def slow_commit(_connection: object) -> None:
+        if slow.is_set():
+            time.sleep(0.6)
+
+    event.listen(store.db.engine, "commit", slow_commit)
+    slow.set()
+    answers: dict[str, object] = {}
+    first = threading.Thread(target=lambda: answers.__setitem__("first", join(writer, 1, "a")))
+    first.start()
+    time.sleep(0.2)  # the first is in its commit now
+    answers["second"] = join(writer, 2, "b")
+    first.join()
+    slow.clear()
+    writer.stop()
+    assert answers == {"first": Applied(version=2), "second": Refused(ServerCode.SERVER_OVERLOADED)}
+    state = folded(store)
+    assert [p.id for p in state.players] == ["p1"]
+    with store.db.sessions() as session:
+        assert log.known_keys(session, ROOM) == {("p1", "a"): 2}
