@@ -4,6 +4,7 @@ import { api, problemText } from "./api.js";
 import { $, showError } from "./dom.js";
 import { html, nothing, render } from "./html.js";
 import { lang, t, tn } from "./i18n.js";
+import { chosenPlan, showPlans } from "./plans.js";
 import { eventInfo, facilitator, roomInfo } from "./store.js";
 
 const list = $("#scenario-list");
@@ -18,6 +19,7 @@ async function loadScenarios() {
     render(html`<p class="error">${t("The cases could not be loaded. Reload the page to try again.")}</p>`, list);
     return;
   }
+  showPlans(scenarios); // the session plans (plans.js, issue 10)
   if (Array.isArray(scenarios.scenarios)) scenarios = scenarios.scenarios;
   list.replaceChildren(); // the "Loading the cases…" line
   render(scenarios.map((s, i) => html`<label class="choice">
@@ -43,7 +45,7 @@ $("#create-form").addEventListener("submit", async (event) => {
   button.disabled = true;
   let reply;
   try {
-    reply = await api("/api/rooms", { body: { scenario_id: chosen.value, tables, lang } });
+    reply = await api("/api/rooms", { body: { scenario_id: chosen.value, tables, plan: chosenPlan(), lang } });
   } catch (problem) {
     button.disabled = false;
     return showError(error, problemText(problem, t("The game could not be created. Try again.")));

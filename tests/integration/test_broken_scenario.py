@@ -68,7 +68,7 @@ def test_strict_server_refuses_to_start_on_a_broken_file(broken_server: Server) 
     try:
         server.start(expect_ready=False, extra_args=("--strict",))
         assert server.process is not None
-        assert server.process.wait(30) == 1
+        assert server.process.wait(90) == 1  # a busy shared machine starts slowly
         server.close()
         assert "kapot.yaml" in server.text
     finally:
