@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.codes import ServerCode
     from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
+    from game.rooms.catalog import Catalog
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
@@ -74,7 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.scenarios.loader import load_scenarios
     from game.store.db import Database, is_empty, upgrade
     from game.store.retention import Policy
-    from game.web import api, i18n, pages, paper, sockets, summary_pages
+    from game.web import api, cases, i18n, pages, paper, sockets, summary_pages
     from game.web.admission import Admission, Limits
     from game.web.packets import ReadyPacket
 
@@ -148,7 +149,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         wait_s=cfg["WRITE_WAIT_MS"] / 1000,
     )
     queries = RoomQueries(reader)
-    service = RoomService(queries, writer, scenarios, shared=shared)
+    # The shipped cases and the ones written in the editor (stored in the database).
+    catalog = Catalog(scenarios, reader)
+    service = RoomService(queries, writer, catalog, shared=shared)
     transport = sockets.SocketTransport(socketio)
     lifecycle = RoomLifecycle(service, broadcaster, transport)
     # Record, then acknowledge, then tell: the writer calls this after each commit.
@@ -175,7 +178,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             reader=reader,
             writer=writer,
             writer_db=writer_db,
-            scenarios=scenarios,
+            scenarios=catalog,
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
             retention=Policy(cfg["RETENTION_DAYS"], cfg["IDLE_RETENTION_DAYS"]),
             admission=admission,
@@ -188,6 +191,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(paper.bp)
+    app.register_blueprint(cases.bp)
     sockets.register(socketio)
     _guard(app, socketio, admission, connections)
     return app

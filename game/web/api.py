@@ -44,6 +44,7 @@ STATUS: dict[str, int] = {
     ServerCode.UNKNOWN_CODE: 404,
     ServerCode.UNKNOWN_ROOM: 404,
     ServerCode.UNKNOWN_SCENARIO: 404,
+    ServerCode.CASE_ID_TAKEN: 409,
     ServerCode.TOO_MANY_ATTEMPTS: 429,
     ServerCode.TOO_MANY_ROOMS: 429,
     ServerCode.NO_KEY: 401,
@@ -184,6 +185,8 @@ def api_limits() -> ApiLimits:
 def scenarios() -> Response:
     """Sent by the start page: the scenarios to choose from, in the asked language."""
     lang = language(request.args.get("lang"))
+    catalog = extension().scenarios
+    shipped = getattr(catalog, "shipped", catalog)
     items = [
         {
             "id": s.id,
@@ -191,6 +194,9 @@ def scenarios() -> Response:
             "summary": s.summary.get(lang),
             "minutes": sum(r.minutes for r in s.rounds),
             "has_options": bool(s.options),
+            # Written in the editor ("Eigen casussen"); a case without English plays in Dutch.
+            "own": s.id not in shipped,
+            "languages": list(s.languages),
         }
         for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]

@@ -251,6 +251,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nl": "Deze casus bestaat niet. Kies een casus uit de lijst.",
         "en": "This case does not exist. Choose a case from the list.",
     },
+    ServerCode.CASE_ID_TAKEN: {
+        "nl": "Er is al een casus met de id '{id}'. Kies een andere id.",
+        "en": "There is already a case with the id '{id}'. Choose another id.",
+    },
+    ServerCode.CASE_ID_FIXED: {
+        "nl": "Een bewaarde casus houdt zijn id '{id}'. Wil je een andere id? Bewaar de casus "
+        "dan als nieuwe casus.",
+        "en": "A saved case keeps its id '{id}'. Want another id? Then save it as a new case.",
+    },
     ServerCode.BAD_REQUEST: {
         "nl": "Dit verzoek klopt niet. Controleer wat je hebt ingevuld.",
         "en": "This request is not valid. Check what you filled in.",
