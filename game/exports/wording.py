@@ -264,7 +264,8 @@ _PHASES = {
 
 def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | None:
     """A moment of the game in words, or None for facts the printed timeline leaves out
-    (each card and each join: their counts are in the rounds)."""
+    (each card and each join: their counts are in the rounds; but a player on paper and a
+    card typed for them are marked "via de spelleider")."""
     lang = language(lang)
     en = lang == "en"
     match item.type:
@@ -276,6 +277,14 @@ def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | 
         case "phase_changed":
             phase = _PHASES[lang].get(item.phase or "", item.phase or "")
             return f"{round_title(summary, item.round or 0, lang)}: {phase}"
+        case "player_joined" if item.on_paper:
+            if en:
+                return "A player on paper joins (the workshop leader types for them)"
+            return "Een speler op papier doet mee (de spelleider typt voor deze speler)"
+        case "card_posted" if item.via_facilitator:
+            if en:
+                return f"Card {item.card_id} typed via the workshop leader"
+            return f"Kaart {item.card_id} getypt via de spelleider"
         case "roles_rebalanced":
             return "The roles were shared out again" if en else "De rollen zijn opnieuw verdeeld"
         case "vote_opened":

@@ -266,3 +266,20 @@ def test_the_rooms_plan_sets_the_suggested_timer_per_step() -> None:
     plain = views.public_view(rules.create_room("r2", scenario, T0).state)["plan"]
     assert plain["minutes"] is None
     assert plain["timers"]["2-play"] == scenario.rounds[1].minutes * 60
+
+
+def test_the_summary_timeline_marks_what_was_typed_via_de_spelleider() -> None:
+    """The printed timeline says a player joined on paper and which cards the facilitator
+    typed for them; the cards of players with a phone are not listed."""
+    from game.exports.summary import build_summary
+    from game.exports.wording import timeline_lines
+
+    table = seated_table()
+    play_to_the_vote(table)
+    summary = build_summary(table.state, table.events)
+    lines = [sentence for _, sentence in timeline_lines(summary, "nl")]
+    assert "Een speler op papier doet mee (de spelleider typt voor deze speler)" in lines
+    typed = [line for line in lines if line.endswith("getypt via de spelleider")]
+    assert len(typed) == 3
+    english = [sentence for _, sentence in timeline_lines(summary, "en")]
+    assert sum(1 for line in english if line.endswith("typed via the workshop leader")) == 3
