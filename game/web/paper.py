@@ -18,6 +18,7 @@ from game.codes import ServerCode
 from game.engine import views
 from game.engine.errors import ErrorCode
 from game.engine.plans import plan_for
+from game.engine.state import RoomState
 from game.exports.paper import kit_pdf, sheet_pdf
 from game.extension import extension
 from game.languages import language
@@ -34,16 +35,22 @@ def _pdf(body: bytes, filename: str) -> Response:
     return response
 
 
-@bp.get("/api/rooms/<room_id>/paper/<player_id>.pdf")
-def sheet(room_id: str, player_id: str) -> Response | tuple[Response, int]:
-    """The printable sheet of a player on paper, for the console's "Print the sheet"."""
-    lang = language(request.args.get("lang"))
+def _room(room_id: str, lang: str) -> RoomState | tuple[Response, int]:
+    """The room's state for its facilitator, or the refusal (no key, wrong key, no room)."""
     refused = facilitator_refusal(room_id, lang)
     if refused is not None:
         return refused
     state = extension().service.current(room_id)
-    if state is None:
-        return refusal(ServerCode.UNKNOWN_ROOM, lang)
+    return refusal(ServerCode.UNKNOWN_ROOM, lang) if state is None else state
+
+
+@bp.get("/api/rooms/<room_id>/paper/<player_id>.pdf")
+def sheet(room_id: str, player_id: str) -> Response | tuple[Response, int]:
+    """The printable sheet of a player on paper, for the console's "Print the sheet"."""
+    lang = language(request.args.get("lang"))
+    state = _room(room_id, lang)
+    if not isinstance(state, RoomState):
+        return state
     found = views.paper_sheet(state, player_id)
     if found is None:
         return refusal(ErrorCode.NOT_ON_PAPER, lang)
@@ -55,12 +62,9 @@ def sheet(room_id: str, player_id: str) -> Response | tuple[Response, int]:
 def kit(room_id: str) -> Response | tuple[Response, int]:
     """The table kit of the room's case, with the timetable of the room's session plan."""
     lang = language(request.args.get("lang"))
-    refused = facilitator_refusal(room_id, lang)
-    if refused is not None:
-        return refused
-    state = extension().service.current(room_id)
-    if state is None:
-        return refusal(ServerCode.UNKNOWN_ROOM, lang)
+    state = _room(room_id, lang)
+    if not isinstance(state, RoomState):
+        return state
     plan = plan_for(state.settings.plan_minutes)
     scenario = views.scenario_public(state.scenario)
     word = "spelmap" if lang == "nl" else "table-kit"
