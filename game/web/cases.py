@@ -35,7 +35,7 @@ from game.rooms.runtime import now_ms
 from game.scenarios.loader import Checked, check_data, check_text
 from game.scenarios.schema import Scenario
 from game.store import cases
-from game.web.api import bearer, refusal
+from game.web.api import api_limits, bearer, client_address, refusal
 
 bp = Blueprint("cases", __name__)
 
@@ -131,11 +131,15 @@ def check() -> tuple[Response, int]:
 @bp.post("/api/scenarios")
 def create() -> tuple[Response, int]:
     """Sent by the editor's "Save": a new case, stored and playable at once; the answer holds
-    its edit link (the key in the fragment) for this browser to keep."""
+    its edit link (the key in the fragment) for this browser to keep. Each new case counts
+    against ROOM_CREATE_LIMIT of the client's address, like a new table."""
     data, lang = _body_data()
     checked = check_data(data, FORM)
     if checked.scenario is None:
         return jsonify(_answer(checked, lang)), 422
+    # A new case counts like a new table against the address's ROOM_CREATE_LIMIT.
+    if not api_limits().create(client_address(), 1):
+        return refusal(ServerCode.TOO_MANY_ROOMS, lang)
     scenario = checked.scenario
     key = seats.new_token()
     taken = scenario.id in _catalog().shipped
