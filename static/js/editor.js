@@ -324,6 +324,7 @@ async function load() {
     }
   }
   if (caseId && !key) showError($("#case-error"), t("This browser has no edit key for this case. Open the edit link you got when you saved it."));
+  $("#case-fields").replaceChildren(); // the "Loading…" line
   draw();
   check();
 }

@@ -163,7 +163,7 @@ export function paperSection({ room, token, page }) {
       <ul class="paper-seats">${players.map((p) => html`<li data-player-id=${p.id} data-testid="paper-seat">
         <p><strong>${p.name}</strong> ${roleBadge(p.role || p.home_role)} <span class="tag">${t("on paper")}</span></p>
         <button type="button" class="button" data-testid="paper-sheet" @click=${sheet(p)}>${t("Print the sheet (PDF)")}</button>
-        ${closed ? nothing : tools(view, p)}
+        ${closed ? nothing : html`<div class="field">${tools(view, p)}</div>`}
         ${typedCards(view, p)}
         <p class="error" role="alert" hidden></p>
       </li>`)}</ul>`;
