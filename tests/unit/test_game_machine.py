@@ -1,9 +1,9 @@
 """Random games played by a hypothesis state machine, checking what must always hold:
 
 no view (nor the summary, nor a paper player's sheet) ever holds a secret its viewer was not
-dealt, whoever holds a role
-in a round was dealt its secrets of that round, replaying the log gives the same state, a
-rejected action changes nothing, and no view contains an unshared reflection of another.
+dealt, whoever holds a role in a round was dealt its secrets of that round, replaying the log
+gives the same state, a rejected action changes nothing, and no view contains an unshared
+reflection of another.
 """
 
 import json
