@@ -1,4 +1,5 @@
-"""The result of a vote and its threshold said in words, in Dutch (B1) and English. Pure.
+"""The result of a vote and its threshold said in words, in Dutch (B1) and English. Pure:
+the words come from the compiled catalogues through game.words, fixed data like the scenarios.
 
 Views, the summary and its downloads all use these functions, so the room, the big screen
 and the printed summary say the same thing in the same words.
@@ -8,31 +9,25 @@ from fractions import Fraction
 
 from game.engine.decision import DecisionResult, GroupSupport
 from game.engine.roles import ROLE_ORDER, Role
-from game.languages import language
+from game.words import N_, gettext, ngettext
 
-# One person of a group, and the group as a whole.
+# One person of a group, and the group as a whole (the msgids; the words are in the .po files).
 ROLE_SINGULAR = {
-    "nl": {Role.INWONER: "inwoner", Role.RAADSLID: "raadslid", Role.AMBTENAAR: "ambtenaar"},
-    "en": {
-        Role.INWONER: "resident",
-        Role.RAADSLID: "council member",
-        Role.AMBTENAAR: "civil servant",
-    },
+    Role.INWONER: N_("resident"),
+    Role.RAADSLID: N_("council member"),
+    Role.AMBTENAAR: N_("civil servant"),
 }
 ROLE_PLURAL = {
-    "nl": {Role.INWONER: "inwoners", Role.RAADSLID: "raadsleden", Role.AMBTENAAR: "ambtenaren"},
-    "en": {
-        Role.INWONER: "residents",
-        Role.RAADSLID: "council members",
-        Role.AMBTENAAR: "civil servants",
-    },
+    Role.INWONER: N_("residents"),
+    Role.RAADSLID: N_("council members"),
+    Role.AMBTENAAR: N_("civil servants"),
 }
 
 
 def role_name(role: Role | str, lang: str, *, plural: bool = False) -> str:
     """A role as a word: 'raadslid' / 'raadsleden', 'council member' / 'council members'."""
     table = ROLE_PLURAL if plural else ROLE_SINGULAR
-    return table[language(lang)][Role(role)]
+    return gettext(table[Role(role)], lang)
 
 
 def fraction_text(value: Fraction) -> str:
@@ -43,60 +38,55 @@ def fraction_text(value: Fraction) -> str:
 
 def threshold_text(threshold: Fraction, lang: str = "nl") -> str:
     """The threshold as people say it: '2 van de 3' / '2 out of 3' (everyone: '1 van de 1')."""
-    if language(lang) == "en":
-        return f"{threshold.numerator} out of {threshold.denominator}"
-    return f"{threshold.numerator} van de {threshold.denominator}"
+    return gettext("{numerator} out of {denominator}", lang).format(
+        numerator=threshold.numerator, denominator=threshold.denominator
+    )
 
 
 def join_words(words: list[str], lang: str) -> str:
     """'a', 'a en b', 'a, b en c' (English: 'a, b and c')."""
-    last = " and " if language(lang) == "en" else " en "
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + last + words[-1]
+    # i18n: the end of a list: "inwoners, raadsleden and ambtenaren".
+    return gettext("{items} and {last}", lang).format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def _objections(count: int, lang: str) -> str:
-    if lang == "en":
-        return f"{count} objection remains" if count == 1 else f"{count} objections remain"
-    return f"{count} bezwaar staat nog" if count == 1 else f"{count} bezwaren staan nog"
+    return ngettext("{count} objection remains", "{count} objections remain", count, lang).format(
+        count=count
+    )
 
 
 def _too_little(below: list[GroupSupport], lang: str) -> str:
     # Naming three groups would make the sentence too long; all three is "every group".
     if len(below) == len(ROLE_ORDER):
-        if lang == "en":
-            return "too little support in every group"
-        return "te weinig steun in elke groep"
+        return gettext("too little support in every group", lang)
     names = join_words([role_name(g.role, lang, plural=True) for g in below], lang)
-    return f"too little support among {names}" if lang == "en" else f"te weinig steun bij {names}"
+    return gettext("too little support among {names}", lang).format(names=names)
 
 
 def result_sentence(result: DecisionResult, lang: str = "nl") -> str:
     """The result in one short sentence (at most 15 words); the counts per group go beside
     it as data. "Gedragen: geen bezwaar, en in elke groep genoeg steun." """
-    lang = language(lang)
     if not result.groups:
-        if lang == "en":
-            return "Not carried: there was nobody left to vote."
-        return "Niet gedragen: er was niemand meer om te stemmen."
+        return gettext("Not carried: there was nobody left to vote.", lang)
     if result.gedragen:
-        if lang == "en":
-            return "Carried: no objection, and enough support in every group."
-        return "Gedragen: geen bezwaar, en in elke groep genoeg steun."
+        return gettext("Carried: no objection, and enough support in every group.", lang)
     reasons = []
     if result.objections:
         reasons.append(_objections(result.objections, lang))
     below = [g for g in result.groups if not g.passes]
     if below:
         reasons.append(_too_little(below, lang))
-    why = ", and ".join(reasons) if lang == "en" else ", en ".join(reasons)
-    head = "Not carried" if lang == "en" else "Niet gedragen"
-    return f"{head}: {why}."
+    # i18n: two reasons why a proposal is not carried, in one sentence.
+    why = (
+        reasons[0]
+        if len(reasons) == 1
+        else gettext("{first}, and {second}", lang).format(first=reasons[0], second=reasons[1])
+    )
+    return gettext("Not carried: {reasons}.", lang).format(reasons=why)
 
 
 def gedragen_label(gedragen: bool, lang: str = "nl") -> str:
     """One word for the outcome, for headings and table cells."""
-    if language(lang) == "en":
-        return "Carried" if gedragen else "Not carried"
-    return "Gedragen" if gedragen else "Niet gedragen"
+    return gettext("Carried", lang) if gedragen else gettext("Not carried", lang)

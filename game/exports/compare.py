@@ -20,6 +20,7 @@ from game.exports import wording as W
 from game.exports.document import Block, Heading, Items, Paragraph, Span, Table, para, paragraphs
 from game.exports.summary import ConditionItem, GroupCount, Result, Summary, Texts
 from game.languages import language
+from game.words import NC_
 
 KIND = "rolwissel.comparison"
 
@@ -194,24 +195,29 @@ def to_json(comparison: Comparison, lang: str = "nl") -> str:
     return json_export.dumps(to_data(comparison, lang))
 
 
-CSV_GROUP_WORDS = {"nl": ("steun", "aantal"), "en": ("support", "total")}
-CSV_HEADERS = {
-    "nl": ("tafel", "uitslag", "gedragen", "besluit", "voorwaarden", "drempel", "zin"),
-    "en": ("table", "result", "carried", "decision", "conditions", "threshold", "sentence"),
-}
+CSV_GROUP_WORDS = (NC_("csv column", "support"), NC_("csv column", "total"))
+CSV_HEADERS = (
+    NC_("csv column", "table"),
+    NC_("csv column", "result"),
+    NC_("csv column", "carried"),
+    NC_("csv column", "decision"),
+    NC_("csv column", "conditions"),
+    NC_("csv column", "threshold"),
+    NC_("csv column", "sentence"),
+)
 
 
 def to_csv(comparison: Comparison, lang: str = "nl") -> bytes:
     """One row per table, the support of each group in two columns (support and members);
     the conditions in one cell, one per line. Same format as the summary's CSV."""
     lang = language(lang)
-    base = CSV_HEADERS[lang]
+    base = [csv_export.column(word, lang) for word in CSV_HEADERS]
     header = [
         *base[:3],
         *(
-            f"{role_name(r, lang, plural=True)} {word}"
+            f"{role_name(r, lang, plural=True)} {csv_export.column(word, lang)}"
             for r in ROLE_ORDER
-            for word in CSV_GROUP_WORDS[lang]
+            for word in CSV_GROUP_WORDS
         ),
         *base[3:],
     ]

@@ -22,6 +22,7 @@ from game.engine.wording import role_name
 from game.exports import wording as W
 from game.exports.summary import Summary
 from game.languages import language
+from game.words import NC_, pgettext
 
 DELIMITER = ";"
 BOM = "\ufeff"
@@ -29,17 +30,31 @@ ENCODING = "utf-8"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-HEADERS = {
-    "nl": (
-        "soort", "ronde", "rol", "tekst", "steun", "vragen", "zorgen", "uitgelicht",
-        "overeenkomst", "kaart", "stemming", "versie", "keuze", "reden", "nodig",
-    ),
-    "en": (
-        "kind", "round", "role", "text", "support", "questions", "concerns", "highlighted",
-        "common_ground", "card", "vote", "version", "choice", "reason", "needed",
-    ),
-}  # fmt: skip
-KINDS = {"nl": {"card": "kaart", "vote": "stem"}, "en": {"card": "card", "vote": "vote"}}
+# The column names and row kinds of the CSV downloads (lower case, no spaces), translated
+# in the contexts "csv column" and "csv row" (a row's kind).
+HEADERS = (
+    NC_("csv column", "kind"),
+    NC_("csv column", "round"),
+    NC_("csv column", "role"),
+    NC_("csv column", "text"),
+    NC_("csv column", "support"),
+    NC_("csv column", "questions"),
+    NC_("csv column", "concerns"),
+    NC_("csv column", "highlighted"),
+    NC_("csv column", "common_ground"),
+    NC_("csv column", "card"),
+    NC_("csv column", "vote"),
+    NC_("csv column", "version"),
+    NC_("csv column", "choice"),
+    NC_("csv column", "reason"),
+    NC_("csv column", "needed"),
+)
+KINDS = {"card": NC_("csv row", "card"), "vote": NC_("csv row", "vote")}
+
+
+def column(word: tuple[str, str], lang: str) -> str:
+    """A column name or row kind of the CSV downloads in a language."""
+    return pgettext(*word, lang)
 
 
 def safe_cell(value: object) -> str:
@@ -51,11 +66,11 @@ def safe_cell(value: object) -> str:
 def rows(summary: Summary, lang: str = "nl") -> list[list[str]]:
     """The header and one row per card on the board and per counted vote."""
     lang = language(lang)
-    table: list[list[object]] = [list(HEADERS[lang])]
+    table: list[list[object]] = [[column(h, lang) for h in HEADERS]]
     for card in summary.cards:
         table.append(
             [
-                KINDS[lang]["card"],
+                column(KINDS["card"], lang),
                 card.round,
                 role_name(card.role, lang),
                 card.text,
@@ -76,7 +91,7 @@ def rows(summary: Summary, lang: str = "nl") -> list[list[str]]:
         for vote in ballot.votes:
             table.append(
                 [
-                    KINDS[lang]["vote"],
+                    column(KINDS["vote"], lang),
                     4,
                     role_name(vote.home_role, lang),
                     "",

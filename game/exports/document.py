@@ -82,9 +82,7 @@ def _card_spans(card: CardItem, lang: str, *, with_round: bool = False, extra: s
 
 
 def _condition_spans(condition: ConditionItem, lang: str) -> Spans:
-    note = W.source_note(
-        condition.source_card_id, condition.source_round, condition.source_role, lang
-    )
+    note = W.source_note(condition, lang)
     if not note:
         return (Span(condition.text),)
     return (Span(condition.text), Span(f" — {note}", "em"))

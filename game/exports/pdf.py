@@ -2,7 +2,9 @@
 
 DejaVu Sans is embedded (as a subset) from game/exports/fonts/, so Dutch letters (ë, é, ï),
 “curly quotes”, dashes (—), the ellipsis (…) and € print on any machine, without system
-fonts. A character the font lacks prints as U+FFFD instead of silently disappearing.
+fonts. Noto Emoji (monochrome, vendored beside it) is the fallback for every character
+DejaVu lacks, so emoji that people type (🌳 👍 ✅) print as emoji and stay in the text. A
+character neither font has prints as U+FFFD instead of silently disappearing.
 Text is written as text, never parsed as markup: fpdf2's Markdown mode stays off.
 """
 
@@ -26,6 +28,9 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 STYLE = {"": "", "strong": "B", "em": "I"}
+# One face serves every style: bold or slanted text falls back to the upright emoji.
+EMOJI_FAMILY = "NotoEmoji"
+EMOJI_FILE = "NotoEmoji.ttf"
 
 MARGIN = 18  # mm, on every side
 BODY = 10.5  # pt
@@ -34,22 +39,34 @@ HEADING_SIZE = {1: 17, 2: 13.5, 3: 11.5}
 REPLACEMENT = "\ufffd"
 
 
+def _code_points(name: str) -> frozenset[int]:
+    with TTFont(FONTS / name, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    """The code points all three faces have glyphs for."""
-    covered: frozenset[int] | None = None
-    for name in FONT_FILES.values():
-        with TTFont(FONTS / name, lazy=True) as font:
-            points = frozenset(font.getBestCmap())
-        covered = points if covered is None else covered & points
-    assert covered is not None
-    return covered
+    """The code points every style can draw: all three DejaVu faces have a glyph, or the
+    emoji fallback has one."""
+    faces = [_code_points(name) for name in FONT_FILES.values()]
+    return frozenset.intersection(*faces) | _code_points(EMOJI_FILE)
+
+
+# Skin tones (U+1F3FB-U+1F3FF) join the emoji before them only when text is shaped, which
+# the PDF does without; drawn on their own they look like a box, so after an emoji they go.
+SKIN_TONES = range(0x1F3FB, 0x1F400)
 
 
 def printable(text: str) -> str:
-    """Text with every character the font cannot draw replaced by U+FFFD."""
+    """Text with every character the fonts cannot draw replaced by U+FFFD, and without the
+    skin tone that follows an emoji (the emoji itself stays)."""
     covered = _covered()
-    return "".join(ch if ch in "\n\t" or ord(ch) in covered else REPLACEMENT for ch in text)
+    kept: list[str] = []
+    for ch in text:
+        if ord(ch) in SKIN_TONES and kept and not kept[-1].isspace():
+            continue
+        kept.append(ch if ch in "\n\t" or ord(ch) in covered else REPLACEMENT)
+    return "".join(kept)
 
 
 class SummaryPDF(FPDF):
@@ -60,6 +77,8 @@ class SummaryPDF(FPDF):
         self.lang = language(lang)
         for style, name in FONT_FILES.items():
             self.add_font(FAMILY, style, str(FONTS / name))
+        self.add_font(EMOJI_FAMILY, "", str(FONTS / EMOJI_FILE))
+        self.set_fallback_fonts([EMOJI_FAMILY], exact_match=False)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN)
         self.set_title(title)

@@ -92,13 +92,16 @@ class RoundItem:
 
 @dataclass(frozen=True, kw_only=True)
 class ConditionItem:
-    """One "ja, mits…" condition; taken from a card when `source_card_id` is set."""
+    """One "ja, mits…" condition; taken from a card when `source_card_id` is set.
+    `source_text` is that card's text while it is on the board (so a hidden or withdrawn
+    card's words never reach the summary through a condition)."""
 
     id: str
     text: str
     source_card_id: str | None
     source_round: int | None
     source_role: Role | None
+    source_text: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,6 +364,11 @@ def _condition(state: RoomState, condition: Condition) -> ConditionItem:
         source_card_id=condition.source_card_id,
         source_round=source.round if source is not None else None,
         source_role=source.role if source is not None else None,
+        source_text=(
+            source.text
+            if source is not None and not source.withdrawn and not source.hidden
+            else None
+        ),
     )
 
 

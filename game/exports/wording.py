@@ -1,8 +1,9 @@
 """The words of the downloads (Markdown, PDF, CSV, JSON) in Dutch (B1) and English.
 
-The HTML pages get theirs from Flask-Babel's catalogues; the downloads are made without a
-request, so their labels live here. The sentence about a vote's result comes from
-`game.engine.wording`, the same function the game's screens use.
+The words themselves live in the gettext catalogues (translations/<lang>/LC_MESSAGES), like
+those of the pages; the downloads are made without a request, so they read them through
+game.words. This module keeps the English msgids by key and puts the values in. The
+sentence about a vote's result comes from `game.engine.wording`, as on the game's screens.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from game.engine.roles import Role
 from game.engine.state import VoteChoice
 from game.engine.wording import role_name
-from game.exports.summary import Summary, TimelineItem
+from game.exports.summary import ConditionItem, Summary, TimelineItem
 from game.languages import language
+from game.words import N_, gettext
 
 # Times are shown on the clock of the workshop's place; without the time-zone database
 # (a bare container) they fall back to UTC rather than fail.
@@ -23,196 +25,109 @@ try:
 except ZoneInfoNotFoundError:  # pragma: no cover - depends on the machine
     TIMEZONE = UTC
 
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "summary": "Samenvatting",
-        "title": "Samenvatting van het gezamenlijke besluit",
-        "compare_title": "Vergelijking van de tafels",
-        "played_on": "Gespeeld op",
-        "participants": "Deelnemers",
-        "casus": "De casus",
-        "situation": "De situatie",
-        "decision": "Het besluit",
-        "decision_text": "Besluit",
-        "conditions": "Voorwaarden (ja, mits…)",
-        "no_conditions": "Geen voorwaarden.",
-        "conditions_count": "Voorwaarden",
-        "no_decision": "Er is geen voorstel gemaakt.",
-        "no_result": "Er is niet over het voorstel gestemd.",
-        "result": "Uitslag",
-        "support_per_group": "Steun per groep",
-        "group": "Groep",
-        "members": "Aantal",
-        "eens": "Eens",
-        "bedenkingen": "Eens met bedenkingen",
-        "bezwaar": "Bezwaar",
-        "not_voted": "Niet gestemd",
-        "support": "Steun",
-        "passes": "Haalt de drempel",
-        "yes": "ja",
-        "no": "nee",
-        "threshold": "Drempel",
-        "objections": "Bezwaren",
-        "objection_reason": "Bezwaar",
-        "objection_needed": "Nodig om mee te gaan",
-        "no_objections": "Er zijn geen bezwaren.",
-        "versions": "Versies van het voorstel",
-        "version": "Versie",
-        "ballot": "Stemming",
-        "changes": "Wat is er veranderd",
-        "text_changed": "De tekst van het besluit is veranderd. Eerst stond er:",
-        "text_same": "De tekst van het besluit is niet veranderd.",
-        "added": "Nieuwe voorwaarde",
-        "removed": "Voorwaarde geschrapt",
-        "nothing_changed": "Er is niets veranderd.",
-        "from_card": "uit kaart {card} (ronde {round}, als {role})",
-        "rounds": "De rondes",
-        "round": "Ronde",
-        "question": "Vraag",
-        "cards_count": "Kaarten op het bord",
-        "strongest": "Sterkste kaarten",
-        "no_strong_cards": "Geen kaart kreeg steun.",
-        "written_as": "geschreven als {role}",
-        "supports": "steun",
-        "highlighted": "uitgelicht door de spelleider",
-        "common_ground": "Overeenkomsten",
-        "common_ground_intro": "Kaarten met steun uit elke groep die meedeed.",
-        "no_common_ground": "Geen kaart kreeg steun uit elke groep.",
-        "supported_by": "Steun van",
-        "ranking": "Rangorde van de opties",
-        "place": "Plaats",
-        "option": "Optie",
-        "mean": "Gemiddelde score",
-        "scores": "Aantal scores",
-        "reflections": "Gedeelde reflecties",
-        "no_reflections": "Niemand heeft een reflectie gedeeld.",
-        "as_role": "als {role}",
-        "timeline": "Tijdlijn",
-        "debrief": "Vragen voor het nagesprek",
-        "roles": "De rollen",
-        "who": "Wie",
-        "values": "Waarden",
-        "wants": "Wil",
-        "fears": "Vreest",
-        "revealed": "Geheim, nu bekend",
-        "table": "Tafel",
-        "tables": "Tafels",
-        "no_tables": "Er zijn geen tafels.",
-        "not_closed": "nog bezig",
-        "cards_sheet": "kaarten",
-        "votes_sheet": "stemmen",
-        "page": "Pagina {page}",
-    },
-    "en": {
-        "summary": "Summary",
-        "title": "Summary of the joint decision",
-        "compare_title": "The tables side by side",
-        "played_on": "Played on",
-        "participants": "Participants",
-        "casus": "The case",
-        "situation": "The situation",
-        "decision": "The decision",
-        "decision_text": "Decision",
-        "conditions": "Conditions (yes, provided that…)",
-        "no_conditions": "No conditions.",
-        "conditions_count": "Conditions",
-        "no_decision": "No proposal was made.",
-        "no_result": "There was no vote on the proposal.",
-        "result": "Result",
-        "support_per_group": "Support per group",
-        "group": "Group",
-        "members": "Number",
-        "eens": "Agree",
-        "bedenkingen": "Agree with reservations",
-        "bezwaar": "Objection",
-        "not_voted": "Did not vote",
-        "support": "Support",
-        "passes": "Meets the threshold",
-        "yes": "yes",
-        "no": "no",
-        "threshold": "Threshold",
-        "objections": "Objections",
-        "objection_reason": "Objection",
-        "objection_needed": "Needed to agree",
-        "no_objections": "There are no objections.",
-        "versions": "Versions of the proposal",
-        "version": "Version",
-        "ballot": "Vote",
-        "changes": "What changed",
-        "text_changed": "The decision text changed. Before, it said:",
-        "text_same": "The decision text did not change.",
-        "added": "New condition",
-        "removed": "Condition dropped",
-        "nothing_changed": "Nothing changed.",
-        "from_card": "from card {card} (round {round}, as {role})",
-        "rounds": "The rounds",
-        "round": "Round",
-        "question": "Question",
-        "cards_count": "Cards on the board",
-        "strongest": "Strongest cards",
-        "no_strong_cards": "No card got support.",
-        "written_as": "written as {role}",
-        "supports": "support",
-        "highlighted": "highlighted by the workshop leader",
-        "common_ground": "Common ground",
-        "common_ground_intro": "Cards with support from every group that took part.",
-        "no_common_ground": "No card got support from every group.",
-        "supported_by": "Support from",
-        "ranking": "Ranking of the options",
-        "place": "Place",
-        "option": "Option",
-        "mean": "Average score",
-        "scores": "Number of scores",
-        "reflections": "Shared reflections",
-        "no_reflections": "Nobody shared a reflection.",
-        "as_role": "as {role}",
-        "timeline": "Timeline",
-        "debrief": "Questions for the debrief",
-        "roles": "The roles",
-        "who": "Who",
-        "values": "Values",
-        "wants": "Wants",
-        "fears": "Fears",
-        "revealed": "Secret, now known",
-        "table": "Table",
-        "tables": "Tables",
-        "no_tables": "There are no tables.",
-        "not_closed": "still playing",
-        "cards_sheet": "cards",
-        "votes_sheet": "votes",
-        "page": "Page {page}",
-    },
+# The labels of the downloads, by key: English msgids, translated through game.words.
+LABELS: dict[str, str] = {
+    "summary": N_("Summary"),
+    "title": N_("Summary of the joint decision"),
+    "compare_title": N_("The tables side by side"),
+    "played_on": N_("Played on"),
+    "participants": N_("Players"),
+    "casus": N_("The case"),
+    "situation": N_("The situation"),
+    "decision": N_("The decision"),
+    "decision_text": N_("Decision"),
+    "conditions": N_("Conditions (yes, provided that…)"),
+    "no_conditions": N_("No conditions."),
+    "conditions_count": N_("Conditions"),
+    "no_decision": N_("No proposal was made."),
+    "no_result": N_("There was no vote on the proposal."),
+    "result": N_("Result"),
+    "support_per_group": N_("Support per group"),
+    "group": N_("Group"),
+    "members": N_("Number"),
+    "eens": N_("Agree"),
+    "bedenkingen": N_("Agree with reservations"),
+    "bezwaar": N_("Objection"),
+    "not_voted": N_("Did not vote"),
+    "support": N_("Support"),
+    "passes": N_("Meets the threshold"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "threshold": N_("Threshold"),
+    "objections": N_("Objections"),
+    "objection_reason": N_("Objection"),
+    "objection_needed": N_("Needed to agree"),
+    "no_objections": N_("There are no objections."),
+    "versions": N_("Versions of the proposal"),
+    "version": N_("Version"),
+    "ballot": N_("Vote"),
+    "changes": N_("What changed"),
+    "text_changed": N_("The decision text changed. Before, it said:"),
+    "text_same": N_("The decision text did not change."),
+    "added": N_("New condition"),
+    "removed": N_("Condition dropped"),
+    "nothing_changed": N_("Nothing changed."),
+    "from_card": N_("from a card (round {round}, as {role})"),
+    "from_quoted_card": N_("from the card “{quote}” (round {round}, as {role})"),
+    "rounds": N_("The rounds"),
+    "round": N_("Round"),
+    "question": N_("Question"),
+    "cards_count": N_("Cards on the board"),
+    "strongest": N_("Strongest cards"),
+    "no_strong_cards": N_("No card got support."),
+    "written_as": N_("written as {role}"),
+    "supports": N_("support"),
+    "highlighted": N_("highlighted by the workshop leader"),
+    "common_ground": N_("Common ground"),
+    "common_ground_intro": N_("Cards with support from every group that took part."),
+    "no_common_ground": N_("No card got support from every group."),
+    "supported_by": N_("Support from"),
+    "ranking": N_("Ranking of the options"),
+    "place": N_("Place"),
+    "option": N_("Option"),
+    "mean": N_("Average score"),
+    "scores": N_("Number of scores"),
+    "reflections": N_("Shared reflections"),
+    "no_reflections": N_("Nobody shared a reflection."),
+    "as_role": N_("as {role}"),
+    "timeline": N_("Timeline"),
+    "debrief": N_("Questions for the debrief"),
+    "roles": N_("The roles"),
+    "who": N_("Who"),
+    "values": N_("Values"),
+    "wants": N_("Wants"),
+    "fears": N_("Fears"),
+    "revealed": N_("Secret, now known"),
+    "table": N_("Table"),
+    "tables": N_("Tables"),
+    "no_tables": N_("There are no tables."),
+    "not_closed": N_("still playing"),
+    "cards_sheet": N_("cards"),
+    "votes_sheet": N_("votes"),
+    "page": N_("Page {page}"),
 }
 
 CHOICES = {
-    "nl": {
-        VoteChoice.EENS: "eens",
-        VoteChoice.EENS_MET_BEDENKINGEN: "eens met bedenkingen",
-        VoteChoice.BEZWAAR: "bezwaar",
-    },
-    "en": {
-        VoteChoice.EENS: "agree",
-        VoteChoice.EENS_MET_BEDENKINGEN: "agree with reservations",
-        VoteChoice.BEZWAAR: "objection",
-    },
+    VoteChoice.EENS: N_("agree"),
+    VoteChoice.EENS_MET_BEDENKINGEN: N_("agree with reservations"),
+    VoteChoice.BEZWAAR: N_("objection"),
 }
 
-_MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}  # fmt: skip
+
+_MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
 
 
 def label(key: str, lang: str, **values: object) -> str:
     """A label of the downloads in a language, with `{values}` filled in."""
-    text = LABELS[language(lang)][key]
+    text = gettext(LABELS[key], lang)
     return text.format(**values) if values else text
 
 
 def choice_name(choice: VoteChoice | str, lang: str) -> str:
-    return CHOICES[language(lang)][VoteChoice(choice)]
+    return gettext(CHOICES[VoteChoice(choice)], lang)
 
 
 def _local(ms: int) -> datetime:
@@ -227,7 +142,7 @@ def clock(ms: int) -> str:
 def date(ms: int, lang: str) -> str:
     """A day as people write it: '14 november 2023' / '14 November 2023'."""
     moment = _local(ms)
-    return f"{moment.day} {_MONTHS[language(lang)][moment.month - 1]} {moment.year}"
+    return f"{moment.day} {gettext(_MONTHS[moment.month - 1], lang)} {moment.year}"
 
 
 def group_counts(counts: list[tuple[Role, int]], lang: str) -> str:
@@ -243,22 +158,12 @@ def round_title(summary: Summary, number: int, lang: str) -> str:
 
 
 _PHASES = {
-    "nl": {
-        "play": "kaarten schrijven en reageren",
-        "reflection": "reflectie",
-        "scoring": "opties scoren",
-        "decision": "voorstel en stemmen",
-        "closed": "afgesloten",
-        "lobby": "wachten op de start",
-    },
-    "en": {
-        "play": "writing cards and reacting",
-        "reflection": "reflection",
-        "scoring": "scoring the options",
-        "decision": "proposal and votes",
-        "closed": "closed",
-        "lobby": "waiting for the start",
-    },
+    "play": N_("writing cards and reacting"),
+    "reflection": N_("reflection"),
+    "scoring": N_("scoring the options"),
+    "decision": N_("proposal and votes"),
+    "closed": N_("closed"),
+    "lobby": N_("waiting for the start"),
 }
 
 
@@ -266,40 +171,33 @@ def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | 
     """A moment of the game in words, or None for facts the printed timeline leaves out
     (each card and each join: their counts are in the rounds; but a player on paper and a
     card typed for them are marked "via de spelleider")."""
-    lang = language(lang)
-    en = lang == "en"
     match item.type:
         case "room_created":
-            return "Game created" if en else "Spel aangemaakt"
+            return gettext("Game created", lang)
         case "game_started":
-            n = item.players or 0
-            return f"The game starts with {n} players" if en else f"Het spel begint met {n} spelers"
+            return gettext("The game starts with {n} players", lang).format(n=item.players or 0)
         case "phase_changed":
-            phase = _PHASES[lang].get(item.phase or "", item.phase or "")
+            phase = item.phase or ""
+            phase = gettext(_PHASES[phase], lang) if phase in _PHASES else phase
             return f"{round_title(summary, item.round or 0, lang)}: {phase}"
         case "player_joined" if item.on_paper:
-            if en:
-                return "A player on paper joins (the workshop leader types for them)"
-            return "Een speler op papier doet mee (de spelleider typt voor deze speler)"
+            return gettext("A player on paper joins (the workshop leader types for them)", lang)
         case "card_posted" if item.via_facilitator:
-            if en:
-                return f"Card {item.card_id} typed via the workshop leader"
-            return f"Kaart {item.card_id} getypt via de spelleider"
+            return gettext("A card of round {round} typed via the workshop leader", lang).format(
+                round=item.round
+            )
         case "roles_rebalanced":
-            return "The roles were shared out again" if en else "De rollen zijn opnieuw verdeeld"
+            return gettext("The roles were shared out again", lang)
         case "vote_opened":
-            ballot, version = item.ballot, item.proposal_version
-            if en:
-                return f"Vote {ballot} on version {version} of the proposal opens"
-            return f"Stemming {ballot} over versie {version} van het voorstel begint"
+            return gettext("Vote {ballot} on version {version} of the proposal opens", lang).format(
+                ballot=item.ballot, version=item.proposal_version
+            )
         case "vote_closed":
-            return f"Vote {item.ballot} closes" if en else f"Stemming {item.ballot} is gesloten"
+            return gettext("Vote {ballot} closes", lang).format(ballot=item.ballot)
         case "tally_shown":
-            if en:
-                return f"The result of vote {item.ballot} is shown"
-            return f"De uitslag van stemming {item.ballot} wordt getoond"
+            return gettext("The result of vote {ballot} is shown", lang).format(ballot=item.ballot)
         case "game_closed":
-            return "The game is closed" if en else "Het spel is afgesloten"
+            return gettext("The game is closed", lang)
     return None
 
 
@@ -313,11 +211,31 @@ def timeline_lines(summary: Summary, lang: str) -> list[tuple[str, str]]:
     return lines
 
 
-def source_note(source_card_id: str | None, rnd: int | None, role: Role | None, lang: str) -> str:
-    """Where a condition came from: 'uit kaart c4 (ronde 2, als ambtenaar)', or ''."""
-    if source_card_id is None or rnd is None or role is None:
+# A quoted card is cut at a word near this length, so the note stays a short aside.
+QUOTE_LENGTH = 60
+
+
+def short_quote(text: str, length: int = QUOTE_LENGTH) -> str:
+    """`text` on one line, cut at a word before `length` characters with '…'."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat[:length].rsplit(" ", 1)[0] or flat[:length]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def source_note(condition: ConditionItem, lang: str) -> str:
+    """Where a condition came from, without the card's internal id: 'uit een kaart (ronde 2,
+    als ambtenaar)', or with a short quote of the card when the condition says it otherwise;
+    '' for a condition written from scratch."""
+    rnd, role = condition.source_round, condition.source_role
+    if condition.source_card_id is None or rnd is None or role is None:
         return ""
-    return label("from_card", lang, card=source_card_id, round=rnd, role=role_name(role, lang))
+    values = {"round": rnd, "role": role_name(role, lang)}
+    source = condition.source_text
+    if source is None or " ".join(source.split()) == " ".join(condition.text.split()):
+        return label("from_card", lang, **values)
+    return label("from_quoted_card", lang, quote=short_quote(source), **values)
 
 
 def mean_text(mean: object, lang: str) -> str:

@@ -291,7 +291,7 @@ REPLIES: tuple[type[BaseModel], ...] = (Ack, Refusal, ConnectError)
 def render_doc() -> str:
     """docs/protocol.md, generated from the models above, the engine's actions and codes."""
     from game.engine.errors import ErrorCode
-    from game.web.messages import SENTENCES
+    from game.web.messages import sentence
 
     lines = [
         "# The socket protocol",
@@ -336,8 +336,7 @@ def render_doc() -> str:
         "| --- | --- | --- |",
     ]
     for code in [*ErrorCode, *ServerCode]:
-        sentences = SENTENCES[code]
-        lines.append(f"| `{code.value}` | {sentences['nl']} | {sentences['en']} |")
+        lines.append(f"| `{code.value}` | {sentence(code, 'nl')} | {sentence(code, 'en')} |")
     lines.append("")
     return "\n".join(lines)
 

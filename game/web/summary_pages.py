@@ -55,6 +55,7 @@ from game.rooms.lifecycle import RoomLifecycle
 from game.rooms.seats import looks_like_id
 from game.web.i18n import current_language
 from game.web.messages import message
+from game.words import N_, gettext, pgettext
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,18 +81,9 @@ NOT_READY = "summary_not_ready"
 UNKNOWN_ROOM = "unknown_room"
 UNKNOWN_EVENT = "unknown_event"
 SENTENCES = {
-    NOT_READY: {
-        "nl": "De samenvatting is er als de spelleider het spel heeft afgesloten.",
-        "en": "The summary is ready once the workshop leader has closed the game.",
-    },
-    UNKNOWN_ROOM: {
-        "nl": "Dit spel bestaat niet (meer). Kijk of het adres klopt.",
-        "en": "This game does not exist (any more). Check the address.",
-    },
-    UNKNOWN_EVENT: {
-        "nl": "Deze bijeenkomst bestaat niet (meer). Kijk of het adres klopt.",
-        "en": "This event does not exist (any more). Check the address.",
-    },
+    NOT_READY: N_("The summary is ready once the workshop leader has closed the game."),
+    UNKNOWN_ROOM: N_("This game does not exist (any more). Check the address."),
+    UNKNOWN_EVENT: N_("This event does not exist (any more). Check the address."),
 }
 
 
@@ -278,8 +270,7 @@ def summary_of(room_id: str) -> Summary | None:
 
 
 def _refusal(code: str, lang: str, status: int) -> tuple[Response, int]:
-    sentences = SENTENCES.get(code)
-    text = sentences[language(lang)] if sentences else message(code, lang)
+    text = gettext(SENTENCES[code], lang) if code in SENTENCES else message(code, lang)
     return jsonify({"ok": False, "code": str(code), "message": text}), status
 
 
@@ -297,11 +288,15 @@ def _download(body: str | bytes, fmt: str, filename: str, etag: str) -> Response
 
 
 def _filename(kind: str, scenario_id: str, moment: int | None, lang: str) -> str:
-    word = {"summary": ("samenvatting", "summary"), "compare": ("vergelijking", "comparison")}
+    # i18n: the first word of a download's file name: lower case, no spaces.
+    word = {
+        "summary": pgettext("file name", "summary", lang),
+        "compare": pgettext("file name", "comparison", lang),
+    }
     day = ""
     if moment:
         day = "-" + datetime.fromtimestamp(moment / 1000, W.TIMEZONE).strftime("%Y-%m-%d")
-    return f"rolwissel-{word[kind][lang == 'en']}-{scenario_id}{day}"
+    return f"rolwissel-{word[kind]}-{scenario_id}{day}"
 
 
 def render_summary(summary: Summary, fmt: str, lang: str) -> str | bytes:
@@ -339,9 +334,7 @@ def _page_helpers(lang: str) -> dict[str, Any]:
         "date": lambda ms: W.date(ms, lang),
         "round_title": lambda summary, number: W.round_title(summary, number, lang),
         "timeline_lines": lambda summary: W.timeline_lines(summary, lang),
-        "source_note": lambda c: W.source_note(
-            c.source_card_id, c.source_round, c.source_role, lang
-        ),
+        "source_note": lambda c: W.source_note(c, lang),
         "content_lang": lang,
     }
 

@@ -126,7 +126,7 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(host, "host-round")
         result.check(screen, "screen-round")
 
-        next_step(host, "Reflectie")
+        next_step(host, "Terugblik")
         anna.get_by_test_id("reflection-input").fill("Ik zag als raadslid de hele stad.")
         anna.get_by_test_id("reflection-share").check()
         anna.get_by_test_id("reflection-submit").click()
@@ -135,11 +135,11 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(screen, "screen-reflection")
         result.check(host, "host-reflection")
 
-        for step in ("Ronde 2", "Reflectie", "Ronde 3"):
+        for step in ("Ronde 2", "Terugblik", "Ronde 3"):
             next_step(host, step)
         for n, bot in enumerate(bots):
             bot.act("post_card", text=f"Voorwaarde {n}: een vaste sleutelhouder.")
-        for step in ("Reflectie", "Ronde 4"):
+        for step in ("Terugblik", "Ronde 4"):
             next_step(host, step)
         expect(anna.get_by_test_id("scoring")).to_be_visible()
         anna.locator("[data-testid^=score-][data-testid$='-4']").first.check()
@@ -175,7 +175,7 @@ def walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
         result.check(host, "host-result")
         result.check(screen, "screen-result")
 
-        next_step(host, "Reflectie")
+        next_step(host, "Terugblik")
         host.get_by_test_id("close-game").click()
         result.check(host, "host-closing")
         host.get_by_test_id("close-game-confirm").click()

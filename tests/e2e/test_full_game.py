@@ -235,7 +235,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(card(host, "R1 Femke: niemand")).to_have_class(re.compile(r"\bis-hidden\b"))
 
     # ------------------------------------------------------------ round 1: reflection
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     for person in players:
         form = person.page.get_by_test_id("reflection")
         expect(form).to_be_visible()
@@ -285,7 +285,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
         check_board(person.page, round2, person.word)
 
     # ------------------------------------------------------------ round 3: one offline
-    next_step(host, re.compile(r"Ronde 2 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 2 van 4 .*Terugblik"))
     next_step(host, "Ronde 3 van 4")
     for person in players:
         check_role_card(person, 3, scenario)
@@ -319,7 +319,7 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     ).to_have_text("online")
 
     # ------------------------------------------------------------ round 4: scoring
-    next_step(host, re.compile(r"Ronde 3 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 3 van 4 .*Terugblik"))
     next_step(host, "Ronde 4 van 4")
     assert scenario.options, "this game needs a scenario with options"
     for n, person in enumerate(players):
@@ -390,11 +390,16 @@ def test_a_full_game_from_the_start_page_to_the_summary(
     expect(anna.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Niet gedragen: 1 bezwaar staat nog\b.*inwoners")
     )
-    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 van 2")
+    # The counts say who carries the proposal, "eens met bedenkingen" in full (issue 9.11).
+    expect(anna.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 van de 2 dragen het voorstel (1 eens, 0 eens met bedenkingen, 1 bezwaar"
+    )
     expect(eva.page.get_by_test_id("result").locator(".result-sentence")).to_have_text(
         re.compile(r"^Not carried: 1 objection remains\b.*residents")
     )
-    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text("1 of 2")
+    expect(eva.page.get_by_test_id("result").locator(".result-groups")).to_contain_text(
+        "1 of 2 carry the proposal (1 agree, 0 agree with reservations, 1 objection"
+    )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Niet gedragen")
 
     # The objection is answered by amending the proposal; then everyone votes again.
@@ -425,12 +430,12 @@ def test_a_full_game_from_the_start_page_to_the_summary(
             else "Gedragen: geen bezwaar, en in elke groep genoeg steun."
         )
         expect(result.locator(".result-groups")).to_contain_text(
-            "2 of 2" if person.lang == "en" else "2 van 2"
+            "2 of 2 carry the proposal" if person.lang == "en" else "2 van de 2 dragen het voorstel"
         )
     expect(screen.get_by_test_id("screen-result")).to_contain_text("Gedragen: geen bezwaar")
 
     # ------------------------------------------------------------ close and the summary
-    next_step(host, re.compile(r"Ronde 4 van 4 .*Reflectie"))
+    next_step(host, re.compile(r"Ronde 4 van 4 .*Terugblik"))
     host.get_by_test_id("close-game").click()
     host.get_by_test_id("close-game-confirm").click()
     expect(host.get_by_test_id("summary-link")).to_be_visible()

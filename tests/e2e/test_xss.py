@@ -105,7 +105,7 @@ def test_typed_markup_stays_text_on_every_page(
         expect(mallory.locator("[data-testid=card].mine")).to_contain_text("(bewerkt)")
         no_markup(mallory, "own board after editing", shown=3)
 
-        next_step(host, "Reflectie")
+        next_step(host, "Terugblik")
         mallory.get_by_test_id("reflection-input").fill(PAYLOAD)
         mallory.get_by_test_id("reflection-share").check()
         mallory.get_by_test_id("reflection-submit").click()
@@ -113,7 +113,7 @@ def test_typed_markup_stays_text_on_every_page(
         expect(shared).to_contain_text(PAYLOAD)
         no_markup(host, "console reflections", shown=5)
 
-        for step in ("Ronde 2", "Reflectie", "Ronde 3", "Reflectie", "Ronde 4", "Kaarten"):
+        for step in ("Ronde 2", "Terugblik", "Ronde 3", "Terugblik", "Ronde 4", "Kaarten"):
             next_step(host, step)
         host.get_by_test_id("proposal-text").fill(PAYLOAD)
         host.get_by_test_id("add-condition").click()

@@ -160,3 +160,64 @@ def test_script_messages_are_found_inside_templates() -> None:
         (3, "tn", ("{n} card", "{n} cards")),
         (3, "t", "Single"),
     ]
+
+
+# The Python modules whose words once lived in dicts per language; their sentences now come
+# from the catalogues (game/words.py), so a translator edits .po files only.
+WORD_MODULES = (
+    "game/web/messages.py",
+    "game/web/summary_pages.py",
+    "game/engine/wording.py",
+    "game/exports/wording.py",
+    "game/exports/csv.py",
+    "game/exports/compare.py",
+)
+
+
+def _literals(path: str) -> tuple[set[str], list[int]]:
+    """The string constants of a module (but a dict's keys, which name things: "eens"), and
+    the lines of any dict keyed by "nl"."""
+    import ast
+
+    tree = ast.parse((i18n.ROOT / path).read_text(encoding="utf-8"))
+    keys = {id(k) for n in ast.walk(tree) if isinstance(n, ast.Dict) for k in n.keys}
+    strings = {
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in keys
+    }
+    nl_dicts = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Dict)
+        and any(isinstance(k, ast.Constant) and k.value == "nl" for k in n.keys)
+    ]
+    return strings, nl_dicts
+
+
+@pytest.mark.parametrize("path", WORD_MODULES)
+def test_no_dutch_sentence_is_kept_in_python(path: str) -> None:
+    """The error sentences, result words and download labels hold English msgids only: no
+    dict per language, and no string that is one of the Dutch catalogue's translations."""
+    dutch = {
+        m.string
+        for m in i18n.read_catalogue("nl")
+        if m.id and isinstance(m.string, str) and m.string != m.id
+    }
+    strings, nl_dicts = _literals(path)
+    assert nl_dicts == []
+    assert strings & dutch == set()
+
+
+def test_the_python_words_are_extracted() -> None:
+    """`python -m game.web.i18n` finds the sentences of game/ (N_, gettext, ngettext,
+    pgettext), so they are in both catalogues."""
+    found = {(m.id, m.context) for m in i18n.extract() if m.id}
+    for wanted in (
+        ("Only the workshop leader can do this.", None),  # messages.py, N_
+        (("{count} objection remains", "{count} objections remain"), None),  # ngettext
+        ("Carried: no objection, and enough support in every group.", None),  # gettext
+        ("summary", "file name"),  # pgettext
+        ("Timeline", None),  # exports/wording.py LABELS
+    ):
+        assert wanted in found

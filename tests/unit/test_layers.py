@@ -24,6 +24,16 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "game.exports": ("game.web", "game.rooms", "game.store"),
     "game.codes": ("game.",),
     "game.languages": ("game.",),
+    # The words sit below every layer, the engine included: only the languages under them.
+    "game.words": (
+        "game.web",
+        "game.engine",
+        "game.rooms",
+        "game.store",
+        "game.exports",
+        "game.scenarios",
+        "game.codes",
+    ),
     "game.logfmt": ("game.",),
     "game.green": ("game.",),
 }

@@ -135,11 +135,19 @@ def test_summary_page_in_dutch(web: FlaskClient) -> None:
     """The closed game's page is Dutch by default: decision, result sentence, both versions."""
     html = page(web, "/room/room-1/summary")
     assert '<html lang="nl">' in html
-    for text in ("Het besluit", "Steun per groep", "Versies van het voorstel", "Overeenkomsten"):
+    for text in (
+        "Het besluit",
+        "Steun per groep",
+        "Versies van het voorstel",
+        "Steun uit elke groep",
+    ):
         assert text in html
     assert DECISION_V2 in html and DECISION_V1 in html
     assert "Gedragen: geen bezwaar, en in elke groep genoeg steun." in html
     assert "coöperatie" in html and "“garanties”" in html
+    # A condition says where it came from in words, never with the card's internal id.
+    assert "uit een kaart (ronde 2, als inwoner)" in html
+    assert not re.search(r"kaart c\d+", html)
 
 
 def test_summary_page_in_english(web: FlaskClient) -> None:
