@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.words import N_, gettext
+
 # (the step's key, its round (0: outside the rounds), its phase in the game or "" for a
 # step the game has no screen for)
 _STEPS: tuple[tuple[str, int, str], ...] = (
@@ -28,25 +30,15 @@ _STEPS: tuple[tuple[str, int, str], ...] = (
     ("debrief", 0, "closed"),
 )
 
-TITLES = {
-    "nl": {
-        "welcome": "Welkom en uitleg",
-        "case": "De casus lezen",
-        "play": "Ronde {round}: spelen",
-        "reflection": "Ronde {round}: terugblik",
-        "scoring": "Ronde 4: de opties scoren",
-        "decision": "Ronde 4: het voorstel en de stemming",
-        "debrief": "De nabespreking",
-    },
-    "en": {
-        "welcome": "Welcome and explanation",
-        "case": "Reading the case",
-        "play": "Round {round}: play",
-        "reflection": "Round {round}: reflection",
-        "scoring": "Round 4: scoring the options",
-        "decision": "Round 4: the proposal and the vote",
-        "debrief": "The debrief",
-    },
+# What happens in each kind of step: English msgids, translated through game.words.
+TITLES: dict[str, str] = {
+    "welcome": N_("Welcome and explanation"),
+    "case": N_("Reading the case"),
+    "play": N_("Round {round}: play"),
+    "reflection": N_("Round {round}: reflection"),
+    "scoring": N_("Round 4: scoring the options"),
+    "decision": N_("Round 4: the proposal and the vote"),
+    "debrief": N_("The debrief"),
 }
 
 
@@ -59,9 +51,8 @@ class PlanStep:
 
     def title(self, lang: str) -> str:
         """What happens in this step, in Dutch or English."""
-        words = TITLES["en" if lang == "en" else "nl"]
         kind = self.key.split("-")[0]
-        return words[kind].format(round=self.round)
+        return gettext(TITLES[kind], lang).format(round=self.round)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from game.engine.roles import Role
 from game.engine.wording import role_name
 from game.exports.pdf import FAMILY, MARGIN, SummaryPDF, printable
 from game.languages import language
+from game.words import N_, gettext
 
 JSON = dict[str, Any]
 
@@ -36,108 +37,71 @@ PICTOGRAMS = {
     Role.AMBTENAAR: ("M4 4h6l2 2h8v3H4zm-1 6h18l-1.5 10h-15z", "#a04500"),
 }
 
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "sheet_title": "Speelblad van {name}",
-        "sheet_intro": "Je speelt op papier. Vertel de spelleider wat je wilt zeggen: de "
-        "spelleider typt je kaarten, je terugblik en je stem voor je in. Dat staat in het "
-        "spel als 'via de spelleider'.",
-        "printed_at_round": "Gedrukt in ronde {round}. Vraag in elke nieuwe ronde om een "
-        "nieuw blad: dan staat je nieuwe geheim erop.",
-        "printed_in_lobby": "Gedrukt voor de start. Vraag bij de start om een nieuw blad: "
-        "dan staan je rollen en je eerste geheim erop.",
-        "case": "De casus",
-        "round": "Ronde {number}: {lens}",
-        "your_role": "Je rol: {role}",
-        "own_role": "Je eigen rol: {role}",
-        "no_role_yet": "Je rol hoor je als het spel begint.",
-        "question": "De vraag",
-        "card_prompt": "Op een kaart",
-        "who": "Wie je bent",
-        "values": "Wat je belangrijk vindt",
-        "wants": "Wat je wilt",
-        "fears": "Waar je bang voor bent",
-        "you_know": "Wat alleen jij weet",
-        "not_dealt_yet": "Je geheim voor deze ronde krijg je als de ronde begint.",
-        "no_secret": "In deze ronde heb je geen geheim.",
-        "notes": "Je aantekeningen",
-        "kit_title": "Spelmap: {title}",
-        "kit_intro": "Deze map is voor een tafel die op papier speelt, of voor wie liever "
-        "papier heeft. Geheimen staan hier niet in: die krijgt elke speler van de spelleider.",
-        "roles": "De drie rollen",
-        "rounds": "De vier rondes",
-        "minutes": "{minutes} minuten",
-        "timetable": "Het tijdschema ({minutes} minuten)",
-        "step": "Stap",
-        "time": "Tijd",
-        "vote": "Zo stem je",
-        "vote_eens": "Eens: je steunt het voorstel.",
-        "vote_bedenkingen": "Eens met bedenkingen: je steunt het voorstel, maar je hebt een "
-        "zorg. Schrijf die er kort bij.",
-        "vote_bezwaar": "Bezwaar: je kunt het voorstel niet dragen. Schrijf op waarom, en "
-        "wat er nodig is om wel mee te gaan.",
-        "vote_rule": "Het voorstel is gedragen als er geen bezwaar meer staat, en als in elke "
-        "groep ({groups}) minstens {threshold} eens of eens met bedenkingen stemt. Wie niet "
-        "stemt, steunt het voorstel niet.",
-        "ballots": "Stembriefjes",
-        "ballot": "Stembriefje",
-        "ballot_name": "Naam: ________________________   Groep: inwoner / raadslid / ambtenaar",
-        "ballot_choice": "[  ] eens     [  ] eens met bedenkingen     [  ] bezwaar",
-        "ballot_reason": "Mijn bedenking of bezwaar: ",
-        "ballot_needed": "Nodig om mee te gaan: ",
-        "debrief": "De nabespreking",
-    },
-    "en": {
-        "sheet_title": "Player sheet of {name}",
-        "sheet_intro": "You play on paper. Tell the workshop leader what you want to say: "
-        "the workshop leader types your cards, your reflection and your vote for you. The "
-        "game marks these 'via the workshop leader'.",
-        "printed_at_round": "Printed in round {round}. Ask for a new sheet in every new "
-        "round: your new secret will be on it.",
-        "printed_in_lobby": "Printed before the start. Ask for a new sheet at the start: your "
-        "roles and your first secret will be on it.",
-        "case": "The case",
-        "round": "Round {number}: {lens}",
-        "your_role": "Your role: {role}",
-        "own_role": "Your own role: {role}",
-        "no_role_yet": "You hear your role when the game starts.",
-        "question": "The question",
-        "card_prompt": "On a card",
-        "who": "Who you are",
-        "values": "What you value",
-        "wants": "What you want",
-        "fears": "What you fear",
-        "you_know": "What only you know",
-        "not_dealt_yet": "You get your secret for this round when the round starts.",
-        "no_secret": "You have no secret in this round.",
-        "notes": "Your notes",
-        "kit_title": "Table kit: {title}",
-        "kit_intro": "This kit is for a table that plays on paper, or for people who prefer "
-        "paper. It holds no secrets: each player gets theirs from the workshop leader.",
-        "roles": "The three roles",
-        "rounds": "The four rounds",
-        "minutes": "{minutes} minutes",
-        "timetable": "The timetable ({minutes} minutes)",
-        "step": "Step",
-        "time": "Time",
-        "vote": "How to vote",
-        "vote_eens": "Agree: you support the proposal.",
-        "vote_bedenkingen": "Agree with reservations: you support the proposal, but you have "
-        "a concern. Write it down briefly.",
-        "vote_bezwaar": "Objection: you cannot carry the proposal. Write down why, and what "
-        "would be needed for you to agree.",
-        "vote_rule": "The proposal is carried when no objection remains, and in every group "
-        "({groups}) at least {threshold} agree or agree with reservations. Not voting is not "
-        "support.",
-        "ballots": "Ballots",
-        "ballot": "Ballot",
-        "ballot_name": "Name: ________________________   Group: resident / council member / "
-        "civil servant",
-        "ballot_choice": "[  ] agree     [  ] agree with reservations     [  ] objection",
-        "ballot_reason": "My reservation or objection: ",
-        "ballot_needed": "Needed for me to agree: ",
-        "debrief": "The debrief",
-    },
+# The labels of the paper, by key: English msgids, translated through game.words.
+LABELS: dict[str, str] = {
+    "sheet_title": N_("Player sheet of {name}"),
+    "sheet_intro": N_(
+        "You play on paper. Tell the workshop leader what you want to say: the workshop leader "
+        "types your cards, your reflection and your vote for you. The game marks these 'via "
+        "the workshop leader'."
+    ),
+    "printed_at_round": N_(
+        "Printed in round {round}. Ask for a new sheet in every new round: your new secret "
+        "will be on it."
+    ),
+    "printed_in_lobby": N_(
+        "Printed before the start. Ask for a new sheet at the start: your roles and your first "
+        "secret will be on it."
+    ),
+    "case": N_("The case"),
+    "round": N_("Round {number}: {lens}"),
+    "your_role": N_("Your role: {role}"),
+    "own_role": N_("Your own role: {role}"),
+    "no_role_yet": N_("You hear your role when the game starts."),
+    "question": N_("The question"),
+    "card_prompt": N_("On a card"),
+    "who": N_("Who you are"),
+    "values": N_("What you value"),
+    "wants": N_("What you want"),
+    "fears": N_("What you fear"),
+    "you_know": N_("What only you know"),
+    "not_dealt_yet": N_("You get your secret for this round when the round starts."),
+    "no_secret": N_("You have no secret in this round."),
+    "notes": N_("Your notes"),
+    "kit_title": N_("Table kit: {title}"),
+    "kit_intro": N_(
+        "This kit is for a table that plays on paper, or for people who prefer paper. It holds "
+        "no secrets: each player gets theirs from the workshop leader."
+    ),
+    "roles": N_("The three roles"),
+    "rounds": N_("The four rounds"),
+    "minutes": N_("{minutes} minutes"),
+    "timetable": N_("The timetable ({minutes} minutes)"),
+    "step": N_("Step"),
+    "time": N_("Time"),
+    "vote": N_("How to vote"),
+    "vote_eens": N_("Agree: you support the proposal."),
+    "vote_bedenkingen": N_(
+        "Agree with reservations: you support the proposal, but you have a concern. Write it "
+        "down briefly."
+    ),
+    "vote_bezwaar": N_(
+        "Objection: you cannot carry the proposal. Write down why, and what would be needed "
+        "for you to agree."
+    ),
+    "vote_rule": N_(
+        "The proposal is carried when no objection remains, and in every group ({groups}) at "
+        "least {threshold} agree or agree with reservations. Not voting is not support."
+    ),
+    "ballots": N_("Ballots"),
+    "ballot": N_("Ballot"),
+    "ballot_name": N_(
+        "Name: ________________________   Group: resident / council member / civil servant"
+    ),
+    "ballot_choice": N_("[  ] agree     [  ] agree with reservations     [  ] objection"),
+    "ballot_reason": N_("My reservation or objection: "),
+    "ballot_needed": N_("Needed for me to agree: "),
+    "debrief": N_("The debrief"),
 }
 
 BALLOTS_PER_KIT = 6
@@ -145,7 +109,7 @@ BALLOTS_PER_KIT = 6
 
 def label(key: str, lang: str, **values: object) -> str:
     """A label of the paper in a language, with `{values}` filled in."""
-    text = LABELS[language(lang)][key]
+    text = gettext(LABELS[key], lang)
     return text.format(**values) if values else text
 
 
