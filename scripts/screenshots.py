@@ -145,6 +145,13 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     expect(anna.get_by_test_id("lobby-count")).to_contain_text("6")
     expect(screen.get_by_test_id("lobby-count")).to_contain_text("6")
     camera.shoot(anna, "play-lobby")
+    camera.shoot(anna, "play-case", scroll_to("#case"))
+    # A second scan of the QR code on Anna's phone: go on as Anna, no second seat.
+    again = anna.context.new_page()
+    again.goto(f"{base}/j/{table.code}")
+    expect(again.get_by_test_id("join-continue")).to_be_visible()
+    camera.shoot(again, "join-seatkept")
+    again.close()
     camera.shoot(host, "host-lobby")
     camera.shoot(screen, "screen-lobby")
 
@@ -173,7 +180,7 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     camera.shoot(host, "host-round")
     camera.shoot(screen, "screen-round")
 
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     anna.get_by_test_id("reflection-input").fill(
         "Als raadslid moest ik aan de hele stad denken, niet alleen aan mijn eigen straat."
     )
@@ -186,11 +193,13 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     next_step(host, "Ronde 2")
     for page, text in zip(players, CARDS, strict=True):
         post_card(page, "Haalbaar? " + text)
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
+    anna.get_by_test_id("known-open").click()
+    camera.shoot(anna, "play-known", scroll_to("#known"))
     next_step(host, "Ronde 3")
     for page, text in zip(players, CARDS, strict=True):
         post_card(page, "Voorwaarde: " + text[0].lower() + text[1:])
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
 
     next_step(host, "Ronde 4")
     expect(anna.get_by_test_id("scoring")).to_be_visible()
@@ -217,6 +226,7 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     anna.get_by_test_id("vote-bezwaar").check()
     anna.get_by_test_id("vote-reason").fill("Niemand regelt wie de sleutel heeft.")
     camera.shoot(anna, "play-vote", scroll_to("#proposal"))
+    camera.shoot(anna, "play-voteexplained", scroll_to("#vote-explain"))
     anna.get_by_test_id("vote-submit").click()
     expect(host.get_by_test_id("vote-status")).to_contain_text("6 van 6")
     camera.shoot(screen, "screen-vote")
@@ -241,16 +251,23 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     camera.shoot(host, "host-decision", scroll_to("#decision"))
     camera.shoot(screen, "screen-result")
 
-    next_step(host, "Reflectie")
+    next_step(host, "Terugblik")
     host.get_by_test_id("close-game").click()
     host.get_by_test_id("close-game-confirm").click()
     expect(anna.get_by_test_id("closed")).to_be_visible()
     camera.shoot(anna, "play-closed")
     camera.shoot(host, "host-closed")
     camera.shoot(screen, "screen-closed")
+    # A scan of the QR code after the close: the way to the summary.
+    late = context().new_page()  # type: ignore[attr-defined]
+    late.goto(f"{base}/j/{table.code}")
+    expect(late.get_by_test_id("join-summary")).to_be_visible()
+    camera.shoot(late, "join-closed")
     summary = anna.get_by_test_id("summary-link").get_attribute("href") or ""
     response = anna.goto(base + summary)
     if response is not None and response.status == 200:
+        # The page opens itself with Anna's seat and reloads: photograph it after that.
+        expect(anna.get_by_test_id("summary")).to_be_visible()
         camera.shoot(anna, "summary-default")
 
     # An event: three tables, one overview.

@@ -10,7 +10,6 @@ test_two_processes.py and tests/cluster/.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import requests
@@ -29,6 +28,7 @@ import socketio
 # Shared with `rolwissel bench`, and named here for the tests that import them from serverproc.
 from rolwissel_client.bench.procs import free_port as free_port
 from rolwissel_client.bench.procs import server_env as server_env
+from rolwissel_client.bench.services import MissingProgram, require_program
 from rolwissel_client.chromium import CHROMIUM as CHROMIUM
 from rolwissel_client.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
 from rolwissel_client.liveview import follow
@@ -39,13 +39,17 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 
 def require_binary(name: str, *also: Path) -> str:
     """The path of a program a test needs: skipped without it, failed without it on CI."""
-    found = shutil.which(name) or next((str(p) for p in also if p.exists()), None)
-    if found:
-        return found
-    reason = f"{name} is not installed (.ci/run installs it)"
+    try:
+        return require_program(name, *also)
+    except MissingProgram as missing:
+        missing_program(missing)
+
+
+def missing_program(missing: MissingProgram) -> NoReturn:
+    """A test cannot run without a program: fail under CI=true, skip elsewhere."""
     if ON_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
+        pytest.fail(str(missing))
+    pytest.skip(str(missing))
 
 
 def wait(condition: Callable[[], bool], seconds: float = 10) -> None:

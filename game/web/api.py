@@ -247,6 +247,28 @@ def _created(created: CreatedRooms) -> dict[str, Any]:
     return answer
 
 
+def summary_url(info: RoomInfo) -> str:
+    """The address of a room's summary, without a key: it opens for a browser that holds
+    one (a seat in the game, the facilitator's, or the summary's from the big screen's QR)."""
+    return url_for("summary.summary_page", room_id=info.id)
+
+
+def closed_room(code: str) -> RoomInfo | None:
+    """The closed room with this join code (the join page of a closed game links to its
+    summary), or None. Looking up a code counts like a join: an unknown one is a failed
+    guess, and a client over its limit learns nothing."""
+    stored = seats.normalise_code(code)
+    address = client_address()
+    limits = api_limits()
+    if stored is None or limits.refused(address, stored):
+        return None
+    info = extension().queries.room_by_code(stored)
+    if info is None:
+        limits.failed(address, stored)
+        return None
+    return info if info.closed else None
+
+
 @bp.post("/api/join")
 def join() -> tuple[Response, int]:
     """Sent by the join page: a seat in the room with this code. Returns the seat token
@@ -266,6 +288,9 @@ def join() -> tuple[Response, int]:
         limits.failed(address, code or "-")
         return refusal(ServerCode.UNKNOWN_CODE, lang)
     limits.joined(address, info.code)
+    if info.closed:
+        # The join page shows the way to the summary instead of a form that cannot work.
+        return refusal(ErrorCode.GAME_CLOSED, lang, {"summary_url": summary_url(info)})
     if body.home_role not in {r.value for r in Role}:
         return refusal(ServerCode.BAD_ROLE, lang)
     joined = extension().lifecycle.join(info.id, body.name, Role(body.home_role), body.device)

@@ -20,6 +20,7 @@ from game.engine.roles import ROLE_ORDER
 from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms import seats
+from game.web import api
 from game.web.i18n import current_language
 from game.web.statics import StaticFiles
 
@@ -60,6 +61,7 @@ LIMITS = {
     "reflection": state.MAX_REFLECTION,
     "proposal": state.MAX_PROPOSAL,
     "reason": state.MAX_REASON,
+    "bedenking": state.MAX_BEDENKING,  # the short text beside "eens met bedenkingen"
 }
 
 
@@ -141,7 +143,14 @@ def join(code: str = "") -> str:
     code = code or request.args.get("code", "")
     if not _CODE.match(code):
         code = ""
-    return render_template("join.html", page="join", code=code.upper())
+    # A scan of the QR code after the game was closed leads to the summary.
+    closed = api.closed_room(code) if code and has_extension() else None
+    return render_template(
+        "join.html",
+        page="join",
+        code=code.upper(),
+        closed_summary_url=api.summary_url(closed) if closed else None,
+    )
 
 
 @bp.get("/room/<room_id>/play")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import ssl
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,15 @@ from rolwissel_client.bench import wire
 EventHandler = Callable[["SioConnection", str, str], None]  # (connection, event name, raw text)
 AckHandler = Callable[[Any], None]
 CloseHandler = Callable[["SioConnection", str], None]  # (connection, reason)
+
+
+def tls_context() -> ssl.SSLContext:
+    """TLS for the bench's own nginx on 127.0.0.1, whose certificate the bench made itself a
+    moment ago: encrypted like a browser's connection, the certificate not checked."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class ConnectRefused(Exception):
@@ -49,8 +59,10 @@ class SioConnection(asyncio.Protocol):
         on_event: EventHandler | None = None,
         on_close: CloseHandler | None = None,
         tag: Any = None,
+        tls: bool = False,
     ) -> None:
         self.host, self.port = host, port
+        self.tls = tls
         self.tag = tag  # the caller's object for this connection (set before any event)
         self.auth = auth
         self.compression = compression
@@ -76,7 +88,7 @@ class SioConnection(asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         request = wire.handshake_request(
-            self.host, self.port, wire.SOCKETIO_PATH, self._key, self.compression
+            self.host, self.port, wire.SOCKETIO_PATH, self._key, self.compression, self.tls
         )
         transport.write(request)
 
@@ -223,8 +235,10 @@ async def open_connection(
     on_close: CloseHandler | None = None,
     tag: Any = None,
     timeout: float = 20.0,
+    tls: bool = False,
 ) -> SioConnection:
-    """Connect, upgrade and join the default namespace; raises ConnectRefused with its code."""
+    """Connect (over TLS with `tls`), upgrade and join the default namespace; raises
+    ConnectRefused with its code."""
     loop = asyncio.get_running_loop()
     holder: list[SioConnection] = []
 
@@ -237,11 +251,13 @@ async def open_connection(
             on_event=on_event,
             on_close=on_close,
             tag=tag,
+            tls=tls,
         )
         holder.append(conn)
         return conn
 
-    await asyncio.wait_for(loop.create_connection(factory, host, port), timeout)
+    context = tls_context() if tls else None
+    await asyncio.wait_for(loop.create_connection(factory, host, port, ssl=context), timeout)
     conn = holder[0]
     try:
         await asyncio.wait_for(asyncio.shield(conn.connected), timeout)
@@ -255,10 +271,10 @@ async def open_connection(
 
 
 class Http:
-    """Keep-alive JSON calls to one server (one instance per thread)."""
+    """Keep-alive JSON calls to one server (one instance per thread), over TLS with `tls`."""
 
-    def __init__(self, host: str, port: int, timeout: float = 30.0) -> None:
-        self.host, self.port, self.timeout = host, port, timeout
+    def __init__(self, host: str, port: int, timeout: float = 30.0, tls: bool = False) -> None:
+        self.host, self.port, self.timeout, self.tls = host, port, timeout, tls
         self._conn: http.client.HTTPConnection | None = None
 
     def request(
@@ -269,7 +285,13 @@ class Http:
         headers = {"Content-Type": "application/json"} if payload is not None else {}
         for attempt in (1, 2):
             if self._conn is None:
-                self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                self._conn = (
+                    http.client.HTTPSConnection(
+                        self.host, self.port, timeout=self.timeout, context=tls_context()
+                    )
+                    if self.tls
+                    else http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                )
             try:
                 self._conn.request(method, path, body=payload, headers=headers)
                 reply = self._conn.getresponse()

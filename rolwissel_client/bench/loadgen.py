@@ -106,7 +106,11 @@ class LoadConfig:
     compression: bool = True
     scenario: str = "buurtkamer-bibliotheek"
     seed: int = 1
-    server_pid: int | None = None
+    server_pids: list[int] = field(default_factory=list)  # their CPU is summed
+    # The cluster's other programs by name (redis, postgresql, nginx): the root process of
+    # each, whose CPU is read with its children's.
+    service_pids: dict[str, int] = field(default_factory=dict)
+    tls: bool = False  # through the cluster's nginx: HTTPS and WSS
     server_log: str | None = None
     ack_timeout_s: float = 10.0
     fanout_timeout_s: float = 10.0
@@ -278,20 +282,36 @@ def summarize(values: list[float]) -> dict[str, Any]:
 
 
 class ServerProbe:
-    """The server's CPU, memory and log size, read from /proc and the file system."""
+    """The servers' CPU (summed), memory and log size, and the CPU of the cluster's other
+    programs, read from /proc and the file system."""
 
-    def __init__(self, pid: int | None, log: str | None) -> None:
-        self.pid, self.log = pid, log
+    def __init__(self, pids: list[int], log: str | None, services: dict[str, int]) -> None:
+        self.pids, self.log, self.services = pids, log, services
 
     def cpu(self) -> float | None:
+        each = self.cpu_each()
+        return sum(each) if each else None
+
+    def cpu_each(self) -> list[float]:
+        """Each server's CPU seconds so far (none when one of them cannot be read)."""
         try:
-            return procs.cpu_seconds(self.pid) if self.pid else None
+            return [procs.cpu_seconds(pid) for pid in self.pids]
         except OSError:
-            return None
+            return []
+
+    def service_cpu(self) -> dict[str, float | None]:
+        """Per program of the cluster (redis, postgresql, nginx): its CPU seconds so far."""
+        seconds: dict[str, float | None] = {}
+        for name, pid in self.services.items():
+            try:
+                seconds[name] = procs.tree_cpu_seconds(pid)
+            except OSError:
+                seconds[name] = None
+        return seconds
 
     def rss(self) -> int | None:
         try:
-            return procs.rss_bytes(self.pid) if self.pid else None
+            return sum(procs.rss_bytes(pid) for pid in self.pids) if self.pids else None
         except OSError:
             return None
 
@@ -307,7 +327,7 @@ class LoadGenerator:
         self.config = config
         self.rng = random.Random(config.seed)
         self.rooms: list[Room] = []
-        self.probe = ServerProbe(config.server_pid, config.server_log)
+        self.probe = ServerProbe(config.server_pids, config.server_log, config.service_pids)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.running = False  # players act and the facilitators steer
         self.measuring = False  # inside the window
@@ -384,7 +404,7 @@ class LoadGenerator:
         """POST /api/rooms (up to 12 tables a call) and POST /api/join for every seat."""
         config = self.config
         count = max(1, config.players // config.room_size)
-        http = Http(config.host, config.port)
+        http = Http(config.host, config.port, tls=config.tls)
         while len(self.rooms) < count:
             tables = min(12, count - len(self.rooms))
             body = {"scenario_id": config.scenario, "tables": tables, "lang": "nl"}
@@ -403,7 +423,7 @@ class LoadGenerator:
 
         def join(member: Member) -> None:
             if not hasattr(local, "http"):
-                local.http = Http(config.host, config.port)
+                local.http = Http(config.host, config.port, tls=config.tls)
             body = {
                 "code": member.room.code,
                 "name": f"Speler {member.index}",
@@ -442,6 +462,7 @@ class LoadGenerator:
                         on_event=self.on_event,
                         on_close=self.on_close,
                         tag=member,
+                        tls=self.config.tls,
                     )
                 except ConnectRefused as refused:
                     self.errors[f"connect_refused:{refused.code}"] += 1
@@ -569,6 +590,8 @@ class LoadGenerator:
         self.window = {
             "start": self.now(),
             "server_cpu": self.probe.cpu(),
+            "server_cpu_each": self.probe.cpu_each(),
+            "service_cpu": self.probe.service_cpu(),
             "own_cpu": time.process_time(),
             "machine_cpu": procs.busy_cpu_seconds(),
             "cpu_pressure": procs.cpu_pressure(),
@@ -587,6 +610,8 @@ class LoadGenerator:
         self.window.update(
             end=self.now(),
             server_cpu_end=self.probe.cpu(),
+            server_cpu_each_end=self.probe.cpu_each(),
+            service_cpu_end=self.probe.service_cpu(),
             own_cpu_end=time.process_time(),
             machine_cpu_end=procs.busy_cpu_seconds(),
             cpu_pressure_end=procs.cpu_pressure(),
@@ -971,8 +996,13 @@ class LoadGenerator:
         if window.get("server_cpu") is not None and window.get("server_cpu_end") is not None:
             server_cpu = window["server_cpu_end"] - window["server_cpu"]
         own_cpu = window["own_cpu_end"] - window["own_cpu"]
+        services = self.service_figures(seconds)
+        service_cpu = sum(figures["cpu_s"] or 0.0 for figures in services.values())
         # Everything else the machine ran meanwhile (other work sharing the cores): noise.
-        others = window["machine_cpu_end"] - window["machine_cpu"] - own_cpu - (server_cpu or 0)
+        others = (
+            window["machine_cpu_end"] - window["machine_cpu"]
+            - own_cpu - (server_cpu or 0) - service_cpu
+        )  # fmt: skip
         received = window["wire_bytes_end"] - window["wire_bytes"]
         fanouts = summarize(self.fanout_ms)
         rss_max = max(self.rss_samples) if self.rss_samples else window.get("server_rss_end")
@@ -988,6 +1018,12 @@ class LoadGenerator:
             "received_mb_per_s": round(received / seconds / 1e6, 3),
             "server": {
                 "cpu_s": None if server_cpu is None else round(server_cpu, 3),
+                "cpu_s_each": [
+                    round(end - start, 3)
+                    for start, end in zip(
+                        window["server_cpu_each"], window["server_cpu_each_end"], strict=False
+                    )
+                ],
                 "cpu_percent": None if server_cpu is None else round(100 * server_cpu / seconds, 1),
                 "ms_per_delivery": (
                     round(1000 * server_cpu / self.deliveries, 4)
@@ -1002,6 +1038,7 @@ class LoadGenerator:
                 "rss_max": rss_max,
                 "rss_end": window.get("server_rss_end"),
             },
+            "services": services,
             "generator": {
                 "cpu_s": round(own_cpu, 3),
                 "cpu_percent": round(100 * own_cpu / seconds, 1),
@@ -1017,6 +1054,25 @@ class LoadGenerator:
             "log_window": [window.get("log_start"), window.get("log_end")],
             "timeline": self.timeline(),
         }
+
+    def service_figures(self, seconds: float) -> dict[str, dict[str, float | None]]:
+        """Per program of the cluster: CPU seconds in the window, % of a core, and ms per
+        delivered message."""
+        start, end = self.window["service_cpu"], self.window["service_cpu_end"]
+        figures: dict[str, dict[str, float | None]] = {}
+        for name in self.config.service_pids:
+            before, after = start.get(name), end.get(name)
+            used = None if before is None or after is None else after - before
+            figures[name] = {
+                "cpu_s": None if used is None else round(used, 3),
+                "cpu_percent": None if used is None else round(100 * used / seconds, 1),
+                "ms_per_delivery": (
+                    round(1000 * used / self.deliveries, 4)
+                    if used is not None and self.deliveries
+                    else None
+                ),
+            }
+        return figures
 
     def timeline(self) -> list[dict[str, Any]]:
         """Per slice of the window: deliveries/s, p99 of the actions sent in it, server CPU."""

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from rolwissel_client.bench.client import wait_healthy
 
@@ -41,6 +41,38 @@ def cpu_seconds(pid: int) -> float:
         fields = handle.read().rpartition(")")[2].split()
     # After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and of its children: those still running, and (through the
+    parent's cutime and cstime) those that ended and were waited for. PostgreSQL forks a
+    backend per connection and nginx its workers; both count here."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rpartition(")")[2].split()
+    # utime, stime, cutime and cstime are fields 14-17 (1-based, man 5 proc).
+    total = sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    for child in children(pid):
+        try:
+            total += cpu_seconds(child)
+        except OSError:
+            continue  # it ended meanwhile
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (every thread's, from /proc)."""
+    found: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", encoding="ascii") as handle:
+                found += [int(v) for v in handle.read().split()]
+        except OSError:
+            continue
+    return found
 
 
 def rss_bytes(pid: int) -> int:
@@ -91,6 +123,20 @@ def pinned_to(core: int | None) -> Callable[[], None] | None:
     return pin
 
 
+def pin_tree(pid: int, core: int | None) -> None:
+    """Pin a running process, every thread of it and its children to `core` (what they start
+    later inherits it)."""
+    if core is None:
+        return
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(thread), {core})
+        except OSError:
+            continue  # it ended meanwhile
+    for child in children(pid):
+        pin_tree(child, core)
+
+
 def raise_file_limit() -> int:
     """Lift the soft limit on open files to the hard one (a socket each); returns it."""
     import resource
@@ -136,7 +182,39 @@ BENCH_SETTINGS = {
 }
 
 
-class ServerProcess:
+class AlwaysEnded:
+    """What the bench starts is always ended, as a context manager: stopped when the block
+    ends well, killed on Ctrl-C and exceptions, and its folder cleaned up."""
+
+    def stop(self) -> object:
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self.stop()
+            else:
+                self.kill()
+        finally:
+            self.kill()
+            self.cleanup()
+
+
+class ServerProcess(AlwaysEnded):
     """One server under test; `kind` is "game" (`rolwissel serve`) or "echo"."""
 
     def __init__(
@@ -247,24 +325,6 @@ class ServerProcess:
     def cleanup(self) -> None:
         if self._own_dir and not self.keep:
             shutil.rmtree(self.instance, ignore_errors=True)
-
-    def __enter__(self) -> ServerProcess:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        try:
-            if kind is None:
-                self.stop()
-            else:
-                self.kill()
-        finally:
-            self.kill()
-            self.cleanup()
 
 
 def start_python_module(module: str, *args: str, core: int | None) -> subprocess.Popen[str]:

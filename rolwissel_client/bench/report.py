@@ -54,30 +54,96 @@ def run_rows(runs: list[dict[str, Any]]) -> list[str]:
         server = run.get("server") or {}
         generator = run.get("generator") or {}
         lag = (run.get("server_log") or {}).get("loop_lag_ms")
-        rows.append(
-            "| "
-            + " | ".join(
-                [
-                    run.get("kind", "?"),
-                    "on" if run.get("compression") else "off",
-                    _cell(run.get("players")),
-                    _cell(run.get("actions_per_s"), 0),
-                    _cell(run.get("deliveries_per_s"), 0),
-                    _cell(latency.get("p50"), 0),
-                    _cell(latency.get("p95"), 0),
-                    _latency(latency.get("p99"), latency),
-                    _latency(latency.get("max"), latency),
-                    _cell(server.get("cpu_percent"), 0),
-                    _cell(server.get("ms_per_delivery"), 3),
-                    _mb(server.get("rss_max")),
-                    _cell(generator.get("cpu_percent"), 0),
-                    "n/a" if lag is None else _cell(lag.get("p99"), 0),
-                    _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
-                    _errors(run.get("errors")),
-                ]
-            )
-            + " |"
-        )
+        cells = [
+            run.get("kind", "?"),
+            "on" if run.get("compression") else "off",
+            _cell(run.get("players")),
+            _cell(run.get("actions_per_s"), 0),
+            _cell(run.get("deliveries_per_s"), 0),
+            *_latencies(latency),
+            _cell(server.get("cpu_percent"), 0),
+            _cell(server.get("ms_per_delivery"), 3),
+            _mb(server.get("rss_max")),
+            _cell(generator.get("cpu_percent"), 0),
+            "n/a" if lag is None else _cell(lag.get("p99"), 0),
+            _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
+            _errors(run.get("errors")),
+        ]
+        rows.append(_row(cells))
+    return rows
+
+
+def _latencies(latency: dict[str, Any]) -> list[str]:
+    """The p50, p95, p99 and max cells of a run (a time-out shows as such)."""
+    return [
+        _cell(latency.get("p50"), 0),
+        _cell(latency.get("p95"), 0),
+        _latency(latency.get("p99"), latency),
+        _latency(latency.get("max"), latency),
+    ]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+SERVICES = ("redis", "postgresql", "nginx")
+
+
+def _processes(processes: int) -> str:
+    return "1, SQLite" if not processes else f"{processes} behind nginx"
+
+
+def cluster_rows(runs: list[dict[str, Any]]) -> list[str]:
+    """One table row per run of the cluster step: latencies, and CPU per delivered message of
+    the servers (summed) and of each of the cluster's other programs."""
+    head = (
+        "| processes | players | deliveries/s | p50 ms | p95 ms | p99 ms | max ms "
+        "| servers CPU % | servers ms/delivery | redis | postgresql | nginx "
+        "| other CPU % | errors |"
+    )
+    rows = [head, _rule(head)]
+    for run in runs:
+        latency = run.get("latency_ms") or {}
+        server = run.get("server") or {}
+        services = run.get("services") or {}
+        cells = [
+            _processes(run.get("processes", 0)),
+            _cell(run.get("players")),
+            _cell(run.get("deliveries_per_s"), 0),
+            *_latencies(latency),
+            _cell(server.get("cpu_percent"), 0),
+            _cell(server.get("ms_per_delivery"), 3),
+            *(_cell((services.get(name) or {}).get("ms_per_delivery"), 3) for name in SERVICES),
+            _cell((run.get("noise") or {}).get("other_cpu_percent"), 0),
+            _errors(run.get("errors")),
+        ]
+        rows.append(_row(cells))
+    return rows
+
+
+def scaling_rows(result: dict[str, Any]) -> list[str]:
+    """Per number of processes: the largest player count under the threshold, its
+    latencies, and the CPU per delivered message (medians over the step's runs)."""
+    head = (
+        f"| processes | players at p99 < {result.get('threshold_ms', 200):.0f} ms "
+        "| p50 / p95 / p99 / max ms there | servers ms/delivery | redis | postgresql | nginx "
+        "| all ms/delivery |"
+    )
+    rows = [head, _rule(head)]
+    for row in result.get("scaling", []):
+        latency = row.get("latency_ms") or {}
+        services = row.get("services_ms_per_delivery") or {}
+        spread = " / ".join(_cell(latency.get(k), 0) for k in ("p50", "p95", "p99", "max"))
+        cells = [
+            _processes(row["processes"]),
+            _cell(row.get("players")),
+            spread if latency else NONE,
+            _cell(row.get("server_ms_per_delivery"), 3),
+            *(_cell(services.get(name), 3) for name in SERVICES),
+            _cell(row.get("total_ms_per_delivery"), 3),
+        ]
+        rows.append(_row(cells))
     return rows
 
 
@@ -133,6 +199,10 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {_cell(knee.get('echo_cpu_players'))} / {_cell(knee.get('game_cpu_players'))} "
                 f"| {_cell(knee.get('cpu_ratio'), 3)} |"
             )
+    elif mode == "cluster":
+        lines += cluster_rows(result.get("runs", []))
+        lines += ["", "CPU in ms per delivered message; medians over the runs:", ""]
+        lines += scaling_rows(result)
     elif mode in ("big-room", "soak"):
         lines += run_rows([result])
         log = result.get("server_log") or {}

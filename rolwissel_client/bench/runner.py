@@ -17,13 +17,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rolwissel_client.bench import procs
 from rolwissel_client.bench import profile as spy
+from rolwissel_client.bench.cluster import Cluster
 from rolwissel_client.bench.loadgen import LoadConfig, summarize
 
 DEFAULT_LEVELS = (50, 100, 150, 200, 300, 400, 600, 800, 1000, 1200, 1400, 1600)
@@ -147,11 +148,15 @@ def run_load(
     instance: Path | None = None,
     profile: Path | None = None,
     pin: bool = True,
+    processes: int = 0,
     say: Say | None = None,
 ) -> dict[str, Any]:
-    """Start a fresh server of `kind`, run the generator against it, stop the server, and
-    return the generator's result with what the server's log and exit said. With `profile`,
-    py-spy samples the server during the window into that file."""
+    """Start a fresh server of `kind` (with `processes`, a fresh cluster of that many game
+    servers behind nginx instead), run the generator against it, stop it, and return the
+    generator's result with what the servers' logs and exits said. With `profile`, py-spy
+    samples the (single) server during the window into that file."""
+    if processes:
+        return _run_cluster(config, processes, settings=settings, keep=keep, pin=pin, say=say)
     server_core, generator_core = procs.core_plan(pin)
     procs.raise_file_limit()
     with procs.ServerProcess(
@@ -163,46 +168,115 @@ def run_load(
             kind=kind,
             host=procs.HOST,
             port=server.port,
-            server_pid=server.pid,
+            server_pids=[server.pid],
             server_log=str(server.log_path),
         )
         budget = config.setup_timeout_s + config.warmup_s + config.duration_s + config.drain_s + 60
         if profile is not None:
             config = replace(config, window_file=str(server.instance / "window-started"))
         done = _generate(config, generator_core, budget, server, profile)
-        result: dict[str, Any]
-        if done.returncode == 0 and done.stdout.strip():
-            result = json.loads(done.stdout)
-        else:
-            result = {
-                "config": asdict(config),
-                "errors": {"generator_failed": 1},
-                "generator_stderr": done.stderr[-4000:],
-            }
+        result = _generated(done, config)
         errors = Counter(result.get("errors", {}))
-        if server.process is not None and server.process.poll() is not None:
-            errors["server_crashed"] += 1
         start, end = result.get("log_window", [None, None])
         if kind == "game" and start is not None and end is not None:
             result["server_log"] = read_log(server.log_text(start, end))
-        exit_code = server.stop()
-        whole_log = server.log_text()
-        if "Traceback" in whole_log:
-            errors["server_traceback"] += whole_log.count("Traceback")
-            result["server_log_tail"] = server.log_tail(60)
-        if exit_code not in (0, None):
-            errors[f"server_exit:{exit_code}"] += 1
+        ended = _ended(server)
+        _server_errors(errors, result, server, ended, server.stop())
         if profile is not None and profile.exists():
             result["profile"] = {"file": str(profile), **spy.top(profile, count=25)}
-        result["errors"] = dict(errors)
-        result["kind"] = kind
-        result["compression"] = config.compression
-        result["cores"] = {"server": server_core, "generator": generator_core}
+        _label(result, errors, config, {"server": server_core, "generator": generator_core})
         if keep:
             result["instance"] = str(server.instance)
     if say is not None:
         say(line_for(result))
     return result
+
+
+def _run_cluster(
+    config: LoadConfig,
+    processes: int,
+    *,
+    settings: dict[str, str] | None,
+    keep: bool,
+    pin: bool,
+    say: Say | None,
+) -> dict[str, Any]:
+    """One run against a fresh cluster of `processes` game servers behind nginx."""
+    server_core, generator_core = procs.core_plan(pin)
+    procs.raise_file_limit()
+    with Cluster(processes, core=server_core, settings=settings, keep=keep) as cluster:
+        cluster.start()
+        config = replace(
+            config,
+            kind="game",
+            host=procs.HOST,
+            port=cluster.port,
+            tls=True,
+            server_pids=cluster.server_pids,
+            service_pids=cluster.service_pids,
+            server_log=None,
+        )
+        budget = config.setup_timeout_s + config.warmup_s + config.duration_s + config.drain_s + 60
+        # The generator's settings file goes next to the first server's log.
+        done = _generate(config, generator_core, budget, cluster.servers[0], None)
+        result = _generated(done, config)
+        errors = Counter(result.get("errors", {}))
+        ended = [_ended(server) for server in cluster.servers]
+        for server, crashed, code in zip(cluster.servers, ended, cluster.stop(), strict=True):
+            _server_errors(errors, result, server, crashed, code)
+        result["processes"] = processes
+        _label(result, errors, config, {"cluster": server_core, "generator": generator_core})
+        if keep:
+            result["instance"] = str(cluster.folder)
+    if say is not None:
+        say(line_for(result))
+    return result
+
+
+def _label(
+    result: dict[str, Any], errors: Counter[str], config: LoadConfig, cores: dict[str, int | None]
+) -> None:
+    """What a run's result says about itself: its errors, server kind, deflate, cores."""
+    result["errors"] = dict(errors)
+    result["kind"] = config.kind
+    result["compression"] = config.compression
+    result["cores"] = cores
+
+
+def _generated(done: subprocess.CompletedProcess[str], config: LoadConfig) -> dict[str, Any]:
+    """The generator's JSON result, or a failure with its last words."""
+    if done.returncode == 0 and done.stdout.strip():
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+    return {
+        "config": asdict(config),
+        "errors": {"generator_failed": 1},
+        "generator_stderr": done.stderr[-4000:],
+    }
+
+
+def _ended(server: procs.ServerProcess) -> bool:
+    """The server has ended before the bench stopped it."""
+    return server.process is not None and server.process.poll() is not None
+
+
+def _server_errors(
+    errors: Counter[str],
+    result: dict[str, Any],
+    server: procs.ServerProcess,
+    crashed: bool,
+    code: int | None,
+) -> None:
+    """Count what went wrong with a server, once it was stopped with exit `code`: a crash
+    during the run, tracebacks in its log, an exit that was not clean."""
+    if crashed:
+        errors["server_crashed"] += 1
+    whole_log = server.log_text()
+    if "Traceback" in whole_log:
+        errors["server_traceback"] += whole_log.count("Traceback")
+        result.setdefault("server_log_tail", server.log_tail(60))
+    if code not in (0, None):
+        errors[f"server_exit:{code}"] += 1
 
 
 def _generate(
@@ -253,8 +327,11 @@ def line_for(result: dict[str, Any]) -> str:
     generator = result.get("generator") or {}
     errors = sum((result.get("errors") or {}).values())
     deflate = "deflate" if result.get("compression") else "plain"
+    processes = result.get("processes")
+    where = f" x{processes}" if processes else ""
     return (
-        f"{result.get('kind', '?'):>4} {result.get('players', '?'):>5} players {deflate:>7}: "
+        f"{result.get('kind', '?'):>4}{where} {result.get('players', '?'):>5} players "
+        f"{deflate:>7}: "
         f"p50 {_ms(latency.get('p50'))} p99 {_ms(latency.get('p99'))}, "
         f"{result.get('deliveries_per_s', 0):,.0f} deliveries/s, "
         f"server CPU {server.get('cpu_percent', '?')} %, "
@@ -267,6 +344,15 @@ def _ms(value: float | None) -> str:
 
 
 # The sweep
+
+
+# What a loaded machine alone can cause: an answer or a fan-out later than its time-out.
+TIMING_ERRORS = frozenset({"ack_timeout", "fanout_timeout", "first_state_timeout"})
+
+
+def real_errors(result: dict[str, Any]) -> dict[str, int]:
+    """A run's errors other than time-outs: refusals, disconnects, crashes, tracebacks."""
+    return {k: v for k, v in (result.get("errors") or {}).items() if k not in TIMING_ERRORS}
 
 
 def passes(result: dict[str, Any], threshold_ms: float) -> bool:
@@ -284,24 +370,43 @@ class Sweep:
     threshold_ms: float = 200.0
     retries: int = 1  # a failed run on a noisy machine is run again this many times
     run: RunSettings = field(default_factory=RunSettings)
+    # Game servers per run: 0 is the one process on SQLite; N > 0 a cluster of N behind nginx.
+    processes: tuple[int, ...] = (0,)
     repeated: list[dict[str, Any]] = field(default_factory=list)  # the noisy failures
 
     def measure(
-        self, kind: str, players: int, compression: bool, say: Say | None
+        self, kind: str, players: int, compression: bool, say: Say | None, processes: int = 0
     ) -> dict[str, Any]:
         """One level of one kind; a failure while other work loaded the machine is repeated."""
         for attempt in range(self.retries + 1):
             config = self.run.load_config(kind, players, compression)
-            result = run_load(
-                kind,
-                config,
-                settings=dict(self.run.server_settings) if kind == "game" else None,
-                keep=self.run.keep,
-                profile=self.run.profile_path(kind, players, compression),
-                pin=self.run.pin,
-                say=say,
-            )
+            profile = self.run.profile_path(kind, players, compression)
+            try:
+                result = run_load(
+                    kind,
+                    config,
+                    settings=dict(self.run.server_settings) if kind == "game" else None,
+                    keep=self.run.keep,
+                    profile=None if processes else profile,
+                    pin=self.run.pin,
+                    processes=processes,
+                    say=say,
+                )
+            except (RuntimeError, TimeoutError) as error:
+                # A server or a program of the cluster did not start (on a shared machine: a
+                # port taken meanwhile, a start slower than its time-out): a failed level,
+                # not the end of the sweep.
+                result = {
+                    "kind": kind,
+                    "compression": compression,
+                    "players": players,
+                    "errors": {"start_failed": 1},
+                    "start_error": str(error)[-2000:],
+                }
+                if say is not None:
+                    say(f"{kind} x{processes} {players} players: did not start: {error}")
             result["level"] = players
+            result["processes"] = processes
             if passes(result, self.threshold_ms) or not noisy(result) or attempt == self.retries:
                 return result
             self.repeated.append(result)
@@ -312,24 +417,31 @@ class Sweep:
     def execute(self, say: Say | None = None) -> dict[str, Any]:
         """Every level in turn: for each compression setting, echo then game."""
         runs: list[dict[str, Any]] = []
-        climbing = {(k, c): True for k in self.kinds for c in self.compression}
-        failures: Counter[tuple[str, bool]] = Counter()
+        lines = [
+            (kind, compression, processes)
+            for compression in self.compression
+            for processes in self.processes
+            for kind in self.kinds
+        ]
+        climbing = dict.fromkeys(lines, True)
+        failures: Counter[tuple[str, bool, int]] = Counter()
         started = time.time()
         for players in self.levels:
-            for compression in self.compression:
-                for kind in self.kinds:
-                    if not climbing[(kind, compression)]:
-                        continue
-                    result = self.measure(kind, players, compression, say)
-                    runs.append(result)
-                    ok = passes(result, self.threshold_ms)
-                    failures[(kind, compression)] = 0 if ok else failures[(kind, compression)] + 1
-                    p99 = (result.get("latency_ms") or {}).get("p99")
-                    far = p99 is None or p99 >= FAR_BEYOND * self.threshold_ms
-                    if failures[(kind, compression)] >= 2 or (not ok and far):
-                        climbing[(kind, compression)] = False
+            for line in lines:
+                if not climbing[line]:
+                    continue
+                kind, compression, processes = line
+                result = self.measure(kind, players, compression, say, processes)
+                runs.append(result)
+                ok = passes(result, self.threshold_ms)
+                failures[line] = 0 if ok else failures[line] + 1
+                p99 = (result.get("latency_ms") or {}).get("p99")
+                far = p99 is None or p99 >= FAR_BEYOND * self.threshold_ms
+                if failures[line] >= 2 or (not ok and far):
+                    climbing[line] = False
             if not any(climbing.values()):
                 break
+        scaled = any(self.processes)
         return {
             "mode": "sweep",
             "noisy_runs_repeated": self.repeated,
@@ -337,7 +449,8 @@ class Sweep:
             "settings": asdict(self.run),
             "levels": list(self.levels),
             "runs": runs,
-            "knees": knees(runs, self.threshold_ms, self.run.interval_s),
+            "knees": [] if scaled else knees(runs, self.threshold_ms, self.run.interval_s),
+            "scaling": scaling(runs, self.threshold_ms) if scaled else [],
             "took_s": round(time.time() - started, 1),
         }
 
@@ -382,6 +495,48 @@ def knees(
             row["cpu_ratio"] = round(row["game_cpu_players"] / row["echo_cpu_players"], 3)
         rows.append(row)
     return rows
+
+
+def scaling(runs: list[dict[str, Any]], threshold_ms: float) -> list[dict[str, Any]]:
+    """Per number of processes (0: the one process on SQLite, N: the cluster of N): the
+    largest player count whose p99 stayed under the threshold, the latencies there, and the
+    CPU per delivered message of the servers together and of each of the cluster's other
+    programs: the median over the runs that passed (an overloaded server spends CPU on
+    refusals and time-outs that deliver nothing), or over all runs when none did."""
+    rows = []
+    for processes in sorted({r.get("processes", 0) for r in runs}):
+        line = [r for r in runs if r.get("processes", 0) == processes]
+        passing = [r for r in line if passes(r, threshold_ms)]
+        best = max(passing, key=lambda r: r["level"], default=None)
+        mine = passing or line
+        services: dict[str, float | None] = {}
+        for name in sorted({n for r in mine for n in r.get("services") or {}}):
+            services[name] = _median(
+                ((r.get("services") or {}).get(name) or {}).get("ms_per_delivery") for r in mine
+            )
+        server = _median((r.get("server") or {}).get("ms_per_delivery") for r in mine)
+        rows.append(
+            {
+                "processes": processes,
+                "players": best["level"] if best else 0,
+                "latency_ms": (best or {}).get("latency_ms"),
+                "server_ms_per_delivery": server,
+                "services_ms_per_delivery": services,
+                "total_ms_per_delivery": (
+                    None
+                    if server is None
+                    else round(server + sum(v or 0.0 for v in services.values()), 4)
+                ),
+                "errors": sum(sum((r.get("errors") or {}).values()) for r in line),
+                "cost_from": "passing runs" if passing else "all runs",
+            }
+        )
+    return rows
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 4) if known else None
 
 
 # The machine

@@ -45,7 +45,9 @@ class WireError(Exception):
 # The opening handshake
 
 
-def handshake_request(host: str, port: int, path: str, key: str, compression: bool) -> bytes:
+def handshake_request(
+    host: str, port: int, path: str, key: str, compression: bool, tls: bool = False
+) -> bytes:
     """The HTTP/1.1 upgrade request, with the headers a browser sends that matter here."""
     lines = [
         f"GET {path} HTTP/1.1",
@@ -54,7 +56,7 @@ def handshake_request(host: str, port: int, path: str, key: str, compression: bo
         "Connection: Upgrade",
         f"Sec-WebSocket-Key: {key}",
         "Sec-WebSocket-Version: 13",
-        f"Origin: http://{host}:{port}",
+        f"Origin: {'https' if tls else 'http'}://{host}:{port}",
     ]
     if compression:
         lines.append(f"Sec-WebSocket-Extensions: {DEFLATE_OFFER}")

@@ -1,6 +1,6 @@
 // Small DOM helpers. Nothing that came from a person or the server is ever parsed as HTML:
 // text goes in with textContent, and templates (html.js) make text nodes of their values.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 
 export function $(selector, root = document) {
   return root.querySelector(selector);
@@ -26,17 +26,54 @@ export function showError(el, text) {
   show(el, Boolean(text));
 }
 
-// A counter "12/280" under a text field (the limit is the field's maxlength), marked near
-// the limit. Returns the update, for when a script sets the field's value.
+// The limit of a text field: its data-limit (the engine's limit; a longer text is kept and
+// refused when sent, never cut), or else its maxlength. 0: no limit.
+export function fieldLimit(field) {
+  const soft = Number(field.dataset && field.dataset.limit);
+  if (soft > 0) return soft;
+  return field.maxLength > 0 ? field.maxLength : 0;
+}
+
+// How long a text is as the engine counts it: without the spaces around it, in code points
+// (Python's len, so an emoji is one).
+export function textLength(text) {
+  return [...String(text).trim()].length;
+}
+
+// How many characters a field holds beyond its limit (0 when it fits).
+export function overLimit(field) {
+  const limit = fieldLimit(field);
+  return limit ? Math.max(0, textLength(field.value) - limit) : 0;
+}
+
+// A counter "12/280" under a text field, marked near the limit; past it (a pasted text is
+// never cut) it says how much to remove and the field is marked invalid. Returns the update,
+// for when a script sets the field's value.
 export function charCounter(field, counter) {
   const update = () => {
-    const used = field.value.length;
-    setText(counter, `${used}/${field.maxLength}`);
-    counter.classList.toggle("near-limit", used > field.maxLength * 0.9);
+    const limit = fieldLimit(field);
+    const used = textLength(field.value);
+    const over = Math.max(0, used - limit);
+    setText(counter, over
+      ? tn("{used}/{limit}: remove {n} character", "{used}/{limit}: remove {n} characters", over, { used, limit })
+      : `${used}/${limit}`);
+    counter.classList.toggle("near-limit", used > limit * 0.9);
+    counter.classList.toggle("over-limit", over > 0);
+    if (over) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
   };
   field.addEventListener("input", update);
   update();
   return update;
+}
+
+// The refusal for a field that holds too much, or null when it fits.
+export function tooLong(field) {
+  const over = overLimit(field);
+  return over
+    ? tn("Your text is {n} character too long. Make it shorter, then send it again.",
+      "Your text is {n} characters too long. Make it shorter, then send it again.", over)
+    : null;
 }
 
 // Run `work` with the button switched off, so a double click sends once. Switching off a

@@ -1,8 +1,9 @@
 // A form that sends one intention: its draft survives a reload or a dropped connection
-// (sessionStorage), each text field with a maxlength has its counter ("12/280", the element
-// [data-counts=<field>] in the form), and its intention key is kept until the server has
+// (sessionStorage), each text field with a limit (data-limit, or maxlength) has its counter
+// ("12/280", the element [data-counts=<field>] in the form), a text over its limit is kept
+// and refused with a sentence (never cut), and its intention key is kept until the server has
 // answered, so pressing the button again after a timeout is applied once.
-import { $$, charCounter, showError } from "./dom.js";
+import { $$, charCounter, fieldLimit, showError, tooLong } from "./dom.js";
 import { drafts, newKey } from "./store.js";
 
 // One intention's key: the same until done() (the server answered, or it is given up).
@@ -60,8 +61,9 @@ export class IntentForm {
     this.intention = new Intention();
     this.draftName = undefined; // none chosen yet (null: chosen, and no draft)
     this.dirty = false; // changed since it was opened or sent
+    this.limited = Object.values(fields).filter((f) => f instanceof HTMLElement && fieldLimit(f) > 0);
     this.counters = Object.entries(fields)
-      .filter(([name, f]) => f instanceof HTMLElement && f.maxLength > 0 && form.querySelector(`[data-counts="${name}"]`))
+      .filter(([name, f]) => this.limited.includes(f) && form.querySelector(`[data-counts="${name}"]`))
       .map(([name, f]) => charCounter(f, form.querySelector(`[data-counts="${name}"]`)));
     form.addEventListener("input", () => this.changed());
     form.addEventListener("change", () => this.changed());
@@ -97,9 +99,15 @@ export class IntentForm {
     if (this.draftName !== null) drafts.set(this.room, this.draftName, this.values());
   }
 
+  // A field over its limit (shown, not hidden: a hidden one is not sent), as a refusal.
+  overLimit() {
+    const field = this.limited.find((f) => !f.closest("[hidden]") && tooLong(f));
+    return field ? { message: tooLong(field), focus: field } : null;
+  }
+
   async submit() {
     const values = this.values();
-    const problem = this.check(values);
+    const problem = this.overLimit() || this.check(values);
     if (problem) {
       const { message, focus } = typeof problem === "string" ? { message: problem } : problem;
       showError(this.error, message);

@@ -21,6 +21,7 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
                           onRefused, banner = document.getElementById("conn-banner") }) {
   let stopped = false;
   let everConnected = false;
+  const onConnect = []; // whenConnected(fn): run on every (re)connect
 
   const socket = io({
     // A function, so every reconnect sends the last version seen and the current language.
@@ -49,6 +50,7 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
     everConnected = true;
     setBanner("");
     document.body.classList.remove("is-offline");
+    for (const fn of onConnect) fn();
   });
 
   socket.on("disconnect", (reason) => {
@@ -103,6 +105,8 @@ export function connect({ room, token = null, version, onState, onPatch, onPrese
   return {
     resync,
     stop,
+    connected: () => !stopped && socket.connected,
+    whenConnected: (fn) => onConnect.push(fn),
     // send(type, fields, {key, version}) -> Promise of {ok: true, version} or
     // {ok: false, code, message, retry?}. Reuse `key` when trying the same intention again.
     send(type, fields = {}, { key = newKey(), version: expected } = {}) {

@@ -1,6 +1,8 @@
-// The participant's page (phone first): lobby, role card, cards, reflection, scoring, vote.
+// The participant's page (phone first): lobby, the case, role card, what you know, cards,
+// reflection, scoring, vote.
 import { Board, cardCount, cardView, REACTIONS, reactionIcon, reactionName } from "./board.js";
-import { $, copyText, setText, show } from "./dom.js";
+import { chime, listenForTouch, vibrate } from "./chime.js";
+import { $, copyText, setText, show, showError } from "./dom.js";
 import { filled, Intention, Pending, radioField } from "./forms.js";
 import { currentBallot, phaseName, proposalBlock, proposalVersion, questionSection, resultBlock,
          roundLabel, roundSpec, summaryUrl, voteName } from "./game.js";
@@ -8,8 +10,10 @@ import { html, live, nothing, render, repeat } from "./html.js";
 import { pick, t, tn } from "./i18n.js";
 import { LIMITS } from "./limits.js";
 import { announce } from "./live.js";
-import { roleBadge, ROLES } from "./roles.js";
+import { Outbox } from "./outbox.js";
+import { roleBadge, roleName, ROLES } from "./roles.js";
 import { startPage } from "./shell.js";
+import { readAloud, stopReading } from "./speech.js";
 import { seat, takeSeatFromFragment } from "./store.js";
 
 const room = document.body.dataset.roomId;
@@ -26,6 +30,24 @@ let lastStep = null;
 const refresh = () => page.live.notify();
 const step = () => `${pub.round}:${pub.phase}`;
 
+// A fold (<details>) that opens or closes by itself when `moment()` changes (a new step),
+// as `openByDefault()` says, unless the person opened or closed it at this moment (kept in
+// sessionStorage, so a reload keeps it). Returns the function to call on every render.
+function fold(details, name, openByDefault, moment = step) {
+  const key = () => `rw:fold:${room}:${name}:${moment()}`;
+  details.addEventListener("toggle", () => {
+    if (!pub || details.dataset.moment !== moment()) return;
+    try { sessionStorage.setItem(key(), details.open ? "open" : "closed"); } catch { /* the fold opens again next time */ }
+  });
+  return () => {
+    if (details.dataset.moment === moment()) return;
+    details.dataset.moment = moment();
+    let kept = null;
+    try { kept = sessionStorage.getItem(key()); } catch { kept = null; }
+    details.open = kept ? kept === "open" : openByDefault();
+  };
+}
+
 // ---------------------------------------------------------------- status bar
 
 function renderStatus() {
@@ -35,6 +57,7 @@ function renderStatus() {
   setText($("#round-lens"), spec ? ` · ${pick(spec.lens)}` : "");
   setText($("#phase-label"), phaseName(pub.phase));
   if (lastStep !== null && lastStep !== step()) {
+    stopReading(); // what was read belongs to the step before
     announce(t("Next step: {step}", { step: `${roundLabel(pub)} · ${phaseName(pub.phase)}` }));
   }
   lastStep = step();
@@ -67,11 +90,31 @@ function renderLobby() {
     <span class="person-role">${roleBadge(p.home_role)}</span></li>`), $("#lobby-players"));
 }
 
+// ---------------------------------------------------------------- the case
+
+// In full in the lobby; folded in the rounds, to be opened at any moment.
+const foldCase = fold($("#case"), "case", () => pub.phase === "lobby");
+
+function renderCase() {
+  foldCase();
+  const scenario = pub.scenario;
+  setText($("#case-title"), pick(scenario.title));
+  const paragraphs = pick(scenario.situation).split(/\n+/).filter((p) => p.trim());
+  render(paragraphs.map((p) => html`<p>${p}</p>`), $("#case-text"));
+}
+
+readAloud($("#read-case"), $("[data-testid=read-case-status]"),
+  () => `${pick(pub.scenario.title)}\n${pick(pub.scenario.situation)}`);
+
 // ---------------------------------------------------------------- role card
 
-const rolecardKey = () => `rw:rolecard:${room}:${step()}`;
+// Open at the start of each step in which cards are written; closed in the others, so the
+// task comes first.
+const foldRoleCard = fold($("#rolecard-details"), "rolecard", () => pub.phase === "play");
+let roleNow = null; // the role view of the last render, for reading it aloud
 
 function renderRoleCard({ role: roleView }) {
+  roleNow = roleView;
   const card = roleView.card;
   setText($("#rolecard-heading"), pub.round === 4
     ? t("Round 4: you play yourself")
@@ -80,30 +123,68 @@ function renderRoleCard({ role: roleView }) {
   badge.dataset.role = roleView.role;
   render(roleBadge(roleView.role, { big: true }), badge);
   $("#rolecard").className = `panel rolecard role-${roleView.role}`;
-  // Each step opens the card again while cards are written (unless the player closed it
-  // in this step); in the other steps it starts closed, so the task comes first.
-  const details = $("#rolecard-details");
-  if (details.dataset.step !== step()) {
-    details.dataset.step = step();
-    let kept = null;
-    try { kept = sessionStorage.getItem(rolecardKey()); } catch { kept = null; }
-    details.open = kept ? kept === "open" : pub.phase === "play";
-  }
+  foldRoleCard();
   setText($("#role-title"), pick(card.title));
   setText($("#role-who"), pick(card.who));
   setText($("#role-values"), pick(card.values));
   setText($("#role-wants"), pick(card.wants));
   setText($("#role-fears"), pick(card.fears));
-  render(repeat(card.secrets || [], (s) => s.id, (s) => html`<li>${pick(s.text)}</li>`), $("#role-secrets"));
+  // Only the secrets dealt to this player for this round and this role (the engine's view).
+  const secrets = card.secrets || [];
+  show($("#secret"), secrets.length > 0);
+  render(repeat(secrets, (s) => s.id, (s) => html`<li data-testid="secret-item" data-secret-id=${s.id}>${pick(s.text)}</li>`), $("#role-secrets"));
+  let none = "";
+  if (!secrets.length && pub.round === 4) {
+    none = (me.known_secrets || []).length
+      ? t("In round 4 you play yourself: there is no new secret. What you were given before is under \"What you know\".")
+      : t("In round 4 you play yourself: there is no new secret.");
+  } else if (!secrets.length) {
+    none = t("This round you were given no secret in this role.");
+  }
+  setText($("#no-secret"), none);
+  show($("#no-secret"), Boolean(none));
 }
 
-$("#rolecard-details").addEventListener("toggle", () => {
-  if (!pub) return;
-  try {
-    sessionStorage.setItem(rolecardKey(), $("#rolecard-details").open ? "open" : "closed");
-  } catch {
-    // No storage: the card simply opens again next time.
-  }
+function roleCardText() {
+  const card = roleNow.card;
+  return [
+    `${$("#rolecard-heading").textContent} ${roleName(roleNow.role)}.`,
+    pick(card.title), pick(card.who),
+    `${t("What you find important")}: ${pick(card.values)}`,
+    `${t("What you want")}: ${pick(card.wants)}`,
+    `${t("What you fear")}: ${pick(card.fears)}`,
+  ].join("\n");
+}
+
+readAloud($("#read-rolecard"), $("[data-testid=read-rolecard-status]"), roleCardText);
+readAloud($("#read-secret"), $("[data-testid=read-secret-status]"),
+  () => [t("Only whoever plays this role this round"), ...(roleNow.card.secrets || []).map((s) => pick(s.text))].join("\n"));
+
+// ---------------------------------------------------------------- what you know
+
+// Every secret dealt to this player so far, with the round and the role it came with. Open
+// by itself in round 4, when the table puts it all together.
+const foldKnown = fold($("#known"), "known", () => pub.round === 4);
+const whereFrom = (s) => t("Round {n}, {role}", { n: s.round, role: roleName(s.role) });
+
+function renderKnown() {
+  foldKnown();
+  const known = me.known_secrets || [];
+  setText($("#known-count"), `(${known.length})`);
+  render(repeat(known, (s) => s.id, (s) => html`<li data-testid="known-secret" data-secret-id=${s.id}>
+    <span class="known-where">${t("Round {n}", { n: s.round })} ${roleBadge(s.role)}</span>
+    <span class="known-text">${pick(s.text)}</span></li>`), $("#known-list"));
+}
+
+readAloud($("#read-known"), $("[data-testid=read-known-status]"),
+  () => [t("What you know"), ...(me.known_secrets || []).map((s) => `${whereFrom(s)}: ${pick(s.text)}`)].join("\n"));
+
+// ---------------------------------------------------------------- the question
+
+readAloud($("#read-question"), $("[data-testid=read-question-status]"), () => {
+  const spec = roundSpec(pub);
+  const prompt = pub.phase === "play" ? t("Card: {prompt}", { prompt: pick(spec.card_prompt) }) : "";
+  return [roundLabel(pub), pick(spec.question), prompt].join("\n");
 });
 
 // ---------------------------------------------------------------- writing a card
@@ -114,6 +195,66 @@ function renderCompose() {
   setText($("#compose-prompt"), spec ? pick(spec.card_prompt) : t("Your card"));
   setText($("#compose-hint"), t("Short, and in the voice of your role. You can edit or withdraw your card during this round."));
   composeForm.button.disabled = Boolean(pub.paused);
+}
+
+// ---------------------------------------------------------------- offline: what waits
+
+// A card posted while the connection is gone waits in the outbox (outbox.js) with its key,
+// shown as "not on the board yet", and is sent once the page is connected again.
+let outbox = null;
+
+function keep(type, fields, { intention, error }) {
+  outbox.add(type, fields, { key: intention.key, step: step() });
+  intention.done();
+  showError(error, "");
+  return { ok: true, queued: true };
+}
+
+// The compose form's way to send: straight away when connected; otherwise (or when the
+// server did not answer in time) into the outbox.
+async function sendOrKeep(type, fields, options) {
+  if (!page.conn.connected()) return keep(type, fields, options);
+  const reply = await page.send(type, fields, options);
+  return !reply.ok && reply.retry ? keep(type, fields, options) : reply;
+}
+
+// A card that waited is sent only in the step it was written in.
+function stillFits(item) {
+  return item.step === step() ? null : t("The step changed before the connection came back.");
+}
+
+function flushOutbox() {
+  if (!outbox || !pub || pub.paused || !page.conn.connected() || !outbox.waiting().length) return;
+  outbox.flush(stillFits).then(() => {
+    if (!outbox.items.length) announce(t("Your card is on the board."));
+  });
+}
+
+// A card that could not be sent is closed: its text goes back into the field when that is
+// empty (so nothing typed is lost), and the focus goes there rather than to the page's start.
+function dismissWaiting(item) {
+  outbox.dismiss(item.key);
+  const field = $("#compose-text");
+  if ($("#compose").hidden) {
+    $("#board-title").focus();
+    return;
+  }
+  if (!field.value.trim()) composeForm.fill({ text: item.fields.text });
+  field.focus();
+}
+
+function renderOutbox() {
+  const items = outbox.items;
+  show($("#outbox"), items.length > 0);
+  const state = (item) => {
+    if (item.error) return t("Not posted: {reason}", { reason: item.error });
+    return item.sending ? t("Being sent…") : t("Will be sent when the connection is back.");
+  };
+  render(repeat(items, (i) => i.key, (item) => html`<li class="outbox-item${item.error ? " failed" : ""}" data-testid="outbox-card">
+    <p class="card-text">${item.fields.text}</p>
+    <p class="outbox-state" data-testid="outbox-state">${state(item)}</p>
+    ${item.error ? html`<button type="button" class="button small" data-testid="outbox-dismiss"
+      @click=${() => dismissWaiting(item)}>${t("Close")}</button>` : nothing}</li>`), $("#outbox-list"));
 }
 
 // ---------------------------------------------------------------- the board
@@ -197,7 +338,7 @@ async function withdraw(card, button) {
 }
 
 const editorView = (card) => html`<form class="card-editor stack" novalidate>
-  <textarea rows="3" maxlength=${LIMITS.card} data-testid="card-edit-input" aria-label=${t("Change your card")}></textarea>
+  <textarea rows="3" data-limit=${LIMITS.card} data-testid="card-edit-input" aria-label=${t("Change your card")}></textarea>
   <p class="counter" data-counts="text"></p>
   <p class="error" role="alert" hidden></p>
   <div class="button-row">
@@ -243,7 +384,23 @@ function playCard(card, all) {
 
 const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty: $("#board-empty") });
 
+// Own cards the workshop leader hid: the author is told, and can still read them.
+let hiddenSeen = null;
+
+function renderHidden() {
+  const hidden = (me.hidden_cards || []).filter((c) => c.round === pub.round);
+  show($("#hidden-cards"), hidden.length > 0);
+  render(repeat(hidden, (c) => c.id, (c) => html`<li data-testid="hidden-card" data-card-id=${c.id}>
+    <span class="hidden-round">${t("Round {n}", { n: c.round })}:</span> <span class="card-text">${c.text}</span></li>`), $("#hidden-list"));
+  if (hiddenSeen && hidden.some((c) => !hiddenSeen.has(c.id))) {
+    announce(t("The workshop leader hid one of your cards. The others no longer see it."));
+  }
+  hiddenSeen = new Set(hidden.map((c) => c.id));
+}
+
 function renderBoard() {
+  renderHidden();
+  renderOutbox();
   const cards = pub.cards || [];
   const current = cards.filter((c) => c.round === pub.round);
   board.render(current);
@@ -261,12 +418,32 @@ $("#earlier").addEventListener("toggle", () => { if (pub) refresh(); });
 
 // ---------------------------------------------------------------- reflection
 
-function renderReflection() {
+// The question fits the round: another role than one's own (swap), one's own role (own), or
+// the decision in round 4. Without a role this round (joined late): a plain question.
+function reflectionQuestion(kind, role) {
+  if (kind === "swap") {
+    return [t("This round you played a role that is not yours in real life: {role}.", { role: roleName(role) }),
+      t("What did you notice in this role that you do not see from your own role?")];
+  }
+  if (kind === "own") {
+    return [t("This round you played your own role, the one you have in real life."),
+      t("How did the others look at your role? What did you notice about that?")];
+  }
+  if (kind === "decision") {
+    return [t("This last reflection is about the decision."),
+      t("Can you carry the decision? What do you take home from this game?")];
+  }
+  return ["", t("What did you notice in this round?")];
+}
+
+function renderReflection(view) {
   const saved = (me.reflections || []).find((r) => r.round === pub.round) || null;
   reflectionForm.open(`reflection:${pub.round}`, () => ({ text: saved ? saved.text : "", shared: saved ? saved.shared : false }));
-  setText($("#reflection-prompt"), pub.round === 4
-    ? t("What do you take home from this game? What will you do differently?")
-    : t("What did you notice in this role that you do not see from your own role?"));
+  const [why, question] = reflectionQuestion(me.reflection_kind, view.role && view.role.role);
+  $("#reflection-form").dataset.kind = me.reflection_kind || "";
+  setText($("#reflection-why"), why);
+  show($("#reflection-why"), Boolean(why));
+  setText($("#reflection-prompt"), question);
   setText($("#reflection-status"), saved
     ? (saved.shared ? t("Saved and shared with the group.") : t("Saved. Only you can read it."))
     : "");
@@ -320,20 +497,38 @@ function proposalView() {
   return html`${proposal}${ballot && ballot.tally_shown && ballot.result ? resultBlock(ballot.result) : nothing}`;
 }
 
-function syncObjection() {
-  const objecting = radioField($("#vote-form"), "choice").get() === "bezwaar";
-  show($("#objection-fields"), objecting);
-  $("#vote-reason").required = objecting;
+// An objection asks why (needed) and what would help; a reservation may carry a short text.
+function syncVoteFields() {
+  const choice = radioField($("#vote-form"), "choice").get();
+  show($("#objection-fields"), choice === "bezwaar");
+  $("#vote-reason").required = choice === "bezwaar";
+  show($("#reservation-fields"), choice === "eens_met_bedenkingen");
 }
 
-$("#vote-form").addEventListener("change", syncObjection);
+$("#vote-form").addEventListener("change", syncVoteFields);
+
+// The explanation is open when a ballot first shows; the person may fold it.
+const foldExplain = fold($("#vote-explain"), "vote-explain", () => true,
+  () => `${step()}:${(currentBallot(pub) || { number: 0 }).number}`);
 
 function renderVote() {
+  foldExplain();
+  setText($("#vote-threshold"), t("In every group at least {threshold} carry the proposal: they vote agree, or agree with reservations.",
+    { threshold: pick(pub.scenario.threshold_text) }));
   const ballot = currentBallot(pub);
-  show($("#vote-form"), ballot.open);
+  show($("#vote-form"), Boolean(ballot && ballot.open));
+  if (!ballot) {
+    setText($("#vote-current"), t("The vote is not open yet. The workshop leader opens it."));
+    return;
+  }
   const mine = me.vote || {};
-  voteForm.open(`vote:${ballot.number}`, () => ({ choice: mine.choice || null, reason: mine.reason || "", needed: mine.needed || "" }));
-  syncObjection();
+  voteForm.open(`vote:${ballot.number}`, () => ({
+    choice: mine.choice || null,
+    reason: mine.choice === "bezwaar" ? mine.reason || "" : "",
+    needed: mine.needed || "",
+    reservation: mine.choice === "eens_met_bedenkingen" ? mine.reason || "" : "",
+  }));
+  syncVoteFields();
   const progress = t("{cast} of {eligible} have voted.", { cast: ballot.votes_cast, eligible: ballot.eligible });
   let line;
   if (!ballot.open) line = ballot.tally_shown ? t("The vote is closed.") : t("The vote is closed. Wait for the result.");
@@ -351,9 +546,10 @@ function renderVote() {
 function renderOtherDevice() {
   const link = `${location.origin}/room/${encodeURIComponent(room)}/play#s=${encodeURIComponent(mySeat.token)}`;
   if ($("#device-link").value !== link) $("#device-link").value = link;
-  if (me.id && mySeat.player_id !== me.id) {
-    mySeat.player_id = me.id;
-    seat.set(room, { token: mySeat.token, player_id: me.id });
+  // The join page offers "Continue as <name>" from what is kept here.
+  if (me.id && (mySeat.player_id !== me.id || mySeat.name !== me.name)) {
+    Object.assign(mySeat, { player_id: me.id, name: me.name });
+    seat.set(room, mySeat);
   }
 }
 
@@ -379,20 +575,26 @@ const phase = (...names) => ({ public: p }) => names.includes(p.phase);
 const sections = [
   { id: "closed", when: phase("closed"), render: () => { $("#summary-link").href = summaryUrl(room); } },
   { id: "lobby", when: phase("lobby"), render: renderLobby },
+  { id: "case", when: (v) => v.public.phase !== "closed", render: renderCase },
   { id: "rolecard", when: (v) => Boolean(v.role) && v.public.round >= 1 && v.public.phase !== "closed", render: renderRoleCard },
+  { id: "known", when: (v) => v.public.round >= 1 && v.public.phase !== "closed" && ((v.me || {}).known_secrets || []).length > 0,
+    render: renderKnown },
   questionSection,
   { id: "scoring", when: (v) => v.public.phase === "scoring" && (v.public.scenario.options || []).length > 0, render: scoringView },
   { id: "proposal", when: (v) => v.public.round === 4 && v.public.phase !== "scoring", render: proposalView },
-  { id: "vote", when: (v) => v.public.phase === "decision" && Boolean(currentBallot(v.public)), render: renderVote },
+  { id: "vote", when: phase("decision"), render: renderVote },
   { id: "compose", when: phase("play"), render: renderCompose },
   { id: "reflection", when: phase("reflection"), render: renderReflection },
   { id: "board", when: (v) => v.public.round >= 1, render: renderBoard },
   { id: "other-device", when: (v) => v.public.phase !== "closed", render: renderOtherDevice },
 ];
 
-function leave(message) {
+// `gone`: the seat is closed for good (left, removed, deleted), so the join page no longer
+// offers to go on with it.
+function leave(message, { gone = true } = {}) {
   page.stop(message);
   show($("#no-seat"), true);
+  if (gone) seat.set(room, null);
 }
 
 function onView(view) {
@@ -405,6 +607,7 @@ function onView(view) {
     return false;
   }
   renderStatus();
+  flushOutbox();
   return true;
 }
 
@@ -422,9 +625,12 @@ function makeForms() {
     fields: { text: $("#compose-text") },
     check: filled("text", t("Write something first.")),
     action: ({ text }) => ["post_card", { text: text.trim() }],
-    sent: () => {
+    send: sendOrKeep,
+    sent: (reply) => {
       composeForm.fill({ text: "" });
-      announce(t("Your card is on the board."));
+      announce(reply.queued
+        ? t("There is no connection. Your card will be sent when the connection is back.")
+        : t("Your card is on the board."));
     },
   });
 
@@ -437,15 +643,17 @@ function makeForms() {
 
   voteForm = page.form({
     form: $("#vote-form"),
-    fields: { choice: radioField($("#vote-form"), "choice"), reason: $("#vote-reason"), needed: $("#vote-needed") },
+    fields: { choice: radioField($("#vote-form"), "choice"), reason: $("#vote-reason"), needed: $("#vote-needed"),
+              reservation: $("#vote-reservation") },
     check: ({ choice, reason }) => {
       if (!choice) return t("Choose one of the three answers.");
       if (choice === "bezwaar" && !reason.trim()) return { message: t("Write why you object."), focus: $("#vote-reason") };
       return null;
     },
-    action: ({ choice, reason, needed }) => {
-      const objecting = choice === "bezwaar";
-      return ["cast_vote", { choice, reason: objecting ? reason.trim() : "", needed: objecting ? needed.trim() : "" }];
+    action: ({ choice, reason, needed, reservation }) => {
+      if (choice === "bezwaar") return ["cast_vote", { choice, reason: reason.trim(), needed: needed.trim() }];
+      if (choice === "eens_met_bedenkingen") return ["cast_vote", { choice, reason: reservation.trim(), needed: "" }];
+      return ["cast_vote", { choice, reason: "", needed: "" }];
     },
     sent: () => announce(t("Your vote is saved.")),
   });
@@ -465,8 +673,21 @@ if (!mySeat || !mySeat.token) {
       else if (notice.code === "left_game") leave(t("You have left this game."));
       else if (notice.code === "game_deleted") leave(t("This game has been deleted. Nothing of it is kept."));
     },
-    onRefused: (code, message) => leave(message),
+    onRefused: (code, message) => leave(message, { gone: false }),
+    // A soft chime (unless the workshop leader turned it off) and a short buzz.
+    onTimeUp: () => {
+      const settings = (pub && pub.settings) || {};
+      if (settings.chime !== false) chime();
+      vibrate();
+    },
   });
+  outbox = new Outbox({
+    room,
+    send: (type, fields, key) => page.conn.send(type, fields, { key }),
+    onChange: () => { if (pub) renderOutbox(); },
+  });
+  page.conn.whenConnected(() => setTimeout(flushOutbox, 1000)); // after the first view, if one comes
+  listenForTouch();
   makeForms();
 }
 

@@ -162,13 +162,14 @@ function sectionElements() {
 
 // A live page: connect, keep the view, run the timer and the pause banner, and render the
 // declared sections on every view. `onView(view)` runs first, for what is not a section;
-// `onLinks(links)` gets the join code and addresses (console and big screen only).
+// `onLinks(links)` gets the join code and addresses (console and big screen only);
+// `onTimeUp()` runs once when a running timer runs out (a chime, a vibration).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused }) {
+export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused, onTimeUp = null }) {
   const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
-    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label") })
+    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"), onTimeUp })
     : null;
 
   const page = {

@@ -1,6 +1,8 @@
 // What a browser keeps. localStorage (survives closing the tab):
-//   rw:seat:<room_id>      {token, player_id}   a participant's seat, from POST /api/join
-//                                              or from a personal link (#s=<token>)
+//   rw:seat:<room_id>      {token, player_id, name, code}   a participant's seat, from
+//                                              POST /api/join (name and join code kept for
+//                                              "Continue as Anna"), or from a personal link
+//                                              (#s=<token>, without a code)
 //   rw:fac:<room_id>       "<token>"            the facilitator token of a room
 //   rw:screen:<room_id>    "<key>"              the big screen's key of a room (from #k=)
 //   rw:room:<room_id>      {code, join_url, screen_url, summary_url, host_url, event_id}
@@ -33,6 +35,28 @@ export const seat = {
   get: (room) => read(localStorage, `rw:seat:${room}`),
   set: (room, value) => write(localStorage, `rw:seat:${room}`, value),
 };
+
+// A join code in its stored form: case and separators do not matter (game/rooms/seats.py).
+export function normaliseCode(typed) {
+  return String(typed || "").replace(/[\s\-_.]+/g, "").toUpperCase();
+}
+
+// The seat this browser holds in the game with this join code (stored form), as
+// {room, token, player_id, name, code}, or null.
+export function seatByCode(code) {
+  if (!code) return null;
+  try {
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith("rw:seat:")) continue;
+      const kept = read(localStorage, key);
+      if (kept && kept.token && kept.code === code) return { ...kept, room: key.slice("rw:seat:".length) };
+    }
+  } catch {
+    // No storage: nothing was kept.
+  }
+  return null;
+}
 
 export const facilitator = {
   get: (room) => read(localStorage, `rw:fac:${room}`),

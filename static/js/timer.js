@@ -1,5 +1,5 @@
 // The round timer: counts down with the server's clock, marks "time is up" on screen and
-// tells screen readers once. No sound.
+// tells screen readers once; `onTimeUp` lets a page add a sound or a vibration (chime.js).
 import { setText } from "./dom.js";
 import { t } from "./i18n.js";
 import { announce } from "./live.js";
@@ -13,8 +13,9 @@ export function formatTime(ms) {
 
 export class TimerView {
   // el: the element to write "12:34" into; alert: an element shown when time is up.
-  constructor(el, { serverNow, alert = null, label = null } = {}) {
+  constructor(el, { serverNow, alert = null, label = null, onTimeUp = null } = {}) {
     this.el = el;
+    this.onTimeUp = onTimeUp;
     this.alert = alert;
     this.label = label;
     this.serverNow = serverNow || (() => Date.now());
@@ -63,6 +64,7 @@ export class TimerView {
     else if (this.seenRunning === identity && this.expiredFor !== identity) {
       this.expiredFor = identity;
       announce(t("Time is up."), { urgent: true });
+      if (this.onTimeUp) this.onTimeUp();
     }
   }
 }

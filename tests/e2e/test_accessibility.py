@@ -444,3 +444,116 @@ def test_the_case_editor_and_the_paper_seats_pass_axe_and_fit_a_phone(
     assert (found.axe, found.sideways) == ({}, {}), (
         _axe_report(found.axe) + "\n" + _sideways_report(found.sideways)
     )
+
+
+# ------------------------------------------------------------------------- the phone's new states
+
+PHONE_OWN = {"width": 412, "height": 915}  # the phone's own width; Walk.check adds 360 px
+
+NO_VOICES = """Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+  getVoices: () => [], speak: () => {}, cancel: () => {},
+  addEventListener: () => {}, removeEventListener: () => {} } });"""
+
+
+@pytest.fixture(scope="module")
+def phone_walk(browser: Browser, live_server: Server) -> Iterator[Walk]:
+    """The phone's workshop states (issue 9): the case and a read-aloud without a voice, what
+    you know, a text over its limit, a card waiting offline, a hidden card, the vote explained
+    with a reservation, the reflections of one's own role and of the decision, and the join
+    page's seat kept and closed game."""
+    base = live_server.url
+    result = Walk()
+    room = ApiRoom.create(base)
+    host = room.facilitator()
+    bots = [room.bot("Bram", "raadslid"), room.bot("Cem", "ambtenaar")]
+    context = new_context(browser, base, viewport=PHONE_OWN, locale="nl-NL")
+    joiner = new_context(browser, base, viewport=PHONE_OWN, locale="nl-NL")
+    room.seat_in(context, "Anna", "inwoner")
+    context.add_init_script(NO_VOICES)
+
+    def step(round_: int, phase: str) -> None:
+        while (host.view["public"]["round"], host.view["public"]["phase"]) != (round_, phase):
+            lobby = host.view["public"]["phase"] == "lobby"
+            reply = host.act("start") if lobby else host.act("next_phase", confirm=True)
+            wait_until(lambda v=reply["version"]: host.view["public"]["version"] >= v)
+        expect(page.locator("#round-number")).to_contain_text(f"Ronde {round_}")
+
+    try:
+        page = context.new_page()
+        page.goto(f"/room/{room.room_id}/play")
+        expect(page.get_by_test_id("case-situation")).to_be_visible()
+        page.get_by_test_id("read-case").click()
+        expect(page.get_by_test_id("read-case-status")).not_to_be_empty()
+        result.check(page, "play-lobby-case-no-voice")
+
+        step(1, "play")
+        page.get_by_test_id("card-input").fill("Te lang. " * 40)
+        page.get_by_test_id("card-submit").click()
+        expect(page.get_by_test_id("card-error")).to_be_visible()
+        page.get_by_test_id("case-open").click()
+        result.check(page, "play-round-case-too-long")
+        page.get_by_test_id("card-input").fill("")
+        post_card(page, "Een bankje bij de ingang.")
+        wait_until(lambda: bool(host.view["public"]["cards"]))
+        host.act("hide_card", card_id=host.view["public"]["cards"][0]["id"])
+        expect(page.get_by_test_id("hidden-cards")).to_be_visible()
+        page.context.set_offline(True)
+        expect(page.get_by_test_id("conn-banner")).to_be_visible(timeout=20_000)
+        page.get_by_test_id("card-input").fill("Geschreven zonder verbinding.")
+        page.get_by_test_id("card-submit").click()
+        expect(page.get_by_test_id("outbox-card")).to_be_visible()
+        result.check(page, "play-round-hidden-and-waiting")
+        page.context.set_offline(False)
+        expect(page.get_by_test_id("outbox")).to_be_hidden(timeout=20_000)
+
+        step(2, "reflection")
+        page.get_by_test_id("known-open").click()
+        expect(page.get_by_test_id("known-secret")).to_have_count(2)
+        result.check(
+            page,
+            f"play-reflection-{page.locator('#reflection-form').get_attribute('data-kind')}-known",
+        )
+
+        step(4, "play")
+        host.act("draft_proposal", text="De buurtkamer komt in de bibliotheek.", conditions=[])
+        step(4, "decision")
+        host.act("open_vote")
+        page.get_by_test_id("vote-eens_met_bedenkingen").check()
+        page.get_by_test_id("vote-reservation").fill("Let op de openingstijden.")
+        result.check(page, "play-vote-explained")
+        page.get_by_test_id("vote-submit").click()
+        expect(page.get_by_test_id("vote-current")).to_contain_text("Eens met bedenkingen")
+        for bot in bots:
+            bot.act("cast_vote", choice="bezwaar", reason="Te duur.")
+        host.act("close_vote")
+        host.act("show_tally")
+        expect(page.get_by_test_id("result")).to_be_visible()
+        result.check(page, "play-result-not-carried")
+        step(4, "reflection")
+        expect(page.locator("#reflection-form")).to_have_attribute("data-kind", "decision")
+        result.check(page, "play-reflection-decision")
+
+        join_page = joiner.new_page()
+        other = ApiRoom.create(base)
+        join(join_page, base, other.code, "Anna", "inwoner")
+        join_page.go_back()
+        expect(join_page.get_by_test_id("join-continue")).to_be_visible()
+        result.check(join_page, "join-seat-kept")
+        host.act("close_game")
+        join_page.goto(f"{base}/j/{room.code}")
+        expect(join_page.get_by_test_id("join-summary")).to_be_visible()
+        result.check(join_page, "join-closed-game")
+        yield result
+    finally:
+        for bot in (host, *bots):
+            bot.close()
+        context.close()
+        joiner.close()
+
+
+def test_the_phones_workshop_states_pass_axe_and_fit_a_360_px_phone(phone_walk: Walk) -> None:
+    """Each new phone state: no serious or critical axe finding, no sideways scroll at 360 px."""
+    assert len(phone_walk.visited) == 9, phone_walk.visited
+    assert (phone_walk.axe, phone_walk.sideways) == ({}, {}), (
+        _axe_report(phone_walk.axe) + "\n" + _sideways_report(phone_walk.sideways)
+    )

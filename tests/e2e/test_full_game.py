@@ -82,7 +82,10 @@ def check_role_card(person: Person, round_: int, scenario: object) -> str:
         if not page.locator("#rolecard-details").evaluate("d => d.open"):
             page.locator("#rolecard-details > summary").click()
         expect(secret).to_be_visible()
-        title = ("Alleen voor jou in deze rol", "Only for you in this role")
+        title = (
+            "Alleen wie deze rol in deze ronde speelt",
+            "Only whoever plays this role this round",
+        )
         expect(secret.locator("h3")).to_have_text(title[person.lang == "en"])
         for item in dealt_now:
             expect(secret).to_contain_text(item.text.get(person.lang))

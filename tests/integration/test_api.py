@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
 from integration.helpers import SCENARIO, join, new_room
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
@@ -16,6 +17,8 @@ from game.extension import extension
 from game.rooms import seats
 from game.rooms.presence import RedisPresence
 from game.store.db import Database
+
+Connect = Callable[..., SocketIOTestClient]
 
 
 def test_scenarios_are_listed_in_the_asked_language(client: FlaskClient) -> None:
@@ -246,3 +249,39 @@ def test_healthz_checks_redis_when_processes_share_it(
         "redis": False,
         "failed": ["redis"],
     }
+
+
+def test_the_join_page_and_a_join_of_a_closed_game_lead_to_its_summary(
+    client: FlaskClient, sockets: Connect
+) -> None:
+    """After the close, /j/<code> shows the way to the summary instead of the form, and a join
+    with that code is refused with the summary's address (without a key)."""
+    room = new_room(client)
+    join(client, room.code, "Anna")
+    summary = f"/room/{room.room_id}/summary"
+    assert f'href="{summary}"' not in client.get(f"/j/{room.code}").get_data(as_text=True)
+    host = sockets({"room": room.room_id, "token": room.token})
+    for n, kind in enumerate(("start", "close_game")):
+        reply = host.emit("action", {"type": kind, "key": f"k{n}"}, callback=True)
+        assert reply["ok"], reply
+    page = client.get(f"/j/{room.code}").get_data(as_text=True)
+    assert f'href="{summary}" data-testid="join-summary"' in page
+    assert 'id="join-panel" class="panel narrow" aria-labelledby="join-title" hidden' in page
+    refused = client.post(
+        "/api/join", json={"code": room.code, "name": "Bo", "home_role": "inwoner"}
+    )
+    assert refused.status_code == 409
+    assert refused.json["code"] == "game_closed"  # type: ignore[index]
+    assert refused.json["detail"] == {"summary_url": summary}  # type: ignore[index]
+
+
+def test_the_join_page_counts_a_looked_up_code_like_a_join(make_app: Callable[..., Flask]) -> None:
+    """Opening /j/<code> with a wrong code counts as a failed guess: the page cannot be used to
+    try codes past the join's rate limit."""
+    client = make_app(JOIN_FAIL_LIMIT="3 per minute").test_client()
+    for _ in range(3):
+        assert client.get("/j/2222-2222").status_code == 200
+    blocked = client.post(
+        "/api/join", json={"code": "2222-2222", "name": "X", "home_role": "inwoner"}
+    )
+    assert blocked.status_code == 429

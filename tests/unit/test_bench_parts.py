@@ -1,18 +1,19 @@
 """The benchmark's pure parts: websocket frames, Socket.IO packets, JSON patches, the server
-log reader, percentiles and the knee."""
+log reader, percentiles, the knee and the cost of scaling out; a process tree's CPU."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import zlib
 
 import pytest
 
-from rolwissel_client.bench import patching, wire
+from rolwissel_client.bench import patching, procs, wire
 from rolwissel_client.bench.cli import parse_levels
 from rolwissel_client.bench.loadgen import summarize
-from rolwissel_client.bench.runner import knees, read_log
+from rolwissel_client.bench.runner import knees, read_log, real_errors, scaling
 
 
 def server_frame(payload: bytes, opcode: int = wire.OP_TEXT, *, final: bool = True,
@@ -187,6 +188,59 @@ def test_knee_and_ratio() -> None:
             "cpu_ratio": 0.2,
         }
     ]
+
+
+def test_scaling_per_number_of_processes() -> None:
+    """Per number of processes: the largest passing level with its latencies, and the CPU per
+    delivery of the servers and each program from the passing runs only (all runs when none
+    passed), summed into the cost of the whole path."""
+
+    def run(processes: int, level: int, p99: float, server_ms: float,
+            services: dict[str, float]) -> dict[str, object]:  # fmt: skip
+        return {
+            "processes": processes, "level": level, "latency_ms": {"count": 10, "p99": p99},
+            "server": {"ms_per_delivery": server_ms},
+            "services": {name: {"ms_per_delivery": ms} for name, ms in services.items()},
+            "errors": {"ack_timeout": 1} if p99 > 200 else {},
+        }  # fmt: skip
+
+    cluster = {"redis": 0.05, "postgresql": 0.1, "nginx": 0.05}
+    runs = [run(0, 100, 50, 0.4, {}), run(0, 200, 150, 0.3, {}), run(2, 100, 90, 1.0, cluster),
+            run(2, 200, 900, 5.0, cluster), run(3, 100, 400, 2.0, cluster)]  # fmt: skip
+    rows = {row["processes"]: row for row in scaling(runs, 200)}
+    assert rows[0]["players"] == 200 and rows[0]["latency_ms"]["p99"] == 150
+    assert rows[0]["server_ms_per_delivery"] == 0.35 and rows[0]["total_ms_per_delivery"] == 0.35
+    assert rows[2]["players"] == 100 and rows[2]["server_ms_per_delivery"] == 1.0  # not 5.0
+    assert rows[2]["services_ms_per_delivery"] == {"nginx": 0.05, "postgresql": 0.1, "redis": 0.05}
+    assert rows[2]["total_ms_per_delivery"] == 1.2 and rows[2]["errors"] == 1
+    assert rows[3]["players"] == 0 and rows[3]["latency_ms"] is None
+    assert rows[3]["server_ms_per_delivery"] == 2.0 and rows[3]["cost_from"] == "all runs"
+
+
+def test_time_outs_are_timing_not_errors() -> None:
+    """The smoke fails on errors, never on timing: time-outs are left out of real_errors."""
+    errors = {"ack_timeout": 2, "fanout_timeout": 1, "refused:server_overloaded": 3}
+    assert real_errors({"errors": errors}) == {"refused:server_overloaded": 3}
+
+
+def test_a_process_tree_counts_its_children() -> None:
+    """tree_cpu_seconds of this test's process includes a child that is still burning CPU."""
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        deadline = time.monotonic() + 30  # a loaded machine gives the child its CPU late
+        while procs.cpu_seconds(child.pid) < 0.1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child.pid in procs.children(os.getpid())
+        burnt = procs.cpu_seconds(child.pid)  # read first: the tree is read later, with more
+        assert burnt >= 0.1
+        assert procs.tree_cpu_seconds(os.getpid()) >= burnt + procs.cpu_seconds(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_player_levels_from_a_list_or_a_range() -> None:

@@ -107,11 +107,13 @@ def test_join_page_explains_the_three_roles(client: FlaskClient) -> None:
         assert f'data-testid="join-role-{role}"' in html
         assert f'<span class="role-word">{word}</span>' in html
     assert html.count('class="role-explain"') == 3
-    assert 'maxlength="40"' in html
+    # A longer name is kept and refused with a sentence, never cut (issue 9, point 10).
+    assert 'data-limit="40"' in html and "maxlength" not in html.split('id="name"')[1][:200]
 
 
 def test_pages_carry_the_engine_limits(client: FlaskClient, room: dict) -> None:
-    """The engine's limits reach the pages as a JSON block and as maxlength, typed nowhere else."""
+    """The engine's limits reach the pages as a JSON block and as data-limit (a text over it is
+    kept and refused with a sentence) or maxlength, typed nowhere else."""
     r = room["rooms"][0]
     play = client.get(f"/room/{r['room_id']}/play").get_data(as_text=True)
     block = re.search(r'<script type="application/json" id="rw-limits">(.*?)</script>', play, re.S)
@@ -124,9 +126,11 @@ def test_pages_carry_the_engine_limits(client: FlaskClient, room: dict) -> None:
         "reflection": state.MAX_REFLECTION,
         "proposal": state.MAX_PROPOSAL,
         "reason": state.MAX_REASON,
+        "bedenking": state.MAX_BEDENKING,
     }
-    assert f'maxlength="{state.MAX_CARD}"' in play and f"0/{state.MAX_CARD}<" in play
-    assert f'maxlength="{state.MAX_REFLECTION}"' in play
+    assert f'data-limit="{state.MAX_CARD}"' in play and f"0/{state.MAX_CARD}<" in play
+    assert f'data-limit="{state.MAX_REFLECTION}"' in play
+    assert f'data-limit="{state.MAX_BEDENKING}"' in play
     host = client.get(r["host_url"].split("#")[0]).get_data(as_text=True)
     assert f'maxlength="{state.MAX_PROPOSAL}"' in host
     # Templates say {{ limits.x }}; only the join code's length (no engine limit) is a number.
