@@ -55,13 +55,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The Rolwissel app: settings, scenarios, database, rooms, HTTP and socket handlers.
 
     `test_config` wins over every other source of settings (tests and `rolwissel serve`
-    pass the async mode this way). A broken scenario file raises ScenarioError.
+    pass the async mode this way). A broken scenario file is skipped with one log line, or
+    raises ScenarioError when SCENARIOS_STRICT is set.
     """
     from flask_socketio import SocketIO
 
     from game.codes import ServerCode
     from game.extension import Rolwissel, install
     from game.rooms.broadcast import Broadcaster
+    from game.rooms.catalog import Catalog
     from game.rooms.connections import Connections
     from game.rooms.crash import CrashPoints
     from game.rooms.lifecycle import RoomLifecycle
@@ -70,17 +72,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from game.rooms.runtime import Runtime, now_ms
     from game.rooms.service import RoomService
     from game.rooms.writer import RoomWriter
-    from game.scenarios.loader import load_folder
+    from game.scenarios.loader import load_scenarios
     from game.store.db import Database, is_empty, upgrade
     from game.store.retention import Policy
-    from game.web import api, i18n, pages, sockets, summary_pages
+    from game.web import api, cases, i18n, pages, paper, sockets, summary_pages
     from game.web.admission import Admission, Limits
     from game.web.packets import ReadyPacket
 
     new_folder = not os.path.isdir(instance_folder())
     app = configured_app(test_config)
     cfg = app.config
-    scenarios = load_folder(cfg["SCENARIOS_DIR"])
+    scenarios = load_scenarios(cfg["SCENARIOS_DIR"], strict=cfg["SCENARIOS_STRICT"])
 
     mode = cfg["ASYNC_MODE"]
     reader = Database.open(
@@ -147,7 +149,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         wait_s=cfg["WRITE_WAIT_MS"] / 1000,
     )
     queries = RoomQueries(reader)
-    service = RoomService(queries, writer, scenarios, shared=shared)
+    # The shipped cases and the ones written in the editor (stored in the database).
+    catalog = Catalog(scenarios, reader)
+    service = RoomService(queries, writer, catalog, shared=shared)
     transport = sockets.SocketTransport(socketio)
     lifecycle = RoomLifecycle(service, broadcaster, transport)
     # Record, then acknowledge, then tell: the writer calls this after each commit.
@@ -174,7 +178,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             reader=reader,
             writer=writer,
             writer_db=writer_db,
-            scenarios=scenarios,
+            scenarios=catalog,
             max_message_bytes=cfg["MAX_MESSAGE_BYTES"],
             retention=Policy(cfg["RETENTION_DAYS"], cfg["IDLE_RETENTION_DAYS"]),
             admission=admission,
@@ -186,6 +190,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(paper.bp)
+    app.register_blueprint(cases.bp)
     sockets.register(socketio)
     _guard(app, socketio, admission, connections)
     return app

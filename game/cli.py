@@ -50,7 +50,12 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse to start when a scenario file is broken (default: skip it, log one line).",
+)
+def serve(host: str, port: int, strict: bool) -> None:
     """Run the server (eventlet, one process) and print the address to open."""
     mode = os.environ.get("ROLWISSEL_ASYNC_MODE", "eventlet")
     if mode == "eventlet":
@@ -60,7 +65,7 @@ def serve(host: str, port: int) -> None:
         patch_eventlet()
     from game.serve import run
 
-    sys.exit(run(host, port, mode))
+    sys.exit(run(host, port, mode, strict=strict))
 
 
 @cli.group()

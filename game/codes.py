@@ -36,6 +36,10 @@ class ServerCode(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     # No scenario with this id.
     UNKNOWN_SCENARIO = "unknown_scenario"
+    # A case with this id exists already (shipped, or saved in the editor).
+    CASE_ID_TAKEN = "case_id_taken"
+    # A saved case keeps its id; save it as a new case to change it.
+    CASE_ID_FIXED = "case_id_fixed"
     # An HTTP request body that is not what the endpoint expects.
     BAD_REQUEST = "bad_request"
     # A home role that is not inwoner, raadslid or ambtenaar.

@@ -82,6 +82,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Write a snapshot of a room every this many events, so a rebuild stays short.
         "SNAPSHOT_EVERY": 100,
         "SCENARIOS_DIR": str(default_folder()),
+        # True: a broken scenario file stops the server (`serve --strict`); False: the server
+        # starts with the good cases and logs one line per broken file.
+        "SCENARIOS_STRICT": False,
         "SECRET_KEY": None,  # read from or made once in the instance folder when unset
         # Failed joins with one code from one client address; the same wrong code typed again
         # and again locks out only that code, never the right one (game/web/ratelimit.py).
@@ -172,6 +175,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "ALLOWED_HOSTS": _as_names,
     "SNAPSHOT_EVERY": _as_int,
     "SCENARIOS_DIR": str,
+    "SCENARIOS_STRICT": _as_bool,
     "SECRET_KEY": str,
     "JOIN_FAIL_LIMIT": str,
     "JOIN_GUESS_LIMIT": str,

@@ -114,8 +114,9 @@ def fit_file_limit(needed: int) -> None:
         logger.warning(logfmt.line("file_limit_too_low", limit=target, needed=needed))
 
 
-def run(host: str, port: int, mode: str) -> int:
-    """Serve until stopped; returns the exit status."""
+def run(host: str, port: int, mode: str, strict: bool = False) -> int:
+    """Serve until stopped; returns the exit status. `strict`: a broken scenario file stops
+    the start (otherwise it is skipped with a log line)."""
     logfmt.configure(sys.stderr)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if not port_is_free(host, port):
@@ -132,7 +133,10 @@ def run(host: str, port: int, mode: str) -> int:
     from game.scenarios.loader import ScenarioError
 
     try:
-        app = create_app({"ASYNC_MODE": mode})
+        overrides: dict[str, object] = {"ASYNC_MODE": mode}
+        if strict:
+            overrides["SCENARIOS_STRICT"] = True
+        app = create_app(overrides)
     except ScenarioError as error:
         print(f"Rolwissel start niet: een casus-bestand klopt niet.\n{error}", file=sys.stderr)
         return 1

@@ -308,6 +308,11 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     leader.goto(base + "/room/bestaat-niet/play")
     camera.shoot(leader, "error-notfound")
 
+    # The case editor on a copy of a shipped case (its secrets left empty, so problems show).
+    leader.goto(base + "/scenarios/new?from=buurtkamer-bibliotheek")
+    expect(leader.get_by_test_id("case-problem").first).to_be_visible()
+    camera.shoot(leader, "editor-copy")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -101,15 +101,16 @@ class Server:
         expect_ready: bool = True,
         extra_env: dict[str, str] | None = None,
         preexec: Callable[[], None] | None = None,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         """Start a process (the previous one must have ended); wait until it answers
         /healthz unless `expect_ready` is False. `preexec` runs in the child before the
-        server starts (for example to set a resource limit)."""
+        server starts (for example to set a resource limit); `extra_args` go to `serve`."""
         assert not self.running, "the previous server still runs"
         self.starts += 1
         self.output.append(f"--- start {self.starts} ---\n")
         self.process = subprocess.Popen(
-            [ROLWISSEL, "serve", "--port", str(self.port)],
+            [ROLWISSEL, "serve", "--port", str(self.port), *extra_args],
             env={**self.env, **(extra_env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -23,6 +23,16 @@ class Action:
     expected_version: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlayerAction(Action):
+    """What a player does at the table, which the facilitator may also type for a player on
+    paper: cards, reactions, a reflection, scores and a vote."""
+
+    # Sent by the facilitator on behalf of a paper player (their id): the action counts as
+    # that player's, marked "via de spelleider".
+    for_player: str | None = None
+
+
 # The lobby and the seat
 
 
@@ -144,6 +154,15 @@ class SetPlayerHomeRole(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddPaperPlayer(Action):
+    """A player without a phone: the facilitator adds them and acts for them."""
+
+    type: Literal["add_paper_player"] = "add_paper_player"
+    name: str
+    home_role: Role
+
+
+@dataclass(frozen=True, kw_only=True)
 class RemovePlayer(Action):
     type: Literal["remove_player"] = "remove_player"
     player_id: str
@@ -165,26 +184,26 @@ class CloseGame(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PostCard(Action):
+class PostCard(PlayerAction):
     type: Literal["post_card"] = "post_card"
     text: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class EditCard(Action):
+class EditCard(PlayerAction):
     type: Literal["edit_card"] = "edit_card"
     card_id: str
     text: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class WithdrawCard(Action):
+class WithdrawCard(PlayerAction):
     type: Literal["withdraw_card"] = "withdraw_card"
     card_id: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class React(Action):
+class React(PlayerAction):
     type: Literal["react"] = "react"
     card_id: str
     kind: ReactionKind
@@ -192,7 +211,7 @@ class React(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SaveReflection(Action):
+class SaveReflection(PlayerAction):
     type: Literal["save_reflection"] = "save_reflection"
     text: str
     shared: bool = False
@@ -202,7 +221,7 @@ class SaveReflection(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ScoreOption(Action):
+class ScoreOption(PlayerAction):
     type: Literal["score_option"] = "score_option"
     option_id: str
     score: int
@@ -229,7 +248,7 @@ class OpenVote(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CastVote(Action):
+class CastVote(PlayerAction):
     type: Literal["cast_vote"] = "cast_vote"
     choice: VoteChoice
     reason: str = ""
@@ -249,7 +268,8 @@ class ShowTally(Action):
 AnyAction = (
     Join | Leave | Rename | SetHomeRole | Start | NextPhase | PreviousPhase | PauseGame
     | ResumeGame | SetTimer | PauseTimer | ResumeTimer | ExtendTimer | HighlightCard
-    | MergeCards | UnmergeCard | HideCard | RebalanceRoles | SetPlayerHomeRole | RemovePlayer
+    | MergeCards | UnmergeCard | HideCard | RebalanceRoles | SetPlayerHomeRole
+    | AddPaperPlayer | RemovePlayer
     | SetSetting | CloseGame | PostCard | EditCard | WithdrawCard | React | SaveReflection
     | ScoreOption | DraftProposal | OpenVote | CastVote | CloseVote | ShowTally
 )  # fmt: skip

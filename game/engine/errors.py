@@ -94,3 +94,5 @@ class ErrorCode(StrEnum):
     # There are problems, but none a rebalance can solve (too few players, or a player who
     # missed a round cannot play that role any more).
     REBALANCE_CANNOT_HELP = "rebalance_cannot_help"
+    # `for_player` names nobody who plays on paper: a player with a phone acts for themself.
+    NOT_ON_PAPER = "not_on_paper"

@@ -41,6 +41,8 @@ class PlayerJoined(Event):
     home_role: Role
     joined_round: int
     rotation: Rotation
+    # Added by the facilitator for a player without a phone ("speelt op papier").
+    on_paper: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,6 +144,8 @@ class CardPosted(Event):
     author_id: str
     role: Role
     text: str
+    # The facilitator typed it for a paper player ("via de spelleider").
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,6 +218,7 @@ class ReflectionSaved(Event):
     round: int
     text: str
     shared: bool
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,6 +227,7 @@ class OptionScored(Event):
     player_id: str
     option_id: str
     score: int
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,6 +256,7 @@ class VoteCast(Event):
     choice: VoteChoice
     reason: str
     needed: str
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

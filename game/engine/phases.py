@@ -66,6 +66,7 @@ ALLOWED: dict[str, Allowed] = {
     "hide_card": Allowed(True, _STARTED),
     "rebalance_roles": Allowed(True, _STARTED, rounds=frozenset({1, 2, 3})),
     "set_player_home_role": Allowed(True, _ALL_OPEN, rounds=frozenset({0, 1, 2, 3})),
+    "add_paper_player": Allowed(True, _ALL_OPEN),
     "remove_player": Allowed(True, _ALL_OPEN),
     "set_setting": Allowed(True, _ALL_OPEN),
     "close_game": Allowed(True, _STARTED),

@@ -91,6 +91,7 @@ def _(event: E.PlayerJoined, state: RoomState) -> RoomState:
         joined_at=event.at,
         joined_round=event.joined_round,
         rotation=event.rotation,
+        on_paper=event.on_paper,
     )
     return replace(state, players=(*state.players, player))
 
@@ -223,6 +224,7 @@ def _(event: E.CardPosted, state: RoomState) -> RoomState:
         role=event.role,
         text=event.text,
         created_at=event.at,
+        via_facilitator=event.via_facilitator,
     )
     return replace(state, cards=(*state.cards, card))
 
@@ -284,6 +286,7 @@ def _(event: E.ReflectionSaved, state: RoomState) -> RoomState:
         text=event.text,
         shared=event.shared,
         saved_at=event.at,
+        via_facilitator=event.via_facilitator,
     )
     others = tuple(
         r
@@ -328,6 +331,7 @@ def _(event: E.VoteCast, state: RoomState) -> RoomState:
         reason=event.reason,
         needed=event.needed,
         at=event.at,
+        via_facilitator=event.via_facilitator,
     )
     # A changed vote replaces the earlier one: the last word counts.
     votes = (*(v for v in ballot.votes if v.player_id != event.player_id), vote)

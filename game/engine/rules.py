@@ -6,7 +6,7 @@ its log. Nothing here mutates its input or reads a clock.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
@@ -68,14 +68,37 @@ def create_room(
 def apply(state: RoomState, action: A.AnyAction) -> Accepted | Rejected:
     """The new state and its events, or a rejection that changes nothing."""
     try:
+        action, via_facilitator = _on_behalf(state, action)
         _check_allowed(state, action)
         produced = _decide(action, state)
     except Rejected as rejection:
         return rejection
+    if via_facilitator:
+        # Marked in the log, so the timeline and the console can say "via de spelleider".
+        produced = [_marked(e) for e in produced]
     new_state = state
     for event in produced:
         new_state = evolve(new_state, event)
     return Accepted(new_state, tuple(produced))
+
+
+def _marked(event: E.AnyEvent) -> E.AnyEvent:
+    if isinstance(event, E.CardPosted | E.ReflectionSaved | E.OptionScored | E.VoteCast):
+        return replace(event, via_facilitator=True)
+    return event
+
+
+def _on_behalf(state: RoomState, action: A.AnyAction) -> tuple[A.AnyAction, bool]:
+    """An action the facilitator sends for a paper player, as that player's own; with
+    whether it was (the rules then treat it like any player's action)."""
+    if not isinstance(action, A.PlayerAction) or action.for_player is None:
+        return action, False
+    if action.actor != FACILITATOR:
+        raise Rejected(ErrorCode.NOT_FACILITATOR)
+    player = state.player(action.for_player)
+    if player is None or not player.active or not player.on_paper:
+        raise Rejected(ErrorCode.NOT_ON_PAPER)
+    return replace(action, actor=player.id, for_player=None), True
 
 
 def _check_allowed(state: RoomState, action: A.AnyAction) -> None:
@@ -195,25 +218,41 @@ def _open_ballot(state: RoomState) -> Ballot:
 def _(action: A.Join, state: RoomState) -> Decided:
     if state.player(action.player_id) is not None or action.actor != action.player_id:
         raise Rejected(ErrorCode.ALREADY_JOINED)
+    return _seat(state, action.player_id, action.name, action.home_role, action.at)
+
+
+@_decide.register
+def _(action: A.AddPaperPlayer, state: RoomState) -> Decided:
+    # The id is made from the log, so replaying it makes the same one; "papier-" never
+    # looks like a seat's random id.
+    number = 1 + sum(1 for p in state.players if p.on_paper)
+    return _seat(state, f"papier-{number}", action.name, action.home_role, action.at, True)
+
+
+def _seat(
+    state: RoomState, player_id: str, name: str, home_role: Role, at: int, on_paper: bool = False
+) -> Decided:
+    """A new player: in the lobby without roles yet, later placed in the rotation and dealt
+    this round's secrets of the role they hold now."""
     if len(state.active_players()) >= MAX_PLAYERS:
         raise Rejected(ErrorCode.ROOM_FULL, {"max": MAX_PLAYERS})
-    name = _clean_name(state, action.name, action.player_id)
+    cleaned = _clean_name(state, name, player_id)
     dealt: Decided = []
     if 1 <= state.round <= 3:
-        placed = rotation.late_rotation(state, action.home_role)
+        placed = rotation.late_rotation(state, home_role)
         # A late joiner holds a role from now on, so they are dealt its secrets now.
-        holder = (action.player_id, placed[state.round - 1])
-        dealt = _deal(state, state.round, [holder], action.at)
+        dealt = _deal(state, state.round, [(player_id, placed[state.round - 1])], at)
     else:
         placed = (None, None, None)  # the lobby: the rotation is made at the start
     return [
         E.PlayerJoined(
-            at=action.at,
-            player_id=action.player_id,
-            name=name,
-            home_role=action.home_role,
+            at=at,
+            player_id=player_id,
+            name=cleaned,
+            home_role=home_role,
             joined_round=state.round,
             rotation=placed,
+            on_paper=on_paper,
         ),
         *dealt,
     ]
@@ -403,7 +442,8 @@ def _(action: A.RemovePlayer, state: RoomState) -> Decided:
 
 @_decide.register
 def _(action: A.SetSetting, state: RoomState) -> Decided:
-    if action.name not in Settings.__dataclass_fields__:
+    # Only the on/off settings can change during a game (the plan is chosen at creation).
+    if not isinstance(getattr(Settings(), action.name, None), bool):
         raise Rejected(ErrorCode.UNKNOWN_SETTING, {"name": action.name})
     return [E.SettingChanged(at=action.at, name=action.name, value=action.value)]
 

@@ -58,6 +58,8 @@ class Player:
     rotation: tuple[Role | None, Role | None, Role | None] = (None, None, None)
     active: bool = True
     left_reason: str | None = None  # "left" or "removed"
+    # Plays on paper, without a phone: the facilitator types their cards, reflection and vote.
+    on_paper: bool = False
 
     def role_in(self, round_number: int) -> Role | None:
         """The role this player holds in a round: rotated in 1-3, the home role in 4."""
@@ -81,6 +83,7 @@ class Card:
     hidden: bool = False
     highlighted: bool = False
     merged_into: str | None = None
+    via_facilitator: bool = False  # typed by the facilitator for a paper player
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +111,7 @@ class Reflection:
     text: str
     shared: bool
     saved_at: int
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +160,7 @@ class Vote:
     reason: str = ""
     needed: str = ""  # what would be needed to agree
     at: int
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,6 +189,9 @@ class Settings:
     show_author_names: bool = False
     # A soft chime on the big screen when the timer runs out; the console can mute it.
     chime: bool = True
+    # The session plan chosen at the start page (60, 90 or 120 minutes; 0: none, the
+    # scenario's own minutes per round): the console's suggested timer per step.
+    plan_minutes: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,6 +24,7 @@ from game.engine.decision import (
     group_warnings,
     rank_options,
 )
+from game.engine.plans import PLANS
 from game.engine.roles import Role
 from game.engine.state import (
     Ballot,
@@ -267,6 +268,8 @@ def _player(state: RoomState, player: Player) -> JSON:
         "home_role": player.home_role.value,
         "role": _value(player.role_in(state.round)),
         "joined_round": player.joined_round,
+        # Plays on paper: the facilitator types for them ("via de spelleider").
+        "on_paper": player.on_paper,
     }
 
 
@@ -293,6 +296,7 @@ def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) 
         "common_ground": facts.common_ground,
         "strength": facts.strength,
         "author": author.name if with_author and author is not None else None,
+        "via_facilitator": card.via_facilitator,
     }
 
 
@@ -400,6 +404,17 @@ def _ranking(state: RoomState) -> list[JSON]:
     ]  # fmt: skip
 
 
+def _plan(state: RoomState) -> JSON:
+    """The session plan's length and the suggested timer (seconds) per step, keyed
+    "round-phase"; without a plan, each round's play gets the scenario's minutes."""
+    minutes = state.settings.plan_minutes
+    if minutes in PLANS:
+        timers = PLANS[minutes].timers(bool(state.scenario.options))
+    else:
+        timers = {f"{n}-play": spec.minutes * 60 for n, spec in enumerate(state.scenario.rounds, 1)}
+    return {"minutes": minutes or None, "timers": timers}
+
+
 def public_view(state: RoomState) -> JSON:
     """What every participant and the big screen may see."""
     return shared(state).public
@@ -425,6 +440,8 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardVi
         "step_changed_at": state.step_changed_at,
         "timer": _timer(state),
         "settings": {"show_author_names": show_authors, "chime": state.settings.chime},
+        # The session plan: its length and the suggested timer per step.
+        "plan": _plan(state),
         # The scenario's own text never changes in a room: it goes once per connection
         # (scenario_public), not with every change of the board.
         "scenario_id": state.scenario.id,
@@ -529,6 +546,41 @@ def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
     }
 
 
+def paper_sheet(state: RoomState, player_id: str) -> JSON | None:
+    """What the printed sheet of a player on paper holds: the case, and per round the role
+    card they hold with only the secrets dealt to them in that round (never another's, never
+    one not dealt yet: print it again when a round starts). None for anyone not on paper."""
+    player = state.player(player_id)
+    if player is None or not player.active or not player.on_paper:
+        return None
+    by_id = _secrets_by_id(state.scenario)
+    dealt = state.dealt_to(player_id)
+    rounds = []
+    for number, spec in enumerate(state.scenario.rounds, start=1):
+        role = player.role_in(number)
+        secrets = [by_id[d.secret_id] for d in dealt if d.round == number]
+        card = state.scenario.roles[role] if role is not None else None
+        rounds.append(
+            {
+                "number": number,
+                "lens": _text(spec.lens),
+                "question": _text(spec.question),
+                "card_prompt": _text(spec.card_prompt),
+                "role": _value(role),
+                "card": _role_card(card, secrets) if card is not None else None,
+                # Whether this round's secrets were dealt already (else the sheet says so).
+                "dealt": number <= 3 and any(d.round == number for d in dealt),
+            }
+        )
+    return {
+        "player": {"id": player.id, "name": player.name, "home_role": player.home_role.value},
+        "round": state.round,
+        "version": state.version,
+        "scenario": scenario_public(state.scenario),
+        "rounds": rounds,
+    }
+
+
 def shared_reflections(state: RoomState) -> list[JSON]:
     """The reflections their writers chose to share, never the others."""
     players = {p.id: p for p in state.players}  # a seat stays in the state after it is left
@@ -538,6 +590,7 @@ def shared_reflections(state: RoomState) -> list[JSON]:
             "role": _value(players[r.player_id].role_in(r.round)),
             "name": players[r.player_id].name,
             "text": r.text,
+            "via_facilitator": r.via_facilitator,
         }
         for r in state.reflections
         if r.shared
@@ -568,6 +621,7 @@ def _overview(state: RoomState) -> list[JSON]:
             "reflected": p.id in reflected,
             "scored": scored[p.id],
             "voted": p.id in voted,
+            "on_paper": p.on_paper,
         }
         for p in state.active_players()
     ]
@@ -665,12 +719,17 @@ def _facilitator(state: RoomState, facts: Mapping[str, CardFacts], card_views: C
 # secrets were dealt).
 _TIMELINE: dict[type[E.Event], Callable[[Any], JSON]] = {
     E.RoomCreated: lambda e: {},
-    E.PlayerJoined: lambda e: {"role": e.home_role.value},
+    E.PlayerJoined: lambda e: {"role": e.home_role.value, "on_paper": e.on_paper},
     E.PlayerLeft: lambda e: {"reason": e.reason},
     E.GameStarted: lambda e: {"players": len(e.rotations)},
     E.PhaseChanged: lambda e: {"round": e.round, "phase": e.phase},
     E.RolesRebalanced: lambda e: {"players": len(e.rotations)},
-    E.CardPosted: lambda e: {"round": e.round, "role": e.role.value, "card_id": e.card_id},
+    E.CardPosted: lambda e: {
+        "round": e.round,
+        "role": e.role.value,
+        "card_id": e.card_id,
+        "via_facilitator": e.via_facilitator,
+    },
     E.VoteOpened: lambda e: {"ballot": e.ballot, "proposal_version": e.proposal_version},
     E.VoteClosed: lambda e: {"ballot": e.ballot},
     E.TallyShown: lambda e: {"ballot": e.ballot},

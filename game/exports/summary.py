@@ -218,6 +218,9 @@ class TimelineItem:
     players: int | None = None
     reason: str | None = None
     card_id: str | None = None
+    # A player on paper joined, or the facilitator typed a card for one ("via de spelleider").
+    on_paper: bool = False
+    via_facilitator: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -506,6 +509,8 @@ def _timeline(events: Iterable[E.AnyEvent]) -> tuple[TimelineItem, ...]:
                 players=entry.get("players"),
                 reason=entry.get("reason"),
                 card_id=entry.get("card_id"),
+                on_paper=bool(entry.get("on_paper")),
+                via_facilitator=bool(entry.get("via_facilitator")),
             )
         )
     return tuple(items)

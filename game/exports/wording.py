@@ -169,7 +169,8 @@ _PHASES = {
 
 def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | None:
     """A moment of the game in words, or None for facts the printed timeline leaves out
-    (each card and each join: their counts are in the rounds)."""
+    (each card and each join: their counts are in the rounds; but a player on paper and a
+    card typed for them are marked "via de spelleider")."""
     match item.type:
         case "room_created":
             return gettext("Game created", lang)
@@ -179,6 +180,12 @@ def timeline_sentence(summary: Summary, item: TimelineItem, lang: str) -> str | 
             phase = item.phase or ""
             phase = gettext(_PHASES[phase], lang) if phase in _PHASES else phase
             return f"{round_title(summary, item.round or 0, lang)}: {phase}"
+        case "player_joined" if item.on_paper:
+            return gettext("A player on paper joins (the workshop leader types for them)", lang)
+        case "card_posted" if item.via_facilitator:
+            return gettext("A card of round {round} typed via the workshop leader", lang).format(
+                round=item.round
+            )
         case "roles_rebalanced":
             return gettext("The roles were shared out again", lang)
         case "vote_opened":

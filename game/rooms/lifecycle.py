@@ -44,7 +44,7 @@ from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
-from game.engine.state import FACILITATOR, Phase
+from game.engine.state import FACILITATOR, Phase, Settings
 from game.logfmt import line
 from game.rooms import seats
 from game.rooms.action_log import actor_role
@@ -116,8 +116,11 @@ class RoomLifecycle:
 
     # create
 
-    def create_rooms(self, scenario_id: str, tables: int) -> CreatedRooms | Refused:
-        """Create `tables` rooms on one scenario; more than one makes them one event."""
+    def create_rooms(
+        self, scenario_id: str, tables: int, plan_minutes: int = 0
+    ) -> CreatedRooms | Refused:
+        """Create `tables` rooms on one scenario; more than one makes them one event.
+        `plan_minutes`: the session plan (60, 90, 120) or 0 for none."""
         scenario = self.service.scenarios.get(scenario_id)
         if scenario is None:
             return Refused(ServerCode.UNKNOWN_SCENARIO)
@@ -138,7 +141,12 @@ class RoomLifecycle:
                     facilitator_token_hash=token_hash,
                     event_id=event_id,
                     table_number=number,
-                    created=rules.create_room(room_id=room_id, scenario=scenario, at=at),
+                    created=rules.create_room(
+                        room_id=room_id,
+                        scenario=scenario,
+                        at=at,
+                        settings=Settings(plan_minutes=plan_minutes),
+                    ),
                     at=at,
                     screen_key_hash=seats.hash_token(screen_key),
                     summary_key_hash=seats.hash_token(summary_key),

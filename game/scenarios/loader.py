@@ -8,6 +8,9 @@ reads YAML and translates pydantic's errors.
 from __future__ import annotations
 
 import difflib
+import json
+import logging
+import re
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,24 +22,46 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from game.engine.roles import Role
+from game.logfmt import line as log_line
 from game.scenarios.schema import Scenario, Text
+from game.scenarios.sentences import SENTENCES, say
 
 SUFFIXES = (".yaml", ".yml")
+
+logger = logging.getLogger("rolwissel.scenarios")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one scenario file."""
+    """One thing wrong with one scenario file: a sentence (game/scenarios/sentences.py) by
+    its key and values, so it can be said in English and in Dutch."""
 
     file: Path
-    message: str
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
     path: str = ""  # the field path, empty when the problem is about the whole file
     line: int | None = None  # 1-based, when known
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (as `rolwissel scenarios check` prints it)."""
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """What is wrong, in `lang` (nl or en)."""
+        return say(self.key, dict(self.values), lang)
 
     def __str__(self) -> str:
         where = str(self.file) if self.line is None else f"{self.file}, line {self.line}"
         field = f"{self.path}: " if self.path else ""
         return f"{where}: {field}{self.message}"
+
+
+def problem(
+    file: Path, key: str, path: str = "", line: int | None = None, **values: Any
+) -> Problem:
+    """A Problem with its sentence's values given by name."""
+    return Problem(file, key, tuple(values.items()), path, line)
 
 
 class ScenarioError(Exception):
@@ -76,12 +101,49 @@ def load_folder(folder: str | Path) -> dict[str, Scenario]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ScenarioError([Problem(folder, "there is no scenario folder here")])
+        raise ScenarioError([problem(folder, "no_folder")])
     results = _check_all(scenario_files(folder))
     problems = [p for result in results for p in result.problems]
     if problems:
         raise ScenarioError(problems)
     return {r.scenario.id: r.scenario for r in results if r.scenario is not None}
+
+
+def load_good(folder: str | Path) -> tuple[dict[str, Scenario], list[Checked]]:
+    """The good scenarios of a folder keyed by id, and the broken files (each with its
+    problems): a server starts with the good cases and says which files it skipped."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}, [Checked(folder, None, (problem(folder, "no_folder"),))]
+    results = _check_all(scenario_files(folder))
+    good = {r.scenario.id: r.scenario for r in results if r.scenario is not None}
+    return good, [r for r in results if r.scenario is None]
+
+
+def load_scenarios(folder: str | Path, strict: bool = False) -> dict[str, Scenario]:
+    """The scenarios a server plays. Strict: any broken file raises `ScenarioError`. Otherwise
+    each broken file is skipped with one warning line naming file, line, field and problem."""
+    if strict:
+        return load_folder(folder)
+    good, broken = load_good(folder)
+    for result in broken:
+        logger.warning(skipped_line(result))
+    return good
+
+
+def skipped_line(result: Checked) -> str:
+    """The one log line for a skipped file: its first problem in full, and how many more."""
+    first = result.problems[0]
+    return (
+        log_line(
+            "scenario_skipped",
+            file=str(first.file),
+            line=first.line,
+            field=first.path or None,
+            problems=len(result.problems),
+        )
+        + f" what={json.dumps(first.message)}"
+    )
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[str]:
@@ -98,13 +160,12 @@ def check_files(paths: Iterable[str | Path]) -> list[Checked]:
         if path.is_dir():
             found = scenario_files(path)
             if not found:
-                message = "there are no scenario files (*.yaml, *.yml) in this folder"
-                missing.append(Checked(path, None, (Problem(path, message),)))
+                missing.append(Checked(path, None, (problem(path, "no_files_in_folder"),)))
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            missing.append(Checked(path, None, (Problem(path, "there is no such file"),)))
+            missing.append(Checked(path, None, (problem(path, "no_such_file"),)))
     return missing + _check_all(files)
 
 
@@ -128,14 +189,15 @@ def _check_all(files: Sequence[Path]) -> list[Checked]:
         if scenario_id not in first_file:
             first_file[scenario_id] = result.file
             continue
-        problem = Problem(
+        twice = problem(
             result.file,
-            f"the id '{scenario_id}' is already used by {first_file[scenario_id]}; "
-            "every scenario needs its own id",
-            path="id",
-            line=_read_id_line(result.file),
+            "id_used",
+            "id",
+            _read_id_line(result.file),
+            id=scenario_id,
+            other=str(first_file[scenario_id]),
         )
-        results[index] = Checked(result.file, None, (problem,))
+        results[index] = Checked(result.file, None, (twice,))
     return results
 
 
@@ -143,23 +205,31 @@ def _check_file(file: Path) -> Checked:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Checked(file, None, (Problem(file, "there is no such file"),))
+        return Checked(file, None, (problem(file, "no_such_file"),))
     except UnicodeDecodeError:
-        message = "the file is not UTF-8 text; save it as UTF-8 in your editor"
-        return Checked(file, None, (Problem(file, message),))
+        return Checked(file, None, (problem(file, "not_utf8"),))
     except OSError as exc:
-        return Checked(file, None, (Problem(file, f"the file cannot be read ({exc.strerror})"),))
+        return Checked(file, None, (problem(file, "unreadable", reason=exc.strerror),))
+    return check_text(text, file)
 
+
+def check_text(text: str, file: Path = Path("casus.yaml")) -> Checked:
+    """Check a scenario written as YAML text (a file's content, or a case from the editor)."""
     try:
         node, data = _parse(text)
     except yaml.YAMLError as exc:
         return Checked(file, None, (_yaml_problem(file, exc),))
     if node is None:
-        return Checked(file, None, (Problem(file, "the file is empty"),))
+        return Checked(file, None, (problem(file, "empty_file"),))
     if not isinstance(data, dict):
-        message = "the file must start with fields such as 'id:' and 'title:', not a value or list"
-        return Checked(file, None, (Problem(file, message, line=_line(node)),))
+        return Checked(file, None, (problem(file, "not_a_mapping", line=_line(node)),))
+    return check_data(data, file, node)
 
+
+def check_data(
+    data: object, file: Path = Path("casus.yaml"), node: yaml.Node | None = None
+) -> Checked:
+    """Check a scenario given as data (what a YAML file holds); `node`, when known, gives lines."""
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -203,23 +273,26 @@ def _parse(text: str) -> tuple[yaml.Node | None, object]:
 
 # PyYAML's wording, and what it usually means in a hand-written scenario.
 _YAML_HINTS = {
-    "found character '\\t' that cannot start any token": "use spaces, not tabs, to indent",
-    "mapping values are not allowed here": (
-        "a text with ': ' in it must be put in quotes, or a line is indented wrongly"
-    ),
-    "could not find expected ':'": "a line is missing its ':' or is indented wrongly",
-    "did not find expected key": "a line is indented wrongly",
-    "found undefined alias": "a '*' at the start of a text must be put in quotes",
-    "expected ',' or '}'": "inside { } a text with ':', ',' or '?' must be put in quotes",
+    "found character '\\t' that cannot start any token": "hint_tabs",
+    "mapping values are not allowed here": "hint_colon",
+    "could not find expected ':'": "hint_missing_colon",
+    "did not find expected key": "hint_indent",
+    "found undefined alias": "hint_alias",
+    "expected ',' or '}'": "hint_braces",
 }
 
 
 def _yaml_problem(file: Path, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    hint = next((h for key, h in _YAML_HINTS.items() if problem.startswith(key)), None)
-    message = f"the YAML is not valid: {problem}" + (f" ({hint})" if hint else "")
-    return Problem(file, message, line=None if mark is None else mark.line + 1)
+    line = None if mark is None else mark.line + 1
+    said = getattr(exc, "problem", None) or str(exc)
+    twice = re.fullmatch(r"the field '(.*)' is written twice", said)
+    if twice:
+        return problem(file, "yaml_key_twice", line=line, field=twice.group(1))
+    hint = next((h for key, h in _YAML_HINTS.items() if said.startswith(key)), None)
+    if hint:
+        return problem(file, "yaml_hint", line=line, problem=said, hint=hint)
+    return problem(file, "yaml", line=line, problem=said)
 
 
 def _line(node: yaml.Node) -> int:
@@ -277,7 +350,7 @@ def _dotted(loc: Sequence[int | str]) -> str:
     return out
 
 
-def _field_problem(file: Path, root: yaml.Node, err: ErrorDetails) -> Problem:
+def _field_problem(file: Path, root: yaml.Node | None, err: ErrorDetails) -> Problem:
     loc: list[int | str] = [p for p in err["loc"] if p != "[key]"]
     ctx = err.get("ctx") or {}
     # schema.py's own checks say where below the field the problem is.
@@ -288,71 +361,67 @@ def _field_problem(file: Path, root: yaml.Node, err: ErrorDetails) -> Problem:
     # A fixed list of four rounds reports a short list as 'rounds[3] missing'.
     if loc and loc[0] == "rounds" and err["type"] in ("missing", "too_long") and len(loc) <= 2:
         given = err["input"] if isinstance(err["input"], list) else []
-        message = f"there must be exactly 4 rounds, one per lens; this file has {len(given)}"
-        return Problem(file, message, "rounds", _line_at(root, ["rounds"]))
-    return Problem(file, _sentence(err, loc), _dotted(loc), _line_at(root, loc))
+        line = None if root is None else _line_at(root, ["rounds"])
+        return problem(file, "rounds_count", "rounds", line, count=len(given))
+    key, values = _sentence(err, loc)
+    line = None if root is None else _line_at(root, loc)
+    return Problem(file, key, tuple(values.items()), _dotted(loc), line)
 
 
-def _sentence(err: ErrorDetails, loc: Sequence[int | str]) -> str:
+def _sentence(err: ErrorDetails, loc: Sequence[int | str]) -> tuple[str, dict[str, Any]]:
+    """The key of the sentence in sentences.py that says what is wrong, and its values."""
     kind, ctx, inp = err["type"], err.get("ctx") or {}, err["input"]
     name = str(loc[-1]) if loc else ""
     if kind == "missing":
         if name == "nl":
-            return "the Dutch text is missing; write it under 'nl:'"
+            return "missing_nl", {}
         if name == "round" and "secrets" in loc:
-            return (
-                "the field 'round' is missing: write 'round: 1', 2 or 3, the round in which "
-                "whoever holds this role is dealt this secret"
-            )
-        return f"the field '{name}' is missing"
+            return "missing_round", {}
+        return "missing", {"name": name}
     if kind == "extra_forbidden":
         known = _known_fields(loc[:-1])
         guess = difflib.get_close_matches(name, known, n=1)
-        tip = f"did you mean '{guess[0]}'? " if guess else ""
-        return f"'{name}' is not a field here; {tip}the fields here are: {', '.join(known)}"
+        if guess:
+            return "extra_guess", {"name": name, "guess": guess[0], "known": ", ".join(known)}
+        return "extra", {"name": name, "known": ", ".join(known)}
     if kind == "enum" and loc[:1] == ["roles"]:
-        roles = ", ".join(r.value for r in Role)
-        return f"'{inp}' is not a role; the roles are: {roles}"
+        return "not_a_role", {"value": inp, "roles": ", ".join(r.value for r in Role)}
     if kind in ("string_type", "string_sub_type"):
-        if isinstance(inp, bool):
-            # YAML reads yes/no/on/off/true/false as true or false unless they are quoted.
-            return "this must be text; put it in quotes (YAML reads yes, no, on, off as true/false)"
-        return "this must be text"
+        # YAML reads yes/no/on/off/true/false as true or false unless they are quoted.
+        return ("text_not_bool" if isinstance(inp, bool) else "not_text"), {}
     if kind == "string_too_short":
-        return "the text is empty"
+        return "empty_text", {}
     if kind == "string_too_long":
-        return f"the text is too long: at most {ctx.get('max_length')} characters"
+        return "text_too_long", {"max": ctx.get("max_length")}
     if kind == "string_pattern_mismatch":
-        return (
-            f"'{inp}' cannot be used as an id: use 2 to 63 small letters a-z, digits and "
-            "hyphens, for example 'budget-ceiling'"
-        )
+        return "bad_id", {"value": inp}
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if ctx.get("class_name") == Text.__name__:
-            return "this must be a text: an 'nl:' line, and an 'en:' line under it for English"
-        return "this must be a block of fields (name: value lines, indented under it)"
+            return "not_a_text", {}
+        return "not_a_block", {}
     if kind in ("tuple_type", "list_type"):
-        return "this must be a list: one item per line, each starting with '- '"
+        return "not_a_list", {}
     if kind == "too_short":
         count = len(inp) if isinstance(inp, list | tuple) else 0
-        return f"this list needs at least {ctx.get('min_length')} item(s); it has {count}"
+        return "list_too_short", {"min": ctx.get("min_length"), "count": count}
     if kind == "too_long":
-        return f"this list may have at most {ctx.get('max_length')} items"
+        return "list_too_long", {"max": ctx.get("max_length")}
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "this must be a whole number, for example 20"
+        return "not_whole_number", {}
     if kind == "greater_than_equal":
-        return f"this must be {ctx.get('ge')} or more"
+        return "at_least", {"min": ctx.get("ge")}
     if kind == "less_than_equal":
-        return f"this must be {ctx.get('le')} or less"
+        return "at_most", {"max": ctx.get("le")}
     if kind in ("bool_type", "bool_parsing"):
-        return "this must be true or false"
+        return "not_bool", {}
     if kind in ("fraction_parsing", "fraction_type"):
-        return "write the threshold as a fraction in quotes, for example '2/3'"
-    if kind == "value_error" and "error" in ctx:
-        return str(ctx["error"])
-    # schema.py's own errors are already sentences; anything else keeps pydantic's words.
+        return "threshold_format", {}
+    if kind in SENTENCES:
+        # schema.py's own checks: their error type is the sentence's key.
+        return kind, {k: v for k, v in ctx.items() if k != "at"}
+    # Anything else keeps pydantic's (English) words.
     message = err["msg"]
-    return message[:1].lower() + message[1:]
+    return "other", {"message": message[:1].lower() + message[1:]}
 
 
 def _known_fields(loc: Sequence[int | str]) -> list[str]:

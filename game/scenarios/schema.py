@@ -21,7 +21,9 @@ from pydantic_core import PydanticCustomError
 from game.engine.roles import Role
 from game.languages import LANGUAGES, Lang
 
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+# The longest text a scenario field may hold (a situation of 250 words is about 1,700).
+MAX_TEXT = 4000
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 # A threshold as written in a file: "2/3", "3/4", "1/2" or "1" (everyone).
 _FRACTION = re.compile(r"\s*\d+(/\d+)?\s*")
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
@@ -118,17 +120,22 @@ class Scenario(_Frozen):
     def _parse_threshold(cls, value: object) -> object:
         # "2/3" in a file must stay exactly two thirds. A float (0.67) or a decimal string
         # ("0.67") would silently become 67/100, and YAML reads `yes` as a bool, which is an int.
-        if isinstance(value, (bool, float)):
-            raise ValueError("write the threshold as a fraction in quotes, for example '2/3'")
-        if isinstance(value, str) and not _FRACTION.fullmatch(value):
-            raise ValueError("write the threshold as a fraction in quotes, for example '2/3'")
+        if isinstance(value, (bool, float)) or (
+            isinstance(value, str) and not _FRACTION.fullmatch(value)
+        ):
+            raise PydanticCustomError(
+                "threshold_format", "write the threshold as a fraction in quotes, for example '2/3'"
+            )
         return value
 
     @field_validator("threshold")
     @classmethod
     def _threshold_in_range(cls, value: Fraction) -> Fraction:
         if not (0 < value <= 1):
-            raise ValueError("the threshold must be more than 0 and at most 1, for example '2/3'")
+            raise PydanticCustomError(
+                "threshold_range",
+                "the threshold must be more than 0 and at most 1, for example '2/3'",
+            )
         return value
 
     # The checks below raise errors on the field they are about, with `at` in the context naming
@@ -142,7 +149,11 @@ class Scenario(_Frozen):
                 "missing_role",
                 "the role card for {roles} is missing; every scenario needs inwoner, raadslid "
                 "and ambtenaar",
-                {"roles": " and ".join(missing), "at": missing[0] if len(missing) == 1 else ""},
+                {
+                    "roles": " and ".join(missing),
+                    "missing": missing,
+                    "at": missing[0] if len(missing) == 1 else "",
+                },
             )
         seen: dict[str, str] = {}
         for role, card in roles.items():

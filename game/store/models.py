@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -111,3 +111,20 @@ class Health(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     checked_at: Mapped[int]
+
+
+class OwnCase(Base):
+    """A case a workshop leader wrote in the browser (the case editor): the scenario as YAML
+    text, the same format as the files in scenarios/, checked by the same schema before it is
+    stored. A game keeps its own copy of the scenario (in its first event), so changing a
+    case never changes a game that is running."""
+
+    __tablename__ = "own_cases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the scenario's id
+    yaml: Mapped[str] = mapped_column(Text)
+    # sha256 of the edit key; the key itself is only in the edit link's fragment.
+    edit_key_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[int]
+    updated_at: Mapped[int]

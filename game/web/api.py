@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import segno
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from game.codes import ServerCode
 from game.engine.errors import ErrorCode
+from game.engine.plans import DEFAULT_PLAN, PLANS
 from game.engine.roles import Role
 from game.extension import extension
 from game.languages import DEFAULT_LANGUAGE, language
@@ -43,6 +44,7 @@ STATUS: dict[str, int] = {
     ServerCode.UNKNOWN_CODE: 404,
     ServerCode.UNKNOWN_ROOM: 404,
     ServerCode.UNKNOWN_SCENARIO: 404,
+    ServerCode.CASE_ID_TAKEN: 409,
     ServerCode.TOO_MANY_ATTEMPTS: 429,
     ServerCode.TOO_MANY_ROOMS: 429,
     ServerCode.NO_KEY: 401,
@@ -60,6 +62,7 @@ STATUS: dict[str, int] = {
     ErrorCode.ALREADY_JOINED: 409,
     ErrorCode.ROOM_FULL: 409,
     ErrorCode.GAME_CLOSED: 409,
+    ErrorCode.NOT_ON_PAPER: 404,
 }
 
 
@@ -72,6 +75,8 @@ class CreateRooms(_Body):
 
     scenario_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     tables: Annotated[int, Field(ge=1, le=12)] = 1
+    # The session plan's length in minutes (game/engine/plans.py); 0: none.
+    plan: Literal[0, 60, 90, 120] = 0
     lang: str = DEFAULT_LANGUAGE
 
 
@@ -180,16 +185,33 @@ def api_limits() -> ApiLimits:
 def scenarios() -> Response:
     """Sent by the start page: the scenarios to choose from, in the asked language."""
     lang = language(request.args.get("lang"))
+    catalog = extension().scenarios
+    shipped = getattr(catalog, "shipped", catalog)
     items = [
         {
             "id": s.id,
             "title": s.title.get(lang),
             "summary": s.summary.get(lang),
             "minutes": sum(r.minutes for r in s.rounds),
+            "has_options": bool(s.options),
+            # Written in the editor ("Eigen casussen"); a case without English plays in Dutch.
+            "own": s.id not in shipped,
+            "languages": list(s.languages),
         }
         for s in sorted(extension().scenarios.values(), key=lambda s: s.title.get(lang))
     ]
-    return jsonify({"ok": True, "scenarios": items})
+    # The session plans: the whole session's length and its steps (game/engine/plans.py).
+    plans = [
+        {
+            "minutes": minutes,
+            "steps": [
+                {"key": step.key, "title": step.title(lang), "minutes": step.minutes}
+                for step in plan.steps(has_options=True)
+            ],
+        }
+        for minutes, plan in sorted(PLANS.items())
+    ]
+    return jsonify({"ok": True, "scenarios": items, "plans": plans, "default_plan": DEFAULT_PLAN})
 
 
 @bp.post("/api/rooms")
@@ -203,7 +225,7 @@ def create_rooms() -> tuple[Response, int]:
         return refusal(ServerCode.BAD_REQUEST, lang)
     if not api_limits().create(client_address(), body.tables):
         return refusal(ServerCode.TOO_MANY_ROOMS, lang)
-    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables)
+    created = extension().lifecycle.create_rooms(body.scenario_id, body.tables, body.plan)
     if isinstance(created, Refused):
         return refusal(created.code, lang, created.detail)
     return jsonify(_created(created)), 201
@@ -300,7 +322,7 @@ def event(event_id: str) -> tuple[Response, int]:
     return jsonify({"ok": True, "event_id": event_id, "rooms": rooms}), 200
 
 
-def _facilitator_refusal(room_id: str, lang: str) -> tuple[Response, int] | None:
+def facilitator_refusal(room_id: str, lang: str) -> tuple[Response, int] | None:
     """The refusal of a facilitator request without this room's facilitator token."""
     token = bearer()
     if not token:
@@ -315,7 +337,7 @@ def delete_room(room_id: str) -> tuple[Response, int]:
     """Sent by the console after "Delete the game" was confirmed: the room and everything in
     it is deleted at once; every connection of the room is told and closed."""
     lang = _asked_language()
-    refused = _facilitator_refusal(room_id, lang)
+    refused = facilitator_refusal(room_id, lang)
     if refused is not None:
         return refused
     body = _body(DeleteRoom)
@@ -332,7 +354,7 @@ def readmit(room_id: str) -> tuple[Response, int]:
     """Sent by the console's "Let back in": a removed player's device may join again (under
     a new seat; the old seat token stays closed)."""
     lang = _asked_language()
-    refused = _facilitator_refusal(room_id, lang)
+    refused = facilitator_refusal(room_id, lang)
     if refused is not None:
         return refused
     body = _body(Readmit)

@@ -42,6 +42,9 @@ SENTENCES: dict[str, str] = {
     ErrorCode.CARD_OF_OTHER_ROUND: N_("You can only change a card in the round you wrote it in."),
     ErrorCode.BAD_MERGE: N_("These cards cannot be merged."),
     ErrorCode.NOT_MERGED: N_("This card was not merged. There is nothing to take apart."),
+    ErrorCode.NOT_ON_PAPER: N_(
+        "This player does not play on paper. You can only type for a player on paper."
+    ),
     ErrorCode.REFLECTION_TOO_LONG: N_("Your reflection is too long. Use at most {max} characters."),
     ErrorCode.REFLECTION_EMPTY: N_("Write something in your reflection first."),
     ErrorCode.TIMER_OUT_OF_RANGE: N_("Choose a time between {min} and {max} seconds."),
@@ -95,6 +98,10 @@ SENTENCES: dict[str, str] = {
         "Too many tries with a wrong code. Wait a minute and try again."
     ),
     ServerCode.UNKNOWN_SCENARIO: N_("This case does not exist. Choose a case from the list."),
+    ServerCode.CASE_ID_TAKEN: N_("There is already a case with the id '{id}'. Choose another id."),
+    ServerCode.CASE_ID_FIXED: N_(
+        "A saved case keeps its id '{id}'. Want another id? Then save it as a new case."
+    ),
     ServerCode.BAD_REQUEST: N_("This request is not valid. Check what you filled in."),
     ServerCode.BAD_ROLE: N_(
         "Choose what you are in real life: resident, council member or civil servant."

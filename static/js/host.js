@@ -12,6 +12,8 @@ import { lang, pick, t, tn } from "./i18n.js";
 import { LIMITS } from "./limits.js";
 import { announce } from "./live.js";
 import { roleBadge, roleName, ROLES } from "./roles.js";
+import { paperSection } from "./paper.js";
+import { suggestedMinutes } from "./plans.js";
 import { startPage } from "./shell.js";
 import { readAloud } from "./speech.js";
 import { facilitator, myGames, roomInfo, takeTokenFromFragment } from "./store.js";
@@ -155,10 +157,13 @@ function renderTimer() {
   show($("#timer-pause"), Boolean(tm && tm.running && page.timer.remaining() > 0));
   show($("#timer-resume"), Boolean(tm && !tm.running));
   const spec = pub.round >= 1 ? roundSpec(pub) : null;
-  render(TIMER_PRESETS.map((minutes) => {
-    const suggested = Boolean(spec) && spec.minutes === minutes;
+  // The session plan's minutes for this step (plans.js); one more button when no preset fits.
+  const advised = suggestedMinutes(pub, spec);
+  const presets = advised && !TIMER_PRESETS.includes(advised) ? [advised, ...TIMER_PRESETS] : TIMER_PRESETS;
+  render(presets.map((minutes) => {
+    const suggested = advised === minutes;
     return html`<button type="button" class="button small preset ${suggested ? "suggested" : ""}" data-testid="timer-${minutes}"
-      title=${suggested ? t("Suggested for this round") : ""}
+      title=${suggested ? t("Suggested for this step") : ""}
       @click=${timerAction("set_timer", { seconds: minutes * 60 })}>${tn("{n} min", "{n} min", minutes)}</button>`;
   }), $("#timer-presets"));
 }
@@ -667,6 +672,8 @@ const sections = [
   { id: "decision", when: (v) => v.public.round === 4, render: renderDecision },
   { id: "host-board", when: played, render: renderBoard },
   { id: "reflections", when: played, render: renderReflections },
+  // The paper seats and the table kit (static/js/paper.js, issue 10).
+  paperSection({ room, token, page: () => page }),
 ];
 
 // Without a (valid) key there is nothing to steer: only what went wrong and how to get back in.

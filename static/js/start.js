@@ -2,8 +2,10 @@
 // tables, create the game, and go to the console (one table) or the overview of all tables.
 import { api, problemText } from "./api.js";
 import { $, show, showError } from "./dom.js";
+import { caseLinks } from "./editor_links.js";
 import { html, nothing, render, repeat } from "./html.js";
 import { lang, pick, t, tn } from "./i18n.js";
+import { chosenPlan, showPlans } from "./plans.js";
 import { eventInfo, facilitator, myGames, roomInfo } from "./store.js";
 
 const list = $("#scenario-list");
@@ -52,15 +54,20 @@ async function loadScenarios() {
     render(html`<p class="error">${t("The cases could not be loaded. Reload the page to try again.")}</p>`, list);
     return;
   }
+  showPlans(scenarios); // the session plans (plans.js, issue 10)
   if (Array.isArray(scenarios.scenarios)) scenarios = scenarios.scenarios;
   list.replaceChildren(); // the "Loading the cases…" line
-  render(scenarios.map((s, i) => html`<label class="choice">
+  const choice = (s, i) => html`<div class="choice-row"><label class="choice">
     <input type="radio" name="scenario" value=${s.id} ?checked=${i === 0} data-testid="scenario-${s.id}">
     <span class="choice-body">
       <strong class="choice-title">${s.title}</strong>
       <span class="choice-text">${s.summary}</span>
       ${s.minutes ? html`<span class="choice-meta">${tn("About {n} minute", "About {n} minutes", s.minutes)}</span>` : nothing}
-    </span></label>`), list);
+    </span></label>${caseLinks(s)}</div>`;
+  // The cases written in the editor come last, under their own heading (editor.js, issue 10).
+  const own = scenarios.filter((s) => s.own);
+  render(html`${scenarios.filter((s) => !s.own).map(choice)}
+    ${own.length ? html`<h3 data-testid="own-cases">${t("Own cases")}</h3>${own.map((s) => choice(s, -1))}` : nothing}`, list);
 }
 
 $("#create-form").addEventListener("submit", async (event) => {
@@ -77,7 +84,7 @@ $("#create-form").addEventListener("submit", async (event) => {
   button.disabled = true;
   let reply;
   try {
-    reply = await api("/api/rooms", { body: { scenario_id: chosen.value, tables, lang } });
+    reply = await api("/api/rooms", { body: { scenario_id: chosen.value, tables, plan: chosenPlan(), lang } });
   } catch (problem) {
     button.disabled = false;
     return showError(error, problemText(problem, t("The game could not be created. Try again.")));

@@ -516,6 +516,45 @@ def test_the_workshop_console_and_big_screen_states_pass_axe(
     )
 
 
+# ------------------------------------------------------------ own cases and paper seats (issue 10)
+
+
+def test_the_case_editor_and_the_paper_seats_pass_axe_and_fit_a_phone(
+    browser: Browser, live_server: Server
+) -> None:
+    """The editor (with its problems shown, and with a YAML problem's line) and the console
+    with a player on paper in round 1: axe clean at their width and at 360 px, no sideways
+    scroll."""
+    base = live_server.url
+    found = Walk()
+    context = new_context(browser, base, viewport=LAPTOP, locale="nl-NL")
+    try:
+        editor = context.new_page()
+        editor.goto(base + "/scenarios/new")
+        expect(editor.get_by_test_id("case-problem").first).to_be_visible()
+        found.check(editor, "editor-problems")
+        editor.goto(base + "/scenarios/new?from=buurtkamer-bibliotheek")
+        expect(editor.get_by_test_id("field-title.nl")).not_to_have_value("")
+        found.check(editor, "editor-copy")
+
+        room = ApiRoom.create(base)
+        room.host_in(context)
+        room.seat("Anna", "inwoner")
+        facilitator = room.facilitator()
+        facilitator.act("add_paper_player", name="Truus", home_role="raadslid")
+        facilitator.act("start")
+        facilitator.close()
+        host = context.new_page()
+        host.goto(f"{base}/room/{room.room_id}/host")
+        expect(host.get_by_test_id("paper-card-input")).to_be_visible()
+        found.check(host, "host-paper-seat")
+    finally:
+        context.close()
+    assert (found.axe, found.sideways) == ({}, {}), (
+        _axe_report(found.axe) + "\n" + _sideways_report(found.sideways)
+    )
+
+
 # ------------------------------------------------------------------------- the phone's new states
 
 PHONE_OWN = {"width": 412, "height": 915}  # the phone's own width; Walk.check adds 360 px

@@ -190,6 +190,7 @@ FACILITATOR_ACTIONS: dict[str, dict[str, Any]] = {
     "hide_card": {"card_id": "c1", "hidden": True},
     "rebalance_roles": {},
     "set_player_home_role": {"player_id": "p", "role": "raadslid"},
+    "add_paper_player": {"name": "Truus", "home_role": "inwoner"},
     "remove_player": {"player_id": "p"},
     "set_setting": {"name": "show_author_names", "value": True},
     "close_game": {},

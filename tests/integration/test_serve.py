@@ -131,15 +131,16 @@ def test_a_second_server_on_a_busy_port_refuses_to_start(server: Server, tmp_pat
     assert server.stop() == 0
 
 
-def test_a_broken_scenario_file_stops_the_start_with_the_loaders_message(
+def test_a_broken_scenario_file_stops_a_strict_start_with_the_loaders_message(
     server: Server, tmp_path: Path
 ) -> None:
-    """A scenario folder with a broken file: exit 1, naming the file, before listening."""
+    """`serve --strict` on a folder with a broken file: exit 1, naming the file, before
+    listening (without --strict the file is skipped: test_broken_scenario.py)."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
     (folder / "kapot.yaml").write_text("id: kapot\ntitle: [unclosed\n", encoding="utf-8")
     server.env["ROLWISSEL_SCENARIOS_DIR"] = str(folder)
-    server.start(expect_ready=False)
+    server.start(expect_ready=False, extra_args=("--strict",))
     assert server.process is not None
     assert server.process.wait(30) == 1
     server.wait_for(lambda: "kapot.yaml" in server.text, 5)

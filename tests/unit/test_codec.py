@@ -153,6 +153,7 @@ def example_actions() -> list[A.AnyAction]:
         A.HideCard(actor=F, at=at, card_id="c1", hidden=False),
         A.RebalanceRoles(actor=F, at=at),
         A.SetPlayerHomeRole(actor=F, at=at, player_id="p2", role=Role.RAADSLID),
+        A.AddPaperPlayer(actor=F, at=at, name="Truus", home_role=Role.INWONER),
         A.RemovePlayer(actor=F, at=at, player_id="p2"),
         A.SetSetting(actor=F, at=at, name="show_author_names", value=True),
         A.CloseGame(actor=F, at=at),

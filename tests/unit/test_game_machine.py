@@ -1,8 +1,9 @@
 """Random games played by a hypothesis state machine, checking what must always hold:
 
-no view (nor the summary) ever holds a secret its viewer was not dealt, whoever holds a role
-in a round was dealt its secrets of that round, replaying the log gives the same state, a
-rejected action changes nothing, and no view contains an unshared reflection of another.
+no view (nor the summary, nor a paper player's sheet) ever holds a secret its viewer was not
+dealt, whoever holds a role in a round was dealt its secrets of that round, replaying the log
+gives the same state, a rejected action changes nothing, and no view contains an unshared
+reflection of another.
 """
 
 import json
@@ -68,6 +69,32 @@ class Game(RuleBasedStateMachine):
         self.act(
             A.Join(actor=pid, at=self.tick(), player_id=pid, name=f"Naam {pid}", home_role=home)
         )
+
+    @rule(n=st.integers(1, 3), home=home_roles)
+    def add_paper_player(self, n: int, home: Role) -> None:
+        self.act(
+            A.AddPaperPlayer(actor=FACILITATOR, at=self.tick(), name=f"Papier {n}", home_role=home)
+        )
+
+    @rule(
+        n=st.integers(1, 3),
+        kind=st.sampled_from(["post", "reflect", "vote"]),
+        choice=vote_choices,
+        actor=st.sampled_from([FACILITATOR, FACILITATOR, "p1"]),
+    )
+    def for_paper_player(self, n: int, kind: str, choice: str, actor: str) -> None:
+        # The facilitator types for a player on paper (a player may not: refused, nothing
+        # changes); the action counts as the paper player's own.
+        pid, at = f"papier-{n}", self.tick()
+        if kind == "post":
+            action: A.AnyAction = A.PostCard(actor=actor, at=at, text="van papier", for_player=pid)
+        elif kind == "reflect":
+            self.reflection_n += 1
+            text = f"papieren terugblik {self.reflection_n}"
+            action = A.SaveReflection(actor=actor, at=at, text=text, for_player=pid)
+        else:
+            action = A.CastVote(actor=actor, at=at, choice=choice, reason="r", for_player=pid)
+        self.act(action)
 
     @rule(pid=st.sampled_from(PLAYER_IDS))
     def leave(self, pid: str) -> None:
@@ -194,6 +221,16 @@ class Game(RuleBasedStateMachine):
                 r.text for r in state.reflections if not r.shared and r.player_id != player.id
             }
             assert not any(t in seen for t in others)
+
+    @invariant()
+    def a_paper_sheet_holds_only_what_its_player_was_dealt(self) -> None:
+        for player in self.state.players:
+            sheet = views.paper_sheet(self.state, player.id)
+            if not player.on_paper or not player.active:
+                assert sheet is None
+                continue
+            dealt = {d.secret_id for d in self.state.dealt_to(player.id)}
+            assert secrets_in(json.dumps(sheet, ensure_ascii=False)) == dealt
 
     @invariant()
     def the_summary_holds_no_secret_kept_after_the_game(self) -> None:

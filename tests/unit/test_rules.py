@@ -422,6 +422,13 @@ def check_set_player_home_role(old: RoomState, new: RoomState, events: tuple[Any
     assert old.player("p2").home_role == Role.RAADSLID  # type: ignore[union-attr]
 
 
+def check_add_paper_player(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
+    paper = new.player("papier-1")
+    assert paper is not None and paper.on_paper and paper.active
+    assert paper.rotation[0] is not None  # placed in the rotation like a late joiner
+    assert [d.player_id for d in new.dealt_to("papier-1")] == ["papier-1"]
+
+
 def check_remove(old: RoomState, new: RoomState, events: tuple[Any, ...]) -> None:
     player = new.player("p2")
     assert player is not None and not player.active and player.left_reason == "removed"
@@ -669,6 +676,14 @@ ACCEPT: dict[str, Accept] = {
         check_set_player_home_role,
         decision,
     ),
+    "add_paper_player": Accept(
+        play1,
+        A.AddPaperPlayer(actor=F, at=LATER, name="Truus", home_role=Role.INWONER),
+        (E.PlayerJoined, E.SecretsDealt),
+        check_add_paper_player,
+        closed_room,
+        EC.GAME_CLOSED,
+    ),
     "remove_player": Accept(
         play1,
         A.RemovePlayer(actor=F, at=LATER, player_id="p2"),
@@ -850,6 +865,12 @@ REFUSE: dict[str, Refuse] = {
         play1, A.NextPhase(actor=F, at=LATER, expected_version=0), EC.STALE_VERSION
     ),
     "not_facilitator": Refuse(play1, A.NextPhase(actor="p1", at=LATER), EC.NOT_FACILITATOR),
+    "not_facilitator_for_player": Refuse(
+        play1, A.PostCard(actor="p1", at=LATER, text="Hoi", for_player="p2"), EC.NOT_FACILITATOR
+    ),
+    "not_on_paper": Refuse(
+        play1, A.PostCard(actor=F, at=LATER, text="Hoi", for_player="p2"), EC.NOT_ON_PAPER
+    ),
     "not_a_player_stranger": Refuse(
         play1, A.PostCard(actor="stranger", at=LATER, text="Hoi"), EC.NOT_A_PLAYER
     ),

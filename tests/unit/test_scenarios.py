@@ -16,10 +16,13 @@ from game.engine.roles import ROLE_ORDER, Role
 from game.scenarios.cli import scenarios_group
 from game.scenarios.loader import (
     ScenarioError,
+    check_files,
     check_paths,
     default_folder,
     load_folder,
+    load_good,
     load_scenario,
+    load_scenarios,
 )
 from game.scenarios.schema import LANGUAGES, Scenario, Text
 
@@ -504,3 +507,68 @@ def test_secret_repeated_in_public_text_is_refused(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert "roles.ambtenaar.secrets[0].text.nl" in problems[0]
     assert "everyone sees" in problems[0]
+
+
+# --- a server with a broken file, and the sentences in Dutch ---------------------------------
+
+
+def test_load_good_keeps_the_good_cases_and_names_the_broken_file(tmp_path: Path) -> None:
+    """load_good returns the good scenarios and the broken file with its problems."""
+    _write(tmp_path, "good.yaml", _valid())
+    data = _valid()
+    del data["roles"]["ambtenaar"]
+    data["id"] = "broken-case"
+    bad = _write(tmp_path, "bad.yaml", data)
+    good, broken = load_good(tmp_path)
+    assert list(good) == ["test-case"]
+    assert [result.file for result in broken] == [bad]
+    assert broken[0].problems[0].path == "roles.ambtenaar"
+
+
+def test_lenient_loading_logs_one_line_per_broken_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """load_scenarios skips a broken file with one warning naming file, line, field and why;
+    strict loading raises instead."""
+    _write(tmp_path, "good.yaml", _valid())
+    data = _valid()
+    data["threshold"] = 0.67
+    data["id"] = "broken-case"
+    _write(tmp_path, "bad.yaml", data)
+    with caplog.at_level("WARNING", logger="rolwissel.scenarios"):
+        assert list(load_scenarios(tmp_path)) == ["test-case"]
+    (record,) = caplog.records
+    line = record.getMessage()
+    assert line.startswith("scenario_skipped file=")
+    assert "bad.yaml" in line and "field=threshold" in line and "line=" in line
+    assert "write the threshold as a fraction" in line
+    with pytest.raises(ScenarioError):
+        load_scenarios(tmp_path, strict=True)
+
+
+def test_every_problem_reads_in_dutch_too(tmp_path: Path) -> None:
+    """The same problem, said in Dutch (the editor) and in English (the command line)."""
+    data = _valid()
+    data["roles"]["inwoner"]["secrets"][0].pop("round")
+    data["threshold"] = "2/3 of meer"
+    (first, second) = check_files([_write(tmp_path, "x.yaml", data)])[0].problems
+    assert "the field 'round' is missing" in first.message
+    assert "het veld 'round' ontbreekt" in first.text("nl")
+    assert second.text("nl").startswith("schrijf de drempel als breuk")
+
+
+def test_every_sentence_has_the_same_values_in_both_languages() -> None:
+    """Every sentence has its Dutch, and no Dutch sentence asks for a value the English one
+    does not give, nor the reverse."""
+    import string
+
+    from game.scenarios.sentences import SENTENCES
+    from game.words import gettext
+
+    def names(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+    for key, english in SENTENCES.items():
+        dutch = gettext(english, "nl")
+        assert dutch != english or key == "other", key  # translated
+        assert names(dutch) == names(english), key

@@ -97,6 +97,7 @@ def test_public_cards_carry_their_counts_strength_and_common_ground() -> None:
         "common_ground": True,
         "strength": 6,
         "author": None,
+        "via_facilitator": False,
     }
     c2 = card_view(public, "c2")
     assert c2 is not None
@@ -220,6 +221,7 @@ def test_personal_view_is_the_players_own_seat() -> None:
         "home_role": "ambtenaar",
         "role": p3.rotation[0].value,  # type: ignore[union-attr]
         "joined_round": 0,
+        "on_paper": False,
         "active": True,
         "left_reason": None,
         "rotation": [r.value for r in p3.rotation],  # type: ignore[union-attr]
@@ -370,6 +372,7 @@ def test_public_view_of_a_room_in_play() -> None:
         "home_role": "inwoner",
         "role": state.players[0].rotation[0].value,  # type: ignore[union-attr]
         "joined_round": 0,
+        "on_paper": False,
     }
     assert public["spread"] == {
         str(r): {
@@ -566,13 +569,13 @@ def test_overview_counts_what_each_player_did_in_this_step() -> None:
     host = views.facilitator_view(board())
     assert host["overview"] == [
         {"player_id": "p1", "name": "Speler 1", "role": board().players[0].rotation[0].value,  # type: ignore[union-attr]
-         "cards": 2, "reflected": False, "scored": 0, "voted": False},
+         "cards": 2, "reflected": False, "scored": 0, "voted": False, "on_paper": False},
         {"player_id": "p2", "name": "Speler 2", "role": board().players[1].rotation[0].value,  # type: ignore[union-attr]
-         "cards": 1, "reflected": False, "scored": 0, "voted": False},
+         "cards": 1, "reflected": False, "scored": 0, "voted": False, "on_paper": False},
         {"player_id": "p3", "name": "Speler 3", "role": board().players[2].rotation[0].value,  # type: ignore[union-attr]
-         "cards": 1, "reflected": False, "scored": 0, "voted": False},
+         "cards": 1, "reflected": False, "scored": 0, "voted": False, "on_paper": False},
         {"player_id": "p4", "name": "Speler 4", "role": board().players[3].rotation[0].value,  # type: ignore[union-attr]
-         "cards": 0, "reflected": False, "scored": 0, "voted": False},
+         "cards": 0, "reflected": False, "scored": 0, "voted": False, "on_paper": False},
     ]  # fmt: skip
     state = round_three()
     overview = {o["player_id"]: o for o in views.facilitator_view(state)["overview"]}
@@ -833,9 +836,27 @@ def test_console_counts_and_lists_shared_reflections() -> None:
     assert host["reflections_count"] == {"1": 3, "2": 1, "3": 0, "4": 0}
     role = {p.id: p.rotation for p in state.players}
     assert host["reflections_shared"] == [
-        {"round": 1, "role": role["p1"][0].value, "name": "Speler 1", "text": "R1 van p1"},  # type: ignore[union-attr]
-        {"round": 1, "role": role["p3"][0].value, "name": "Speler 3", "text": "R1 van p3"},  # type: ignore[union-attr]
-        {"round": 2, "role": role["p1"][1].value, "name": "Speler 1", "text": "R2 van p1"},  # type: ignore[union-attr]
+        {
+            "round": 1,
+            "role": role["p1"][0].value,  # type: ignore[union-attr]
+            "name": "Speler 1",
+            "text": "R1 van p1",
+            "via_facilitator": False,
+        },
+        {
+            "round": 1,
+            "role": role["p3"][0].value,  # type: ignore[union-attr]
+            "name": "Speler 3",
+            "text": "R1 van p3",
+            "via_facilitator": False,
+        },
+        {
+            "round": 2,
+            "role": role["p1"][1].value,  # type: ignore[union-attr]
+            "name": "Speler 1",
+            "text": "R2 van p1",
+            "via_facilitator": False,
+        },
     ]
     overview = {o["player_id"]: o["reflected"] for o in host["overview"]}
     assert overview == {"p1": True, "p2": False}  # p2 reflected in round 1 only
@@ -853,6 +874,7 @@ def test_console_lists_every_seat_with_its_rotation() -> None:
         "home_role": "ambtenaar",
         "role": p3.rotation[1].value,  # type: ignore[union-attr]
         "joined_round": 0,
+        "on_paper": False,
         "active": False,
         "left_reason": "left",
         "rotation": [r.value for r in p3.rotation],  # type: ignore[union-attr]
