@@ -7,6 +7,7 @@ library, so Flask and friends see green sockets and locks.
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 import os
 import random
@@ -42,6 +43,63 @@ def port_is_free(host: str, port: int) -> bool:
             except OSError:
                 return False
     return True
+
+
+# Any private address: connecting a UDP socket to it only asks the kernel which route and
+# source address it would take. A UDP connect() sends no packet.
+ROUTE_PROBE = ("10.254.254.254", 9)
+WILDCARD = frozenset({"0.0.0.0", "::", ""})
+PHONES = "Rolwissel voor telefoons"
+
+
+def lan_address() -> str | None:
+    """This machine's address on its local network (the one phones on the same wifi use), or
+    None when it has none. Found without sending anything off the machine."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(ROUTE_PROBE)
+            address = str(probe.getsockname()[0])
+    except OSError:  # no route at all: no network
+        return None
+    if ipaddress.ip_address(address).is_loopback or address in WILDCARD:
+        return None
+    return address
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) is only reachable from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def addresses(host: str, port: int, lan: str | None) -> list[str]:
+    """The lines `serve` prints once it listens: the address to open on this machine, and
+    the one phones on the same network can use, or why they cannot and how to fix that."""
+    here = "127.0.0.1" if host in WILDCARD else host
+    lines = [f"Rolwissel draait op http://{_url_host(here)}:{port}/"]
+    if is_loopback(host):
+        then = f", en open dan http://{lan}:{port}/" if lan is not None else ""
+        lines.append(
+            f"{PHONES}: niet bereikbaar, want {host} werkt alleen op deze computer "
+            f"(phones cannot reach it). Start met HOST=0.0.0.0 make run{then}"
+        )
+    elif host not in WILDCARD:
+        lines.append(f"{PHONES} in hetzelfde netwerk: http://{_url_host(host)}:{port}/")
+    elif lan is not None:
+        # The join link and QR code take the address the console was opened on.
+        lines.append(
+            f"{PHONES} in hetzelfde netwerk (phones on this network): http://{lan}:{port}/ "
+            "- open ook de console op dit adres, dan wijst de QR-code hierheen"
+        )
+    return lines
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def fit_file_limit(needed: int) -> None:
@@ -125,7 +183,7 @@ def run(host: str, port: int, mode: str, strict: bool = False) -> int:
         fit_file_limit(options["max_size"] + FILES_BESIDES_CONNECTIONS)
     else:
         options = {"allow_unsafe_werkzeug": True}
-    print(f"Rolwissel draait op http://{host}:{port}/", flush=True)
+    print("\n".join(addresses(host, port, lan_address())), flush=True)
     ext.socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, **options)
     return 0
 

@@ -125,8 +125,15 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     expect(host.locator("input[data-testid^=scenario-]").first).to_be_visible()
     camera.shoot(host, "start-default")
     table = create_game(host, base)
+    mine = host.context.new_page()  # the start page again: "Jouw spellen" lists the game
+    mine.goto(base + "/")
+    expect(mine.get_by_test_id("my-game")).to_have_count(1)
+    camera.shoot(mine, "start-yourgames")
+    mine.close()
     screen = context(1920, 1080).new_page()  # type: ignore[attr-defined]
     screen.goto(table.screen_url(base))
+    expect(screen.get_by_test_id("sound-hint")).to_be_visible()
+    screen.mouse.click(5, 5)  # the leader clicks the big screen once, so the chime may sound
 
     first = context().new_page()  # type: ignore[attr-defined]
     first.goto(f"{base}/j/{table.code}")
@@ -179,6 +186,10 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     anna.get_by_test_id("other-device-open").click()
     camera.shoot(host, "host-round")
     camera.shoot(screen, "screen-round")
+    host.get_by_test_id("pause-game").click()
+    expect(screen.get_by_test_id("pause-banner")).to_be_visible()
+    camera.shoot(screen, "screen-pause")
+    host.get_by_test_id("resume-game").click()
 
     next_step(host, "Terugblik")
     anna.get_by_test_id("reflection-input").fill(
@@ -226,6 +237,8 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     anna.get_by_test_id("vote-bezwaar").check()
     anna.get_by_test_id("vote-reason").fill("Niemand regelt wie de sleutel heeft.")
     camera.shoot(anna, "play-vote", scroll_to("#proposal"))
+    expect(host.get_by_test_id("not-voted")).to_have_text("Nog niet gestemd: Anna")
+    camera.shoot(host, "host-vote", scroll_to("#decision"))
     camera.shoot(anna, "play-voteexplained", scroll_to("#vote-explain"))
     anna.get_by_test_id("vote-submit").click()
     expect(host.get_by_test_id("vote-status")).to_contain_text("6 van 6")
@@ -287,6 +300,9 @@ def _play(browser: object, base: str, camera: Camera) -> None:
     expect(leader.locator(".table-people").first).to_contain_text("4")
     camera.shoot(leader, "event-overview")
     leader.goto(leader.url.split("#")[0] + "/compare")
+    # The page opens itself with the event's key (a reload); shoot what it shows after that.
+    expect(leader.get_by_test_id("compare-not-yet")).to_be_visible()
+    leader.wait_for_load_state("load")
     camera.shoot(leader, "event-compare")
 
     leader.goto(base + "/room/bestaat-niet/play")

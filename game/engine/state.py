@@ -187,6 +187,8 @@ class Score:
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     show_author_names: bool = False
+    # A soft chime on the big screen when the timer runs out; the console can mute it.
+    chime: bool = True
     # The session plan chosen at the start page (60, 90 or 120 minutes; 0: none, the
     # scenario's own minutes per round): the console's suggested timer per step.
     plan_minutes: int = 0

@@ -439,7 +439,7 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardVi
         # STEP_GUARD_MS (the engine refuses with step_too_soon unless it confirms).
         "step_changed_at": state.step_changed_at,
         "timer": _timer(state),
-        "settings": {"show_author_names": show_authors},
+        "settings": {"show_author_names": show_authors, "chime": state.settings.chime},
         # The session plan: its length and the suggested timer per step.
         "plan": _plan(state),
         # The scenario's own text never changes in a room: it goes once per connection

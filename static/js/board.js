@@ -55,9 +55,10 @@ function flag(kind, word) {
 }
 
 // One card. `all` holds the cards merged into it; `hiddenFlag` marks a hidden card (the
-// console shows those); `actions` go in .card-actions; `editing` hides the text for an editor.
+// console shows those); `actions` go in .card-actions; `editing` hides the text for an editor;
+// `mergedActions(c)` adds controls to each card merged into this one (the console's "Maak los").
 export function cardView(card, { all = [], hiddenFlag = false, mine = false, editing = false,
-                                 testid = "card", actions = nothing } = {}) {
+                                 testid = "card", actions = nothing, mergedActions = null } = {}) {
   const hidden = hiddenFlag && card.hidden;
   const classes = ["card", `role-${card.role}`, card.highlighted && "highlighted",
     card.common_ground && "common-ground", hidden && "is-hidden", mine && "mine"];
@@ -72,7 +73,8 @@ export function cardView(card, { all = [], hiddenFlag = false, mine = false, edi
     <p class="card-meta" ?hidden=${!meta}>${meta}</p>
     <div class="card-merged" ?hidden=${!merged.length}>
       <p class="card-merged-title">${t("Merged into this card:")}</p>
-      <ul class="card-merged-list">${repeat(merged, (c) => c.id, (c) => html`<li><span class="merged-role">${roleBadge(c.role)}</span><span class="merged-text">${c.text}</span></li>`)}</ul>
+      <ul class="card-merged-list">${repeat(merged, (c) => c.id, (c) => html`<li data-card-id=${c.id}><span class="merged-role">${roleBadge(c.role)}</span><span class="merged-text">${c.text}</span>${
+      mergedActions ? mergedActions(c) : nothing}</li>`)}</ul>
     </div>
     <div class="card-actions">${actions}</div>
   </article>`;

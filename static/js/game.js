@@ -117,3 +117,25 @@ export const questionSection = {
     if (prompt) setText(prompt, t("Card: {prompt}", { prompt: pick(spec.card_prompt) }));
   },
 };
+
+// The case as one text: its title and situation (for reading aloud).
+export function caseText(pub) {
+  const scenario = (pub && pub.scenario) || {};
+  return [pick(scenario.title || ""), pick(scenario.situation || "")].filter(Boolean).join(".\n");
+}
+
+// The host of a join address that phones cannot reach (127.0.0.1, localhost, ::1), or "".
+export function loopbackHost(url) {
+  let host;
+  try {
+    host = new URL(url, location.origin).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return "";
+  }
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host) ? host : "";
+}
+
+// Phones cannot reach a loopback address: say so, and how to fix it (console and big screen).
+export function loopbackText(host) {
+  return t("Phones cannot reach {host}: that address is only this computer. Start the server with HOST=0.0.0.0 (make run then prints the address phones can use), or set PUBLIC_URL.", { host });
+}

@@ -4,8 +4,9 @@ import { api, problemText } from "./api.js";
 import { Board, cardCount, cardView, reactionSummary, topLevel } from "./board.js";
 import { $, copyText, setText, show, showError, whileBusy } from "./dom.js";
 import { filled, Intention } from "./forms.js";
-import { currentBallot, neighbourStep, phaseName, proposalBlock, proposalVersion, questionSection,
-         resultBlock, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl, TIMER_PRESETS } from "./game.js";
+import { caseText, currentBallot, loopbackHost, loopbackText, neighbourStep, phaseName, proposalBlock, proposalVersion,
+         questionSection, resultBlock, roundLabel, roundSpec, spreadCounts, stepLabel, summaryUrl,
+         TIMER_PRESETS } from "./game.js";
 import { html, live, nothing, render, repeat } from "./html.js";
 import { lang, pick, t, tn } from "./i18n.js";
 import { LIMITS } from "./limits.js";
@@ -14,7 +15,8 @@ import { roleBadge, roleName, ROLES } from "./roles.js";
 import { paperSection } from "./paper.js";
 import { suggestedMinutes } from "./plans.js";
 import { startPage } from "./shell.js";
-import { facilitator, roomInfo, takeTokenFromFragment } from "./store.js";
+import { readAloud } from "./speech.js";
+import { facilitator, myGames, roomInfo, takeTokenFromFragment } from "./store.js";
 
 const room = document.body.dataset.roomId;
 const token = takeTokenFromFragment(room);
@@ -51,6 +53,14 @@ function renderRoomBar(links = null) {
   if (screenUrl) $("#screen-link").href = screenUrl;
   $("#screen-key-link").value = screenUrl;
   $("#summary-key-link").value = keyed(info.summary_url);
+  const loopback = loopbackHost(joinUrl);
+  show($("#loopback-warning"), Boolean(loopback));
+  if (loopback) setText($("#loopback-warning"), loopbackText(loopback));
+}
+
+// The console's own link, with its key: kept, it opens this console again in any browser.
+function renderHostKey() {
+  $("#host-key-link").value = token ? `${location.origin}/room/${encodeURIComponent(room)}/host#t=${encodeURIComponent(token)}` : "";
 }
 
 $("#copy-link").addEventListener("click", () => copyText($("#join-link").href, $("#copy-status")));
@@ -58,12 +68,47 @@ $("#copy-screen-link").addEventListener("click", () =>
   copyText($("#screen-key-link").value, $("#copy-key-status"), $("#screen-key-link")));
 $("#copy-summary-link").addEventListener("click", () =>
   copyText($("#summary-key-link").value, $("#copy-key-status"), $("#summary-key-link")));
+$("#copy-host-link").addEventListener("click", () =>
+  copyText($("#host-key-link").value, $("#copy-host-status"), $("#host-key-link")));
 
 // ---------------------------------------------------------------- steering
 
 $("#start").addEventListener("click", steer("start", "#steer-error"));
-$("#next").addEventListener("click", steer("next_phase", "#steer-error"));
-$("#previous").addEventListener("click", steer("previous_phase", "#steer-error"));
+
+// A step within a few seconds of another step change (perhaps from a second console) is
+// refused with step_too_soon: ask, and send it again with confirm only when the leader says so.
+let asking = null; // {type, button} while "Go on anyway?" is asked
+
+async function stepOnce(type, button, confirm = false) {
+  // The confirmation goes without the version: a card posted meanwhile must not refuse it.
+  const reply = await page.send(type, confirm ? { confirm: true } : {},
+    { error: $("#steer-error"), button, steering: !confirm });
+  if (!reply.ok && reply.code === "step_too_soon") {
+    showError($("#steer-error"), "");
+    asking = { type, button };
+    show($("#step-confirm"), true);
+    $("#step-confirm-yes").focus();
+  }
+  return reply;
+}
+
+function closeStepConfirm() {
+  const was = asking;
+  asking = null;
+  show($("#step-confirm"), false);
+  return was;
+}
+
+$("#next").addEventListener("click", (e) => stepOnce("next_phase", e.currentTarget));
+$("#previous").addEventListener("click", (e) => stepOnce("previous_phase", e.currentTarget));
+$("#step-confirm-yes").addEventListener("click", (e) => {
+  const was = closeStepConfirm();
+  if (was) stepOnce(was.type, e.currentTarget, true).then(() => $("#next").focus());
+});
+$("#step-confirm-no").addEventListener("click", () => {
+  const was = closeStepConfirm();
+  if (was && !was.button.hidden) was.button.focus();
+});
 $("#pause").addEventListener("click", steer("pause_game", "#steer-error"));
 $("#resume").addEventListener("click", steer("resume_game", "#steer-error"));
 
@@ -86,7 +131,15 @@ function renderSteer() {
   if (previous) setText($("#previous"), t("Back: {step}", { step: stepLabel(pub, previous) }));
   show($("#pause"), !lobby && !closed && !pub.paused);
   show($("#resume"), !lobby && !closed && pub.paused);
-  $("#start").disabled = (pub.players || []).length === 0;
+  const count = (pub.players || []).length;
+  $("#start").disabled = count === 0;
+  // Fewer than three: not every role can be played; say so before the start.
+  show($("#few-players"), lobby && count < 3);
+  if (lobby && count < 3) {
+    setText($("#few-players"), tn("Only {n} player is in. With fewer than three players not every role can be played: wait for more, or start anyway.",
+      "Only {n} players are in. With fewer than three players not every role can be played: wait for more, or start anyway.", count));
+  }
+  if (asking && (lobby || closed)) closeStepConfirm();
 }
 
 // ---------------------------------------------------------------- timer
@@ -180,9 +233,41 @@ function renderRemoved() {
           @click=${(e) => readmit(p, e.currentTarget)}>${t("Let back in")}</button>`}</li>`), $("#removed-list"));
 }
 
+// What the current step asks of a player, and whether they did it (never how they voted).
+function progress(row) {
+  if (!row) return null;
+  const ballot = currentBallot(pub);
+  if (pub.phase === "decision" && ballot) return { done: row.voted, text: row.voted ? t("Voted") : t("Not voted yet") };
+  if (pub.phase === "reflection") return { done: row.reflected, text: row.reflected ? t("Reflection saved") : t("No reflection yet") };
+  if (pub.phase === "scoring") {
+    const options = (pub.scenario.options || []).length;
+    return { done: row.scored >= options, text: t("Scored {n} of {total}", { n: row.scored, total: options }) };
+  }
+  if (pub.phase === "play") return { done: row.cards > 0, text: cardCount(row.cards) };
+  return null;
+}
+
+// "Not voted yet: Anna, Bram": who has not done what this step asks, by name.
+function waitingText(rows) {
+  const names = rows.filter((row) => { const p = progress(row); return p && !p.done; }).map((row) => row.name);
+  if (!names.length) return "";
+  const list = names.join(", ");
+  if (pub.phase === "decision") return t("Not voted yet: {names}", { names: list });
+  if (pub.phase === "reflection") return t("No reflection yet: {names}", { names: list });
+  if (pub.phase === "scoring") return t("Not scored yet: {names}", { names: list });
+  return t("No card yet: {names}", { names: list });
+}
+
 function renderPlayers() {
   renderRemoved();
   const players = (fac.players || []).filter((p) => p.active);
+  const overview = Object.fromEntries((fac.overview || []).map((row) => [row.player_id, row]));
+  const ballot = currentBallot(pub);
+  // During a vote the line "Not voted yet" is about the open vote only.
+  const counting = pub.phase === "decision" ? Boolean(ballot && ballot.open) : ["play", "reflection", "scoring"].includes(pub.phase);
+  const waiting = counting ? waitingText(fac.overview || []) : "";
+  show($("#waiting-for"), Boolean(waiting));
+  setText($("#waiting-for"), waiting);
   const presence = page.live.presence;
   setText($("#players-count"), `(${players.length})`);
   show($("#players-empty"), players.length === 0);
@@ -198,8 +283,14 @@ function renderPlayers() {
               html`<option value=${role} .selected=${live(role === p.home_role)}>${roleName(role)}</option>`)}</select>`
         : html`<span class="home-badge">${roleBadge(p.home_role)}</span>`}</td>
       <td class="role-now">${pub.round >= 1 ? roleBadge(p.role) : html`<span class="hint">–</span>`}</td>
+      <td class="step-progress" data-testid="player-progress">${progressCell(progress(overview[p.id]))}</td>
       <td class="row-actions">${playerActions(p)}</td></tr>`;
   }), $("#players-body"));
+}
+
+function progressCell(state) {
+  if (!state) return html`<span class="hint">–</span>`;
+  return html`<span class="progress ${state.done ? "done" : "not-done"}"><span class="progress-mark" aria-hidden="true">${state.done ? "✓" : "…"}</span>${state.text}</span>`;
 }
 
 // ---------------------------------------------------------------- role spread
@@ -224,9 +315,11 @@ function renderSpread() {
   render([1, 2, 3].map((r) => html`<tr class=${pub.round === r ? "current" : ""}><th scope="row">${r}</th>${
     spreadCounts(pub, r).map(([, n]) => html`<td>${n}</td>`)}</tr>`), $("#spread-body"));
   const issues = fac.rotation_issues || [];
-  render(issues.map((issue) => html`<li>${issueText(issue)}</li>`), $("#rotation-issues"));
-  show($("#rebalance"), pub.round >= 1 && pub.round <= 3 && pub.phase !== "closed");
-  $("#rebalance").classList.toggle("primary", issues.some((i) => i.kind !== "too_few_players"));
+  render(issues.map((issue) => html`<li>${issueText(issue)}${issue.fixable ? nothing
+    : html` <span class="hint">${t("Spreading the roles again cannot solve this.")}</span>`}</li>`), $("#rotation-issues"));
+  // Offered only when spreading again solves a problem (the engine says which can be solved).
+  show($("#rebalance"), Boolean(fac.can_rebalance) && pub.round >= 1 && pub.round <= 3 && pub.phase !== "closed");
+  $("#rebalance").classList.add("primary");
 }
 
 // ---------------------------------------------------------------- settings and closing
@@ -235,6 +328,10 @@ const settingIntention = new Intention();
 $("#show-names").addEventListener("change", (e) =>
   page.send("set_setting", { name: "show_author_names", value: e.currentTarget.checked },
     { error: $("#settings-error"), intention: settingIntention }));
+const chimeIntention = new Intention();
+$("#chime").addEventListener("change", (e) =>
+  page.send("set_setting", { name: "chime", value: e.currentTarget.checked },
+    { error: $("#settings-error"), intention: chimeIntention }));
 
 $("#close-game").addEventListener("click", () => {
   show($("#close-confirm"), true);
@@ -271,6 +368,7 @@ $("#delete-yes").addEventListener("click", async (e) => {
 
 // The game is gone (deleted here, in another console, or by the retention).
 function gameDeleted() {
+  myGames.forget("room", room);
   facilitator.set(room, null);
   roomInfo.set(room, {});
   if (page) page.stop(t("This game has been deleted. Nothing of it is kept."));
@@ -280,6 +378,8 @@ function gameDeleted() {
 function renderSettingsAndClose() {
   const box = $("#show-names");
   if (document.activeElement !== box) box.checked = Boolean(pub.settings && pub.settings.show_author_names);
+  const chimeBox = $("#chime");
+  if (document.activeElement !== chimeBox) chimeBox.checked = !pub.settings || pub.settings.chime !== false;
   const closed = pub.phase === "closed";
   show($("#close-game"), !closed && pub.phase !== "lobby");
   show($("#closed-link"), closed);
@@ -314,7 +414,11 @@ function merge(card) {
 function hostCard(card, all) {
   const targets = topLevel(all).filter((c) => c.id !== card.id);
   const closed = pub.phase === "closed";
-  return cardView(card, { all, hiddenFlag: true, actions: html`
+  return cardView(card, { all, hiddenFlag: true,
+    mergedActions: (merged) => html`<button type="button" class="button small" data-testid="card-unmerge" ?disabled=${closed}
+      aria-label=${t("Undo the merge: {text}", { text: shortText(merged.text) })}
+      @click=${moderate("unmerge_card", { card_id: merged.id })}>${t("Undo the merge")}</button>`,
+    actions: html`
     <p class="reaction-summary">${reactionSummary(card) || t("No reactions yet")}</p>
     <div class="button-row">
       <button type="button" class="button small" data-testid="card-highlight" aria-pressed=${String(Boolean(card.highlighted))}
@@ -386,16 +490,16 @@ function addCondition(text = "", source = null) {
 
 $("#add-condition").addEventListener("click", () => {
   addCondition();
-  conditionsChanged(() => $("#conditions li:last-child input").focus());
+  conditionsChanged(() => $("#conditions li:last-child textarea").focus());
 });
 
 function conditionsView(editable) {
   return conditions.map((condition, index) => {
     const source = condition.source_card_id ? cardById(condition.source_card_id) : null;
     return html`<li class="condition">
-      <input type="text" maxlength=${LIMITS.condition} .value=${live(condition.text)} ?readonly=${!editable}
+      <textarea rows="2" maxlength=${LIMITS.condition} .value=${live(condition.text)} ?readonly=${!editable}
         data-testid="condition-text" aria-label=${t("Condition {n}", { n: index + 1 })}
-        @input=${(e) => { conditions[index].text = e.currentTarget.value; }}>
+        @input=${(e) => { conditions[index].text = e.currentTarget.value; }}></textarea>
       ${source ? html`<span class="condition-source">${t("From a card by")} ${roleBadge(source.role)}</span>` : nothing}
       <button type="button" class="button small" data-testid="condition-remove" ?disabled=${!editable}
         aria-label=${t("Remove condition {n}", { n: index + 1 })}
@@ -467,10 +571,20 @@ function renderDecision() {
   // Once there is a vote, its state and results come before the proposal form.
   $("#decision").classList.toggle("has-ballot", Boolean(ballot));
   const open = Boolean(ballot && ballot.open);
+  const warnings = open ? [] : (fac.group_warnings || []);
+  show($("#group-warnings"), warnings.length > 0);
+  render(warnings.map((w) => html`<li>${groupWarningText(w)}</li>`), $("#group-warnings"));
+  const tallyNext = Boolean(ballot && !ballot.open && !ballot.tally_shown);
   show($("#open-vote"), pub.phase === "decision" && !open);
   setText($("#open-vote"), ballot ? t("Open a new vote") : t("Open the vote"));
+  // After "Close the vote" the main button is "Show the result".
+  $("#open-vote").classList.toggle("primary", !tallyNext);
+  $("#show-tally").classList.toggle("primary", tallyNext);
   show($("#close-vote"), open);
-  show($("#show-tally"), Boolean(ballot && !ballot.open && !ballot.tally_shown));
+  show($("#show-tally"), tallyNext);
+  const notVoted = open ? (fac.overview || []).filter((row) => !row.voted).map((row) => row.name) : [];
+  show($("#not-voted"), notVoted.length > 0);
+  setText($("#not-voted"), t("Not voted yet: {names}", { names: notVoted.join(", ") }));
   let status;
   if (!ballot) status = pub.phase === "decision" ? t("No vote yet. Save the proposal, then open the vote.") : t("The vote comes in the decision step.");
   else if (open) status = t("Vote {n} is open: {cast} of {eligible} have voted. The result stays hidden until you show it.",
@@ -480,13 +594,22 @@ function renderDecision() {
   render(resultsView(), $("#results"));
 }
 
-// Every closed vote, newest first: the version voted on, the result, the objections.
+// A home-role group with nobody, or one person, in it: the vote counts differently then.
+function groupWarningText(warning) {
+  const role = roleName(warning.role);
+  if (warning.kind === "absent") return t("Nobody here is a {role} in real life: that group does not count in the vote.", { role });
+  return t("Only one person here is a {role} in real life: that one vote decides for the whole group.", { role });
+}
+
+// Every closed vote, newest first: the version voted on, the result, the objections and
+// reservations (without names).
 function resultsView() {
   const results = fac.results || [];
   return (pub.ballots || []).map((ballot, i) => [ballot, results[i]]).filter(([ballot]) => !ballot.open).reverse()
     .map(([ballot, result]) => {
       const version = proposalVersion(pub, ballot.proposal_version);
-      const objections = (fac.votes || []).filter((v) => v.ballot === ballot.number && v.choice === "bezwaar");
+      const objections = (fac.objections || []).filter((v) => v.ballot === ballot.number);
+      const reservations = (fac.reservations || []).filter((v) => v.ballot === ballot.number);
       return html`<div class="ballot" data-testid="ballot">
         <h4>${t("Vote {n} on version {v}", { n: ballot.number, v: ballot.proposal_version })}</h4>
         ${ballot.tally_shown ? nothing : html`<p class="hint">${t("Only you see this result. Show it to the room when you are ready.")}</p>`}
@@ -495,6 +618,8 @@ function resultsView() {
         ${objections.length ? html`<div class="objections"><h5>${t("Objections")}</h5><ul>${objections.map((v) => html`<li>
           <p><strong>${t("Why:")}</strong> ${v.reason}</p>
           ${v.needed ? html`<p><strong>${t("Needed to agree:")}</strong> ${v.needed}</p>` : nothing}</li>`)}</ul></div>` : nothing}
+        ${reservations.length ? html`<div class="reservations" data-testid="reservations"><h5>${t("Reservations")}</h5><ul>${
+          reservations.map((r) => html`<li>${r.text}</li>`)}</ul></div>` : nothing}
       </div>`;
     });
 }
@@ -510,11 +635,34 @@ function renderReflections() {
     <p class="refl-meta">${t("{name}, round {n}", { name: r.name || "", n: r.round })}</p></li>`), $("#reflections-list"));
 }
 
+// ---------------------------------------------------------------- the case, to read aloud
+
+let caseInLobby = null; // whether the case was last laid out for the lobby
+
+function renderCase({ public: p }) {
+  setText($("#case-name"), pick(p.scenario.title));
+  setText($("#case-situation"), pick(p.scenario.situation));
+  // Open in the lobby, where it is read aloud to the room; folded when the game starts, so
+  // who is done comes into view. In between it stays as the leader left it.
+  const lobby = p.phase === "lobby";
+  if (lobby !== caseInLobby) {
+    caseInLobby = lobby;
+    $("#case-details").open = lobby;
+  }
+}
+
+// The case, and in a round its question, for the browser's voice.
+readAloud($("#read-case"), $("#read-case-status"), () => {
+  const spec = pub && pub.round >= 1 ? roundSpec(pub) : null;
+  return [caseText(pub), spec ? `${roundLabel(pub)}. ${pick(spec.question)}` : ""].filter(Boolean).join("\n");
+});
+
 // ---------------------------------------------------------------- the whole page
 
 const played = (v) => v.public.round >= 1;
 
 const sections = [
+  { id: "case", render: renderCase },
   { id: "steer", render: renderSteer },
   { id: "timer-panel", render: renderTimer },
   { id: "spread", render: renderSpread },
@@ -528,9 +676,34 @@ const sections = [
   paperSection({ room, token, page: () => page }),
 ];
 
+// Without a (valid) key there is nothing to steer: only what went wrong and how to get back in.
+function noKey(why) {
+  if (page) page.stop(why);
+  show($("#page-error"), false);
+  show($("#room-bar"), false);
+  show($(".host-grid"), false);
+  setText($("#no-key-why"), why);
+  show($("#no-key"), true);
+}
+
+// "Your games" on the start page: this console, with its title (once per page).
+let remembered = false;
+
+function remember(view) {
+  if (remembered) return;
+  remembered = true;
+  const event = roomInfo.get(room).event_id;
+  if (event && myGames.has("event", event)) return; // listed as its event
+  const title = view.public.scenario ? view.public.scenario.title : null;
+  const known = myGames.list().find((g) => g.kind === "room" && g.id === room);
+  if (known && JSON.stringify(known.title) === JSON.stringify(title)) return;
+  myGames.add({ kind: "room", id: room, title, created_at: known ? known.created_at : Date.now(), tables: 1 });
+}
+
 renderRoomBar();
+renderHostKey();
 if (!token) {
-  showError($("#page-error"), t("This browser has no key to lead this game. Open the link you got when you created the game."));
+  noKey(t("This browser has no key to lead this game."));
 } else {
   page = startPage({
     room,
@@ -539,10 +712,12 @@ if (!token) {
     onView: (view) => {
       pub = view.public;
       fac = view.facilitator || {};
+      remember(view);
     },
     onLinks: renderRoomBar,
     onNotice: (notice) => { if (notice.code === "game_deleted") gameDeleted(); },
-    onRefused: (code, message) => showError($("#page-error"), message || t("This game cannot be found.")),
+    onRefused: (code, message) => noKey(message || t("This game cannot be found.")),
+    timerOptions: { overtime: true },
   });
   proposalForm = page.form({
     form: $("#proposal-form"),

@@ -165,11 +165,14 @@ function sectionElements() {
 // `onLinks(links)` gets the join code and addresses (console and big screen only);
 // `onTimeUp()` runs once when a running timer runs out (a chime, a vibration).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused, onTimeUp = null }) {
+// `timerOptions` go to the TimerView too (timer.js: `overtime`).
+export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused, onTimeUp = null,
+                            timerOptions = {} }) {
   const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
-    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"), onTimeUp })
+    ? new TimerView(timerEl, { serverNow: () => live.serverNow(), alert: $("#time-up"), label: $("#timer-label"), onTimeUp,
+                               ...timerOptions })
     : null;
 
   const page = {

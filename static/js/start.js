@@ -1,15 +1,49 @@
-// The start page: choose a case and a number of tables, create the game, and go to the
-// console (one table) or the overview of all tables (several).
+// The start page: the games this browser leads ("Your games"), choose a case and a number of
+// tables, create the game, and go to the console (one table) or the overview of all tables.
 import { api, problemText } from "./api.js";
-import { $, showError } from "./dom.js";
-import { html, nothing, render } from "./html.js";
-import { lang, t, tn } from "./i18n.js";
+import { $, show, showError } from "./dom.js";
 import { caseLinks } from "./editor_links.js";
+import { html, nothing, render, repeat } from "./html.js";
+import { lang, pick, t, tn } from "./i18n.js";
 import { chosenPlan, showPlans } from "./plans.js";
-import { eventInfo, facilitator, roomInfo } from "./store.js";
+import { eventInfo, facilitator, myGames, roomInfo } from "./store.js";
 
 const list = $("#scenario-list");
 const error = $("#create-error");
+
+// ---------------------------------------------------------------- your games
+
+// The address that opens a game's console (or overview) with the key this browser keeps.
+function gameUrl(game) {
+  if (game.kind === "event") {
+    const info = eventInfo.get(game.id);
+    return info && info.token ? `/event/${encodeURIComponent(game.id)}#t=${encodeURIComponent(info.token)}` : null;
+  }
+  const token = facilitator.get(game.id);
+  return token ? `/room/${encodeURIComponent(game.id)}/host#t=${encodeURIComponent(token)}` : null;
+}
+
+function when(ms) {
+  return new Date(ms).toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+function renderMyGames(focusAfter = false) {
+  const games = myGames.list().filter((g) => gameUrl(g));
+  show($("#my-games"), games.length > 0);
+  render(repeat(games, (g) => `${g.kind}:${g.id}`, (g) => html`<li class="my-game" data-testid="my-game" data-game-id=${g.id}>
+    <span class="my-game-title">${pick(g.title) || t("A game")}</span>
+    <span class="hint">${g.kind === "event" ? tn("{n} table", "{n} tables", g.tables || 1) : t("1 table")}${
+      g.created_at ? html` · ${t("made {when}", { when: when(g.created_at) })}` : nothing}</span>
+    <span class="button-row">
+      <a class="button small primary" href=${gameUrl(g)} data-testid="my-game-open">${g.kind === "event" ? t("Open the overview") : t("Open the console")}</a>
+      <button type="button" class="button small" data-testid="my-game-forget"
+        aria-label=${t("Forget {title}", { title: pick(g.title) || t("A game") })}
+        @click=${() => { myGames.forget(g.kind, g.id); renderMyGames(true); }}>${t("Forget")}</button>
+    </span></li>`), $("#my-games-list"));
+  if (focusAfter) (document.querySelector("[data-testid=my-game-open]") || $("#join-code")).focus();
+}
+
+renderMyGames();
 
 async function loadScenarios() {
   let scenarios;
@@ -63,6 +97,10 @@ $("#create-form").addEventListener("submit", async (event) => {
                               summary_url: r.summary_url, host_url: r.host_url, event_id: reply.event_id || null });
   }
   if (reply.event_id) eventInfo.set(reply.event_id, { token: reply.facilitator_token, rooms: rooms.map((r) => r.room_id) });
+  const title = chosen.closest(".choice").querySelector(".choice-title").textContent;
+  myGames.add(reply.event_id
+    ? { kind: "event", id: reply.event_id, title, created_at: Date.now(), tables: rooms.length }
+    : { kind: "room", id: rooms[0].room_id, title, created_at: Date.now(), tables: 1 });
   const target = rooms.length > 1 && reply.overview_url ? reply.overview_url : rooms[0].host_url;
   const url = new URL(target, location.origin);
   if (!/(^#|&)t=/.test(url.hash)) url.hash = `t=${encodeURIComponent(reply.facilitator_token)}`;

@@ -7,6 +7,7 @@
 //   rw:screen:<room_id>    "<key>"              the big screen's key of a room (from #k=)
 //   rw:room:<room_id>      {code, join_url, screen_url, summary_url, host_url, event_id}
 //   rw:event:<event_id>    {token, rooms: [room_id, ...]}   an event overview's key
+//   rw:games               [{kind, id, title, created_at, tables}]   "Jouw spellen" (below)
 //   rw:device              "<id>"               this browser's own random id, sent when joining:
 //                                              a device the facilitator removed from a game
 //                                              cannot join it again under another name
@@ -158,3 +159,33 @@ export function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+// "Jouw spellen": the games this browser leads (made here, or a console opened here with its
+// key), newest first, so the start page can reopen their consoles. Each entry:
+//   {kind: "room" | "event", id, title, created_at (ms), tables}
+// Its keys are rw:fac:<room_id> (and rw:event:<event_id>); forgetting a game forgets them.
+const GAMES = "rw:games";
+
+export const myGames = {
+  list() {
+    const games = read(localStorage, GAMES);
+    return Array.isArray(games) ? games.filter((g) => g && typeof g.id === "string") : [];
+  },
+  add(game) {
+    const others = myGames.list().filter((g) => !(g.kind === game.kind && g.id === game.id));
+    write(localStorage, GAMES, [game, ...others]);
+  },
+  has(kind, id) {
+    return myGames.list().some((g) => g.kind === kind && g.id === id);
+  },
+  // Take a game off the list and forget its keys in this browser (the game itself stays).
+  forget(kind, id) {
+    write(localStorage, GAMES, myGames.list().filter((g) => !(g.kind === kind && g.id === id)));
+    const rooms = kind === "event" ? ((eventInfo.get(id) || {}).rooms || []) : [id];
+    for (const room of rooms) {
+      facilitator.set(room, null);
+      write(localStorage, `rw:room:${room}`, null);
+    }
+    if (kind === "event") eventInfo.set(id, null);
+  },
+};

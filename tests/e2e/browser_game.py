@@ -114,24 +114,28 @@ def step_now(host: Page) -> str:
 
 
 # Within 3 s of the last step change the engine refuses 'Next' (step_too_soon) unless the
-# console confirms it; a press that was refused is pressed again once that time is over.
-STEP_GUARD_MS = 3_000
+# console confirms it: the console then asks "Toch verder?", and the leader says yes. A press
+# on a view that players changed a moment before is refused as stale ("Het spel is net
+# veranderd. Kijk opnieuw…"): the leader looks again and presses once more.
 
 
 def next_step(host: Page, expected: str | re.Pattern[str]) -> None:
-    """The facilitator presses 'Next' and the console shows the step `expected` (a part)."""
+    """The facilitator presses 'Next' (confirming when the console asks, pressing again after
+    a stale refusal) and the console shows the step `expected` (a part)."""
     before = step_now(host)
-    host.get_by_test_id("next-phase").click()
-    too_soon = host.get_by_test_id("steer-error").filter(
-        has_text=re.compile("net veranderd|just changed")
-    )
+    asked = host.locator("[data-testid=step-confirm]:visible")
+    stale = host.locator("[data-testid=steer-error]:visible")
     moved = host.get_by_test_id("step-now").filter(
         has_not_text=re.compile(f"^{re.escape(before)}$")
     )
-    expect(moved.or_(too_soon)).to_be_visible()
-    if too_soon.is_visible() and not moved.is_visible():
-        host.wait_for_timeout(STEP_GUARD_MS)
+    for _ in range(3):
         host.get_by_test_id("next-phase").click()
+        expect(moved.or_(asked).or_(stale)).to_be_visible()
+        if moved.is_visible():
+            break
+        if asked.is_visible():
+            host.get_by_test_id("step-confirm-yes").click()
+            break
     expect(host.get_by_test_id("step-now")).not_to_have_text(before)
     expect(host.get_by_test_id("step-now")).to_contain_text(expected)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -405,6 +405,115 @@ def test_ten_quick_cards_make_at_most_two_polite_announcements(
         assert 1 <= len(spoken) <= 2, spoken
         assert any("nieuwe kaarten op het bord" in s for s in spoken), spoken
         assert page.locator("#live-assertive").inner_text() == ""  # nothing shouted
+
+
+# ------------------------------------------------------------------------- the workshop screens
+
+PROJECTOR_SMALL = {"width": 1280, "height": 720}
+
+
+def test_the_workshop_console_and_big_screen_states_pass_axe(
+    live_server: Server, people: Callable[..., BrowserContext]
+) -> None:
+    """Issue 9's new states of the console, the big screen (at 1920x1080 and 1280x720) and the
+    start page: axe finds nothing serious at their own width and at 360 px, and nothing
+    scrolls sideways on a phone."""
+    base = live_server.url
+    walk = Walk()
+
+    def context(viewport: dict[str, int]) -> BrowserContext:
+        return people(viewport=viewport)
+
+    bots: list[Bot] = []
+    try:
+        leader = context(LAPTOP)
+        table = create_game(leader.new_page(), base)
+        start = leader.new_page()
+        start.goto(base + "/")
+        expect(start.get_by_test_id("my-game")).to_have_count(1)
+        walk.check(start, "start-your-games")
+        stranger = context(LAPTOP).new_page()
+        stranger.goto(f"{base}/room/{table.room_id}/host")
+        expect(stranger.get_by_test_id("no-key")).to_be_visible()
+        walk.check(stranger, "host-no-key")
+
+        host = table.host
+        room = ApiRoom(base, table.room_id, table.code, "")
+        screens = [context(size).new_page() for size in (PROJECTOR, PROJECTOR_SMALL)]
+        for screen in screens:
+            screen.goto(table.screen_url(base))
+        for name, role in (("Anna", "inwoner"), ("Bram", "raadslid")):
+            bots.append(room.bot(name, role))
+        expect(host.get_by_test_id("few-players")).to_be_visible()
+        walk.check(host, "host-lobby-few-players")
+        for n, screen in enumerate(screens):
+            expect(screen.get_by_test_id("screen-situation")).not_to_be_empty()
+            walk.check(screen, f"screen-lobby-case-{n}")
+
+        bots.append(room.bot("Cem", "ambtenaar"))
+        host.get_by_test_id("start").click()
+        second = leader.new_page()
+        second.goto(f"{base}/room/{table.room_id}/host")
+        second.get_by_test_id("next-phase").click()
+        if second.get_by_test_id("step-confirm").is_visible():
+            walk.check(second, "host-step-confirm")
+            second.get_by_test_id("step-confirm-no").click()
+        second.close()
+        for n in range(40):
+            bots[n % 3].act(
+                "post_card", text=f"Kaart {n}: samen de sleutel beheren en open deuren."
+            )
+        for n, screen in enumerate(screens):
+            expect(screen.get_by_test_id("board-pages")).to_be_visible()
+            walk.check(screen, f"screen-board-pages-{n}")
+        walk.check(host, "host-round-overview")
+        host.get_by_test_id("pause-game").click()
+        expect(screens[0].get_by_test_id("pause-banner")).to_be_visible()
+        walk.check(screens[0], "screen-paused")
+        host.get_by_test_id("resume-game").click()
+
+        for step in ("Terugblik", "Ronde 2", "Terugblik", "Ronde 3", "Terugblik", "Ronde 4"):
+            next_step(host, step)
+        next_step(host, "Kaarten")
+        host.get_by_test_id("proposal-text").fill("De buurtkamer mag vijf jaar in het gebouw.")
+        host.get_by_test_id("add-condition").click()
+        host.get_by_test_id("condition-text").fill(
+            "Een vaste sleutelhouder,\nelk jaar een gesprek."
+        )
+        host.get_by_test_id("save-proposal").click()
+        next_step(host, "Besluit")
+        expect(host.get_by_test_id("group-warnings")).to_be_visible()
+        walk.check(host, "host-group-warnings")
+        host.get_by_test_id("open-vote").click()
+        bots[0].act("cast_vote", choice="eens_met_bedenkingen", reason="Wie betaalt de verwarming?")
+        expect(host.get_by_test_id("not-voted")).to_be_visible()
+        walk.check(host, "host-not-voted")
+        for n, screen in enumerate(screens):
+            expect(screen.get_by_test_id("vote-progress")).to_have_text("1 van 3 hebben gestemd")
+            walk.check(screen, f"screen-vote-count-{n}")
+        bots[1].act("cast_vote", choice="eens")
+        bots[2].act("cast_vote", choice="bezwaar", reason="Te duur.")
+        host.get_by_test_id("close-vote").click()
+        host.get_by_test_id("show-tally").click()
+        expect(host.get_by_test_id("reservations")).to_be_visible()
+        walk.check(host, "host-result-reservations")
+        for n, screen in enumerate(screens):
+            expect(screen.get_by_test_id("screen-result")).to_be_visible()
+            walk.check(screen, f"screen-result-moment-{n}")
+        host.get_by_test_id("close-game").click()
+        host.get_by_test_id("close-game-confirm").click()
+        for n, screen in enumerate(screens):
+            expect(
+                screen.get_by_text("Scan de QR-code: je telefoon opent de samenvatting.")
+            ).to_be_visible()
+            walk.check(screen, f"screen-closed-summary-qr-{n}")
+    finally:
+        for bot in bots:
+            bot.close()
+    assert len(walk.visited) >= 18, walk.visited
+    assert (walk.axe, walk.sideways) == ({}, {}), (
+        _axe_report(walk.axe) + "\n" + _sideways_report(walk.sideways)
+    )
 
 
 # ------------------------------------------------------------ own cases and paper seats (issue 10)

@@ -38,7 +38,7 @@ FORGE = (
 FORGE_HEADER = "x\x1b[2K\x85\x7f FORGED 2025-01-01 00:00:00,000 INFO"
 TYPED = "geheim-getypte-tekst"
 RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING|ERROR|CRITICAL) [\w.]+ \S")
-OWN_LINES = ("--- start ", "Rolwissel draait op http://")
+OWN_LINES = ("--- start ", "Rolwissel draait op http://", "Rolwissel voor telefoons")
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 

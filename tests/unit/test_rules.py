@@ -1723,6 +1723,25 @@ def test_setting_can_be_switched_back() -> None:
     assert not result.state.settings.show_author_names
 
 
+def test_the_chime_rings_until_the_facilitator_mutes_it() -> None:
+    """A new room chimes at time-up; 'chime' off mutes it, on brings it back, and the log
+    folds into the same setting."""
+    state = play1()
+    assert state.settings.chime
+    muted = accepted(state, A.SetSetting(actor=F, at=LATER, name="chime", value=False))
+    assert not muted.state.settings.chime
+    assert muted.state.settings.show_author_names == state.settings.show_author_names
+    again = accepted(muted.state, A.SetSetting(actor=F, at=LATER, name="chime", value=True))
+    assert again.state.settings.chime
+
+
+def test_a_player_cannot_mute_the_chime() -> None:
+    """Only the facilitator changes the room's settings, the chime too."""
+    rejected(
+        play1(), A.SetSetting(actor="p1", at=LATER, name="chime", value=False), EC.NOT_FACILITATOR
+    )
+
+
 def test_rebalance_keeps_rounds_already_played() -> None:
     """Rebalancing in round 2 leaves everyone's round 1 role as it was."""
     state = advance(unbalanced(), 2, Phase.PLAY)

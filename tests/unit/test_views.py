@@ -138,9 +138,18 @@ def test_authors_are_shown_only_when_the_room_allows_it() -> None:
     named = do(state, A.SetSetting(actor=F, at=T0 + 10**7, name="show_author_names", value=True))
     authors = {c["id"]: c["author"] for c in views.public_view(named)["cards"]}
     assert authors == {"c1": "Speler 1", "c2": "Speler 2", "c5": "Speler 1"}
-    assert views.public_view(named)["settings"] == {"show_author_names": True}
+    assert views.public_view(named)["settings"] == {"show_author_names": True, "chime": True}
     host = {c["id"]: c["author"] for c in views.facilitator_view(state)["cards"]}
     assert host["c3"] == "Speler 3"
+
+
+def test_every_viewer_sees_whether_the_chime_is_muted() -> None:
+    """The console's mute reaches the public part, which the big screen reads."""
+    state = board()
+    assert views.public_view(state)["settings"]["chime"] is True
+    muted = do(state, A.SetSetting(actor=F, at=T0 + 10**7, name="chime", value=False))
+    for viewer in (views.BIG_SCREEN, views.FACILITATOR_VIEWER):
+        assert views.view_for(muted, viewer)["public"]["settings"]["chime"] is False
 
 
 def test_common_ground_in_the_console_counts_supporters_per_group() -> None:
