@@ -315,6 +315,21 @@ def test_time_up_chimes_softly_and_vibrates(table: Callable[..., Table]) -> None
     assert page.evaluate("window.__buzz") == [[200, 100, 200]]
 
 
+def test_a_muted_chime_stays_silent_but_the_phone_still_buzzes(
+    table: Callable[..., Table],
+) -> None:
+    """The console turned the chime off: at time-up no tone, the short buzz still comes."""
+    game = table(COUNTS_CHIME)
+    page, host = game.page, game.host
+    game.to(1, "play")
+    host.act("set_setting", name="chime", value=False)
+    page.get_by_test_id("card-input").click()  # the touch that would allow sound
+    host.act("set_timer", seconds=10)
+    expect(page.get_by_test_id("time-up")).to_be_visible(timeout=20_000)
+    wait_until(lambda: page.evaluate("window.__buzz") == [[200, 100, 200]])
+    assert page.evaluate("window.__tones") == 0
+
+
 # ------------------------------------------------------------------ 9. the reflection
 
 
