@@ -10,11 +10,10 @@ in its seat with the board and the timer the log gives.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from typing import Any
 
 import pytest
+from logviews import jsonable, states_by_seq, viewer_of
 from serverproc import (
     RANDOM,
     Crasher,
@@ -27,9 +26,8 @@ from serverproc import (
     server_env,
 )
 
-from game.engine import replay, views
+from game.engine import views
 from game.engine.state import RoomState
-from rolwissel_client.connection import Connection
 from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
@@ -53,28 +51,6 @@ PLAN = [
 ]
 TIMER_S = 600
 TIMER_TOLERANCE_MS = 250  # well under the 1-2 s a restart takes: a reset timer fails
-
-
-def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value))
-
-
-def viewer_of(game: ScriptedGame, conn: Connection) -> views.Viewer:
-    if conn is game.host:
-        return views.FACILITATOR_VIEWER
-    if conn.actor is None:
-        return views.BIG_SCREEN
-    return views.Participant(conn.actor)
-
-
-def states_by_seq(stored: StoredRoom) -> dict[int, RoomState]:
-    """The room's state after each event of its log."""
-    states: dict[int, RoomState] = {}
-    state = None
-    for entry, event in zip(stored.entries, stored.events(), strict=True):
-        state = replay.evolve(state, event)
-        states[entry.seq] = state
-    return states
 
 
 class Checks:

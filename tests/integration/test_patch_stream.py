@@ -10,22 +10,15 @@ import json
 from typing import Any
 
 import pytest
+from logviews import jsonable, states_by_seq, viewer_of
 from serverproc import Server, read_room
 
-from game.engine import replay, views
+from game.engine import views
 from game.engine.state import RoomState
 from rolwissel_client.connection import Connection
 from rolwissel_client.scripted import ScriptedGame
 
 pytestmark = pytest.mark.slow
-
-
-def viewer_of(game: ScriptedGame, conn: Connection) -> views.Viewer:
-    if conn is game.host:
-        return views.FACILITATOR_VIEWER
-    if conn.actor is None:
-        return views.BIG_SCREEN
-    return views.Participant(conn.actor)
 
 
 def test_every_client_follows_a_whole_game_through_patches_and_sees_only_its_own(
@@ -39,11 +32,7 @@ def test_every_client_follows_a_whole_game_through_patches_and_sees_only_its_own
         for conn in game.connections:
             conn.wait_version(game.version)
         stored = read_room(server.database_url, game.room_id)
-        states: dict[int, RoomState] = {}
-        state = None
-        for entry, event in zip(stored.entries, stored.events(), strict=True):
-            state = replay.evolve(state, event)
-            states[entry.seq] = state
+        states = states_by_seq(stored)
         final = states[stored.last_seq]
         secrets = {
             s.id: (s.text.nl, s.text.en)
@@ -57,7 +46,7 @@ def test_every_client_follows_a_whole_game_through_patches_and_sees_only_its_own
             assert kinds.count("patch") >= 50, (conn.label, len(kinds))
             assert conn.live.failed == 0 and conn.live.resyncs == 0, conn.label
             for record in conn.states:
-                expected = json.loads(json.dumps(views.view_for(states[record["version"]], viewer)))
+                expected = jsonable(views.view_for(states[record["version"]], viewer))
                 assert record["view"] == expected, (conn.label, record["version"])
             check_messages(conn, viewer, states, secrets)
     finally:
