@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from logviews import jsonable, states_by_seq, viewer_of
-from serverproc import Server, read_room
+from serverproc import Server, read_room, server_env
 
 from game.engine import views
 from game.engine.state import RoomState
@@ -25,6 +25,9 @@ def test_every_client_follows_a_whole_game_through_patches_and_sees_only_its_own
     server: Server,
 ) -> None:
     """Five players, a facilitator and the big screen through every round and the vote."""
+    # The scripted players act at machine speed, beyond a person's 5 actions a second; the
+    # per-connection limit has its own tests (test_ratelimit.py).
+    server.env = server_env(server.instance, ACTION_RATE="0")
     server.start()
     game = ScriptedGame(url=server.url, players=5, seed=11, concurrent=True, screen=True)
     try:
