@@ -11,7 +11,6 @@ The modules, from the wire up:
 - `echo.py`: the ceiling, a room-echo server on the same framework.
 - `procs.py`: server processes (fresh instance folder, free port, pinned core, always killed)
   and what /proc says about them.
-- `patching.py`: RFC 6902 patches, for the generator's copy of the board.
 - `runner.py`: the interleaved sweep, the knee and the ratio; `steps.py`: the measuring steps
   for later work (big room, restart, browser, soak, memory); `profile.py`: py-spy samples
   and their shares; `report.py`: JSON and Markdown; `cli.py`: `rolwissel bench`.

@@ -44,7 +44,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rolwissel_client.bench import patching, procs
+import jsonpatch
+from jsonpointer import JsonPointerException
+
+from rolwissel_client.bench import procs
 from rolwissel_client.bench.client import ConnectRefused, Http, SioConnection, open_connection
 from rolwissel_client.bench.wire import event_body, scan_version
 
@@ -159,9 +162,9 @@ class PublicMirror:
         if not self._materialise():
             return
         try:
-            self.public = patching.apply(self.public, list(body.get("ops") or []))
+            self.public = jsonpatch.apply_patch(self.public, list(body.get("ops") or []), True)
             self.changed = True
-        except (patching.PatchError, KeyError, TypeError):
+        except (jsonpatch.JsonPatchException, JsonPointerException, KeyError, TypeError):
             self.public, self.broken = None, True
 
     def _materialise(self) -> bool:

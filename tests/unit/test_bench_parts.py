@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from rolwissel_client.bench import patching, procs, wire
+from rolwissel_client.bench import procs, wire
 from rolwissel_client.bench.cli import parse_levels
 from rolwissel_client.bench.loadgen import summarize
 from rolwissel_client.bench.runner import knees, read_log, real_errors, scaling
@@ -113,26 +113,6 @@ def test_packets() -> None:
     late = '42["state",{"view":{"x":"' + "y" * 300 + '"},"version":41}]'
     assert [wire.scan_version(t) for t in (state, patch, late)] == [41, 41, 41]
     assert wire.event_name(patch) == "patch"
-
-
-def test_json_patch_applies_rfc_6902_operations() -> None:
-    """add (also '-'), replace, remove, move, copy and test, with escaped pointers."""
-    doc = {"cards": [{"id": "c1"}], "a/b": {"~": 1}}
-    ops = [
-        {"op": "add", "path": "/cards/-", "value": {"id": "c2"}},
-        {"op": "replace", "path": "/cards/0/id", "value": "c0"},
-        {"op": "copy", "from": "/cards/1", "path": "/first"},
-        {"op": "move", "from": "/a~1b/~0", "path": "/moved"},
-        {"op": "remove", "path": "/a~1b"},
-        {"op": "test", "path": "/moved", "value": 1},
-    ]
-    assert patching.apply(doc, ops) == {
-        "cards": [{"id": "c0"}, {"id": "c2"}],
-        "first": {"id": "c2"},
-        "moved": 1,
-    }
-    with pytest.raises(patching.PatchError):
-        patching.apply({"cards": []}, [{"op": "replace", "path": "/cards/3", "value": 1}])
 
 
 def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
