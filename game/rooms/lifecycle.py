@@ -50,6 +50,7 @@ from game.rooms import seats
 from game.rooms.action_log import actor_role
 from game.rooms.broadcast import Broadcaster, Step, sio_room
 from game.rooms.connections import Connection, Identity
+from game.rooms.patches import Encoded
 from game.rooms.queries import RoomInfo
 from game.rooms.service import RoomService
 from game.rooms.writer import Applied, Job, NewRoom, NewSeat, Outcome, Refused
@@ -331,6 +332,18 @@ class RoomLifecycle:
         if identity.is_seat:
             self.broadcaster.publish_presence(identity.room_id, state)
         return identity
+
+    def first_view(self, room_id: str, token: str) -> Encoded | Refused:
+        """The `state` message the socket would send first to whoever holds `token`, without
+        a socket: the same view, hidden the same way (a page shows it before its socket is
+        up). Refused with the codes the socket's connect uses; nothing else changes."""
+        identity = self.identify(room_id, token)
+        if isinstance(identity, Refused):
+            return identity
+        state = self.service.current(room_id)
+        if state is None:
+            return Refused(ServerCode.UNKNOWN_ROOM)
+        return self.broadcaster.first_state(state, identity.viewer_key)
 
     def _take_over(self, identity: Identity, sid: str, older: list[str], lang: str) -> None:
         if self.service.shared and identity.is_seat:
