@@ -61,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from flask_socketio import SocketIO
 
     from game.codes import ServerCode
-    from game.extension import Rolwissel, install
+    from game.extension import Rolwissel, extension, install
     from game.rooms.broadcast import Broadcaster
     from game.rooms.catalog import Catalog
     from game.rooms.connections import Connections
@@ -193,6 +193,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(paper.bp)
     app.register_blueprint(cases.bp)
     sockets.register(socketio)
+    sockets.register_action(socketio, extension(app))
     _guard(app, socketio, admission, connections)
     return app
 
