@@ -136,7 +136,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     connections = Connections(
         presence, action_rate=cfg["ACTION_RATE"], action_burst=cfg["ACTION_BURST"]
     )
-    broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
+
+    def members(room: str) -> list[str]:
+        return [sid for sid, _eio_sid in socketio.server.manager.get_participants("/", room)]
+
+    broadcaster = Broadcaster(
+        socketio.emit, now_ms, connections, shared=shared, members=members, crash=crash
+    )
     writer = RoomWriter(
         writer_db,
         Runtime.for_mode(mode),
