@@ -13,6 +13,7 @@ import pytest
 from rolwissel_client.bench import procs, wire
 from rolwissel_client.bench.cli import parse_levels
 from rolwissel_client.bench.loadgen import Card, PublicMirror, summarize
+from rolwissel_client.bench.report import late_share
 from rolwissel_client.bench.runner import knees, read_log, real_errors, scaling
 
 
@@ -123,7 +124,8 @@ def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
             "type=post_card ms=7.5 outcome=ok",
             "2026 INFO rolwissel.actions action room=r seq=- actor_role=participant "
             "type=react ms=0.0 outcome=wrong_phase",
-            "2026 INFO rolwissel.lag loop_lag p99_ms=12.5 max_ms=30",
+            "2026 INFO rolwissel.lag loop_lag samples=20 p99_ms=12.5 max_ms=30 over_20ms=1",
+            "2026 INFO rolwissel.lag loop_lag samples=20 p99_ms=2 max_ms=2 over_20ms=0",
             "2026 INFO rolwissel.sockets disconnect room=r viewer=participant "
             'reason="ping timeout"',
         ]
@@ -132,6 +134,9 @@ def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
     assert found["server_action_ms_by_type"]["post_card"]["p99"] == 7.5
     assert found["outcomes"] == {"ok": 1, "wrong_phase": 1}
     assert found["loop_lag_ms"]["max"] == 12.5
+    assert found["loop_lag_samples"] == {"samples": 40, "over_20ms": 1}
+    assert late_share(found["loop_lag_samples"], 20) == 2.5
+    assert late_share(found["loop_lag_samples"], 50) is None
     assert found["disconnect_reasons"] == {"ping timeout": 1}
     assert read_log("nothing")["loop_lag_ms"] is None
 
