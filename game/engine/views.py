@@ -8,7 +8,6 @@ by name. Views are plain JSON-ready dicts. The public part and the facts of each
 made once per version (`shared`) and every viewer's view is built on them (`compose`).
 """
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +18,14 @@ from game.engine.decision import (
     CardFacts,
     DecisionResult,
     GroupSupport,
-    card_facts,
     decide,
+    facts_of,
     group_warnings,
+    home_roles,
     rank_options,
 )
 from game.engine.plans import PLANS
+from game.engine.reuse import Grouped, Parts, changed_span, same
 from game.engine.roles import Role
 from game.engine.state import (
     Ballot,
@@ -33,8 +34,11 @@ from game.engine.state import (
     DealtSecret,
     Phase,
     Player,
+    Reaction,
     ReactionKind,
+    Reflection,
     RoomState,
+    Score,
     Vote,
     VoteChoice,
 )
@@ -67,109 +71,148 @@ Viewer = Participant | Facilitator | BigScreen
 
 @dataclass(frozen=True)
 class Own:
-    """Each player's own things in one version of a room, gathered in one pass over its
-    lists, so that the views of all players together cost one pass, not one per player."""
+    """Each player's own things in one version of a room, grouped by player in one pass over
+    the room's lists (or, after a step, only the groups the step touched are new), so that
+    the views of all players together cost one pass, not one per player, and an unchanged
+    group is the same object in both versions."""
 
     players: Mapping[str, Player]
-    cards: Mapping[str, list[Card]]  # live cards by author, in posting order
-    reactions: Mapping[str, list[list[str]]]
-    reflections: Mapping[str, list[JSON]]
-    scores: Mapping[str, dict[str, int]]
-    dealt: Mapping[str, list[DealtSecret]]
+    cards: Grouped[Card]  # by author, withdrawn ones too, in posting order
+    reactions: Grouped[Reaction]
+    reflections: Grouped[Reflection]
+    scores: Grouped[Score]
+    dealt: Grouped[DealtSecret]
     votes: Mapping[str, Vote]  # in the current ballot
     secrets: Mapping[str, Secret]
 
 
-def own_things(state: RoomState) -> Own:
-    """What belongs to each player of this version of the room (see `Own`)."""
-    cards: dict[str, list[Card]] = {}
-    for card in state.cards:
-        if not card.withdrawn:
-            cards.setdefault(card.author_id, []).append(card)
-    reactions: dict[str, list[list[str]]] = {}
-    for r in state.reactions:
-        reactions.setdefault(r.player_id, []).append([r.card_id, r.kind.value])
-    reflections: dict[str, list[JSON]] = {}
-    for x in state.reflections:
-        reflections.setdefault(x.player_id, []).append(
-            {"round": x.round, "text": x.text, "shared": x.shared}
+def own_things(state: RoomState, previous: "tuple[RoomState, Own] | None" = None) -> Own:
+    """What belongs to each player of this version of the room (see `Own`); given an earlier
+    version and its own things, the groups it did not touch are taken over."""
+    if previous is None:
+        return Own(
+            players=_players_by_id(state),
+            cards=Grouped("author_id", state.cards),
+            reactions=Grouped("player_id", state.reactions),
+            reflections=Grouped("player_id", state.reflections),
+            scores=Grouped("player_id", state.scores),
+            dealt=Grouped("player_id", state.dealt),
+            votes=_votes_by_player(state),
+            secrets=_secrets_by_id(state.scenario),
         )
-    scores: dict[str, dict[str, int]] = {}
-    for score in state.scores:
-        scores.setdefault(score.player_id, {})[score.option_id] = score.score
-    dealt: dict[str, list[DealtSecret]] = {}
-    for d in state.dealt:
-        dealt.setdefault(d.player_id, []).append(d)
+    before, own = previous
+    return Own(
+        players=own.players if state.players is before.players else _players_by_id(state),
+        cards=own.cards.after(state.cards),
+        reactions=own.reactions.after(state.reactions),
+        reflections=own.reflections.after(state.reflections),
+        scores=own.scores.after(state.scores),
+        dealt=own.dealt.after(state.dealt),
+        votes=own.votes if state.ballots is before.ballots else _votes_by_player(state),
+        secrets=own.secrets
+        if state.scenario is before.scenario
+        else _secrets_by_id(state.scenario),
+    )
+
+
+def _players_by_id(state: RoomState) -> dict[str, Player]:
+    return {p.id: p for p in reversed(state.players)}  # the first, as a search would find
+
+
+def _votes_by_player(state: RoomState) -> dict[str, Vote]:
     ballot = state.current_ballot()
     votes: dict[str, Vote] = {}
     if ballot is not None:
         for vote in ballot.votes:
             votes.setdefault(vote.player_id, vote)  # the first, as a search would find
-    return Own(
-        players={p.id: p for p in reversed(state.players)},
-        cards=cards,
-        reactions=reactions,
-        reflections=reflections,
-        scores=scores,
-        dealt=dealt,
-        votes=votes,
-        secrets=_secrets_by_id(state.scenario),
-    )
-
-
-class CardViews:
-    """The JSON of each card in one version of a room, taken over from the version before
-    when neither the card, nor its facts, nor its author's name changed. Views are never
-    changed in place, so the same dict may serve both versions: in a room of 300 cards a
-    reaction makes one new card view, not 300."""
-
-    def __init__(self, own: Own, previous: "CardViews | None" = None) -> None:
-        self._own = own
-        self._before = previous._made if previous is not None else {}
-        self._made: dict[tuple[str, bool, bool], tuple[Card, CardFacts, str | None, JSON]] = {}
-
-    def get(self, state: RoomState, card: Card, facts: CardFacts, *, console: bool) -> JSON:
-        """The card as the public board shows it, or (`console`) as the facilitator's
-        console does: always with its author, and whether it is hidden."""
-        author = self._own.players.get(card.author_id)
-        name = author.name if author is not None else None
-        with_author = console or state.settings.show_author_names
-        key = (card.id, console, with_author)
-        found = self._made.get(key) or self._before.get(key)
-        if (
-            found is not None
-            and (found[0] is card or found[0] == card)
-            and found[1] == facts
-            and found[2] == name
-        ):
-            made = found[3]
-        else:
-            made = _card(state, card, facts, with_author=with_author)
-            if console:
-                made = {**made, "hidden": card.hidden}
-        self._made[key] = (card, facts, name, made)
-        return made
+    return votes
 
 
 @dataclass(frozen=True)
+class CardChange:
+    """Which cards a version's views must make again, against the version they are taken
+    over from: `state.cards[start:stop]` (new or changed cards) and the cards in `touched`
+    (new facts, after a reaction on them)."""
+
+    start: int
+    old_stop: int
+    stop: int
+    touched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Board:
+    """The facts of every card of one version, with what a later version needs to count
+    only the cards its step touched."""
+
+    homes: Mapping[str, Role]  # whose support counts, for which group (`home_roles`)
+    by_card: Grouped[Reaction]  # the reactions on each card
+    index: Mapping[str, int]  # each card's place in state.cards
+    facts: Mapping[str, CardFacts]
+    change: CardChange | None  # against the version before; None: every card is new
+
+
+def _board(state: RoomState) -> Board:
+    homes = home_roles(state)
+    by_card = Grouped("card_id", state.reactions)
+    facts = {c.id: facts_of(c, by_card.get(c.id), homes) for c in state.cards}
+    index = {c.id: n for n, c in enumerate(state.cards)}
+    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=None)
+
+
+def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
+    """The board of a later version: the facts of the cards the step touched (changed, new,
+    or reacted to) counted again, the others taken over; everything counted again when whose
+    support counts changed, or the cards changed other than by new ones at the end or
+    changes in place."""
+    homes = board.homes if state.players is before.players else home_roles(state)
+    start, old_stop, stop = changed_span(before.cards, state.cards)
+    appended = start == old_stop == len(before.cards)
+    replaced = old_stop == stop and all(
+        a.id == b.id for a, b in zip(before.cards[start:stop], state.cards[start:stop], strict=True)
+    )
+    if homes != board.homes or not (appended or replaced):
+        return _board(state)
+    by_card = board.by_card.after(state.reactions)
+    index = board.index
+    if appended and stop > start:
+        index = {**index, **{state.cards[n].id: n for n in range(start, stop)}}
+    touched = {c.id for c in state.cards[start:stop]}
+    touched.update(k for k in (by_card.touched or ()) if k in index)
+    facts = board.facts
+    if touched:
+        counted = dict(facts)
+        for card_id in touched:
+            card = state.cards[index[card_id]]
+            counted[card_id] = facts_of(card, by_card.get(card_id), homes)
+        facts = counted
+    change = CardChange(start, old_stop, stop, frozenset(touched))
+    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=change)
+
+
 class Shared:
     """The part of one version of a room that every viewer shares: the facts of each card
-    (counted once), the public view, each player's own things and the cards' views. Made
-    once per version; each viewer's view is built on it with `compose`."""
+    (counted once), the public view, each player's own things, and the parts of the views
+    kept for the next version. Made once per version; each viewer's view is built on it with
+    `compose`. Made after an earlier version, what the step did not touch is taken over."""
 
-    facts: Mapping[str, CardFacts]
-    public: JSON
-    own: Own
-    cards: CardViews
+    def __init__(self, state: RoomState, previous: "Shared | None") -> None:
+        self.state = state
+        self.parts: Parts = Parts(previous.parts if previous is not None else None)
+        if previous is None:
+            self.own = own_things(state)
+            self.board = _board(state)
+        else:
+            self.own = own_things(state, (previous.state, previous.own))
+            self.board = _board_after(state, previous.state, previous.board)
+        self.facts = self.board.facts
+        self.public = _public(state, self)
 
 
 def shared(state: RoomState, previous: Shared | None = None) -> Shared:
     """The shared part of this version of the room; given the shared part of an earlier
-    version of the same room, the cards' views that did not change are taken over from it."""
-    facts = card_facts(state)
-    own = own_things(state)
-    cards = CardViews(own, previous.cards if previous is not None else None)
-    return Shared(facts=facts, public=_public(state, facts, cards), own=own, cards=cards)
+    version of the same room, what the step did not touch is taken over from it."""
+    return Shared(state, previous)
 
 
 def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
@@ -186,9 +229,46 @@ def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
         return {
             "viewer": "facilitator",
             "public": common.public,
-            "facilitator": _facilitator(state, common.facts, common.cards),
+            "facilitator": _facilitator(state, common),
         }
     return {"viewer": "screen", "public": common.public}
+
+
+def _cards(
+    common: Shared,
+    name: str,
+    context: tuple[object, ...],
+    make: Callable[[Card, CardFacts], JSON | None],
+) -> list[JSON]:
+    """The list of card views one part shows, in the order of state.cards: `make` gives a
+    card's view, or None for a card the list leaves out. Kept per version as a column with
+    one entry per card, so a later version makes only the cards its step touched (as long
+    as `context`, whatever else `make` reads, is the same)."""
+    state, facts, change = common.state, common.facts, common.board.change
+    found = common.parts.before(name)
+    if found is not None and change is not None and same(found[0], context):
+        column: list[JSON | None]
+        listed: list[JSON]
+        column, listed = found[1]
+        redo = [
+            n
+            for n in (common.board.index[card_id] for card_id in change.touched)
+            if not change.start <= n < change.stop
+        ]
+        if change.start < change.stop or change.start < change.old_stop or redo:
+            column = list(column)
+            column[change.start : change.old_stop] = [
+                make(c, facts[c.id]) for c in state.cards[change.start : change.stop]
+            ]
+            for n in redo:
+                card = state.cards[n]
+                column[n] = make(card, facts[card.id])
+            listed = [view for view in column if view is not None]
+    else:
+        column = [make(c, facts[c.id]) for c in state.cards]
+        listed = [view for view in column if view is not None]
+    common.parts.keep(name, context, (column, listed))
+    return listed
 
 
 def view_for(state: RoomState, viewer: Viewer) -> JSON:
@@ -277,8 +357,7 @@ def _value(role: Role | None) -> str | None:
     return role.value if role is not None else None
 
 
-def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) -> JSON:
-    author = state.player(card.author_id)
+def _card(card: Card, facts: CardFacts, author: str | None) -> JSON:
     return {
         "id": card.id,
         "round": card.round,
@@ -295,9 +374,52 @@ def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) 
         },
         "common_ground": facts.common_ground,
         "strength": facts.strength,
-        "author": author.name if with_author and author is not None else None,
+        "author": author,
         "via_facilitator": card.via_facilitator,
     }
+
+
+def _names(common: "Shared") -> dict[str, str]:
+    """Each player's name, by id: what the card views with an author read."""
+    players = common.own.players
+    return common.parts.get(
+        "names", (common.state.players,), lambda: {pid: p.name for pid, p in players.items()}
+    )
+
+
+def _public_cards(common: "Shared") -> list[JSON]:
+    """The board's cards: neither withdrawn nor hidden, with their author's name only when
+    the facilitator shows names."""
+    show = common.state.settings.show_author_names
+    names = _names(common) if show else {}
+
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn or card.hidden:
+            return None
+        return _card(card, facts, names.get(card.author_id) if show else None)
+
+    return _cards(common, "public.cards", (show, names), make)
+
+
+def _console_cards(common: "Shared") -> list[JSON]:
+    """The console's cards: every one not withdrawn, with its author and whether it is hidden."""
+    names = _names(common)
+
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn:
+            return None
+        return {**_card(card, facts, names.get(card.author_id)), "hidden": card.hidden}
+
+    return _cards(common, "console.cards", (names,), make)
+
+
+def _common_ground_cards(common: "Shared") -> list[JSON]:
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn or not facts.common_ground:
+            return None
+        return {"card_id": card.id, "supporters": {k.value: v for k, v in facts.supporters.items()}}
+
+    return _cards(common, "console.common_ground", (), make)
 
 
 def group_view(group: GroupSupport) -> JSON:
@@ -420,14 +542,11 @@ def public_view(state: RoomState) -> JSON:
     return shared(state).public
 
 
-def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
-    show_authors = state.settings.show_author_names
-    cards = [
-        card_views.get(state, c, facts[c.id], console=False)
-        for c in state.cards
-        if not c.withdrawn and not c.hidden
-    ]
+def _public(state: RoomState, common: "Shared") -> JSON:
+    # Each part is taken over from the version before when what it is made of is the same.
+    part = common.parts.get
     scoring = state.phase == Phase.SCORING
+    players, scenario = state.players, state.scenario
     return {
         "room_id": state.room_id,
         "version": state.version,
@@ -438,34 +557,65 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardVi
         # When the step last changed: a console asks before moving on again within
         # STEP_GUARD_MS (the engine refuses with step_too_soon unless it confirms).
         "step_changed_at": state.step_changed_at,
-        "timer": _timer(state),
-        "settings": {"show_author_names": show_authors, "chime": state.settings.chime},
+        "timer": part("timer", (state.timer,), lambda: _timer(state)),
+        "settings": part(
+            "settings",
+            (state.settings,),
+            lambda: {
+                "show_author_names": state.settings.show_author_names,
+                "chime": state.settings.chime,
+            },
+        ),
         # The session plan: its length and the suggested timer per step.
-        "plan": _plan(state),
+        "plan": part("plan", (state.settings, scenario), lambda: _plan(state)),
         # The scenario's own text never changes in a room: it goes once per connection
         # (scenario_public), not with every change of the board.
-        "scenario_id": state.scenario.id,
-        "players": [_player(state, p) for p in state.active_players()],
-        "spread": _spread(state),
-        "cards": cards,
-        "draft": {
-            "text": state.draft.text,
-            "conditions": [_condition(c) for c in state.draft.conditions],
-        },
-        "versions": [
-            {
-                "number": v.number,
-                "text": v.text,
-                "conditions": [_condition(c) for c in v.conditions],
-                "created_at": v.created_at,
-            }
-            for v in state.versions
-        ],
-        "ballots": [_ballot(state, b) for b in state.ballots],
+        "scenario_id": scenario.id,
+        "players": part(
+            "players",
+            (players, state.round),
+            lambda: [_player(state, p) for p in state.active_players()],
+        ),
+        "spread": part("spread", (players,), lambda: _spread(state)),
+        "cards": _public_cards(common),
+        "draft": part(
+            "draft",
+            (state.draft,),
+            lambda: {
+                "text": state.draft.text,
+                "conditions": [_condition(c) for c in state.draft.conditions],
+            },
+        ),
+        "versions": part(
+            "versions",
+            (state.versions,),
+            lambda: [
+                {
+                    "number": v.number,
+                    "text": v.text,
+                    "conditions": [_condition(c) for c in v.conditions],
+                    "created_at": v.created_at,
+                }
+                for v in state.versions
+            ],
+        ),
+        "ballots": part(
+            "ballots",
+            (state.ballots, players, scenario),
+            lambda: [_ballot(state, b) for b in state.ballots],
+        ),
+        "options_scored": part(
+            "options_scored", (state.scores,), lambda: len({s.player_id for s in state.scores})
+        ),
         # While scoring, only how many scored: the ranking would steer the next scores.
-        "options_scored": len({s.player_id for s in state.scores}),
-        "ranking": [] if scoring else _ranking(state),
+        "ranking": [] if scoring else _ranking_part(state, common),
     }
+
+
+def _ranking_part(state: RoomState, common: "Shared") -> list[JSON]:
+    return common.parts.get(
+        "ranking", (state.scores, state.players, state.scenario), lambda: _ranking(state)
+    )
 
 
 def role_view(state: RoomState, player_id: str) -> JSON | None:
@@ -482,7 +632,7 @@ def _role(state: RoomState, player_id: str, own: Own) -> JSON | None:
     card = state.scenario.roles[role]
     secrets = [
         own.secrets[d.secret_id]
-        for d in own.dealt.get(player_id, ())
+        for d in own.dealt.get(player_id)
         if d.round == state.round and d.role == role
     ]
     return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
@@ -519,7 +669,7 @@ def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
     vote = None
     if mine is not None:
         vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
-    own_cards = own.cards.get(player_id, [])
+    own_cards = [c for c in own.cards.get(player_id) if not c.withdrawn]
     return {
         **_player(state, player),
         "active": player.active,
@@ -530,18 +680,21 @@ def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
         "hidden_cards": [
             {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
         ],
-        "reactions": list(own.reactions.get(player_id, [])),
-        "reflections": list(own.reflections.get(player_id, [])),
+        "reactions": [[r.card_id, r.kind.value] for r in own.reactions.get(player_id)],
+        "reflections": [
+            {"round": x.round, "text": x.text, "shared": x.shared}
+            for x in own.reflections.get(player_id)
+        ],
         # Which reflection question fits: swap (played another role), own (played their home
         # role) or decision (round 4).
         "reflection_kind": rotation.reflection_kind(player, state.round),
         "reflection_kinds": {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
-        "scores": dict(own.scores.get(player_id, {})),
+        "scores": {s.option_id: s.score for s in own.scores.get(player_id)},
         "vote": vote,
         # "Wat je weet": every secret dealt to this player, kept after the round ends.
         "known_secrets": [
             {**_secret(own.secrets[d.secret_id]), "role": d.role.value}
-            for d in own.dealt.get(player_id, ())
+            for d in own.dealt.get(player_id)
         ],
     }
 
@@ -600,119 +753,163 @@ def shared_reflections(state: RoomState) -> list[JSON]:
 def facilitator_view(state: RoomState) -> JSON:
     """Everything the facilitator steers with: all secrets, but no unshared reflection and
     no one's vote by name."""
-    common = shared(state)
-    return _facilitator(state, common.facts, common.cards)
+    return _facilitator(state, shared(state))
 
 
-def _overview(state: RoomState) -> list[JSON]:
+def _overview(state: RoomState, common: "Shared") -> list[JSON]:
     """Per active player, for the current step: whether they did what it asks (never how
-    they voted or what they wrote)."""
-    ballot = state.current_ballot()
-    voted = {v.player_id for v in ballot.votes} if ballot is not None else set()
-    cards = Counter(c.author_id for c in state.live_cards() if c.round == state.round)
-    reflected = {r.player_id for r in state.reflections if r.round == state.round}
-    scored = Counter(s.player_id for s in state.scores)
-    return [
-        {
-            "player_id": p.id,
-            "name": p.name,
-            "role": _value(p.role_in(state.round)),
-            "cards": cards[p.id],
-            "reflected": p.id in reflected,
-            "scored": scored[p.id],
-            "voted": p.id in voted,
-            "on_paper": p.on_paper,
-        }
-        for p in state.active_players()
-    ]
+    they voted or what they wrote). A player's row is taken over while their things stay
+    the same."""
+    own, part = common.own, common.parts.get
+
+    def row(p: Player) -> JSON:
+        cards = own.cards.get(p.id)
+        reflections = own.reflections.get(p.id)
+        scores = own.scores.get(p.id)
+        voted = p.id in own.votes
+        return part(
+            ("overview", p.id),
+            (p, state.round, cards, reflections, scores, voted),
+            lambda: {
+                "player_id": p.id,
+                "name": p.name,
+                "role": _value(p.role_in(state.round)),
+                "cards": sum(1 for c in cards if c.round == state.round and not c.withdrawn),
+                "reflected": any(r.round == state.round for r in reflections),
+                "scored": len(scores),
+                "voted": voted,
+                "on_paper": p.on_paper,
+            },
+        )
+
+    return [row(p) for p in state.players if p.active]
 
 
-def _facilitator(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
-    issues = rotation.report(state)
+def _facilitator(state: RoomState, common: "Shared") -> JSON:
+    # Each part is taken over from the version before when what it is made of is the same.
+    part = common.parts.get
+    players, scenario, ballots = state.players, state.scenario, state.ballots
+    issues = part("rotation", (players, state.round), lambda: rotation.report(state))
+    counted = part(
+        "counted",
+        (ballots, players),
+        lambda: [(b.number, _counted_votes(state, b)) for b in ballots],
+    )
+    return {
+        "roles": part(
+            "roles",
+            (scenario,),
+            lambda: {
+                role.value: _role_card(card, card.secrets) for role, card in scenario.roles.items()
+            },
+        ),
+        # Every secret, with its round and who was dealt it.
+        "secrets": part("secrets", (scenario, state.dealt), lambda: _all_secrets(state)),
+        "players": part(
+            "console.players",
+            (players, state.round),
+            lambda: [
+                {
+                    **_player(state, p),
+                    "active": p.active,
+                    "left_reason": p.left_reason,
+                    "rotation": [_value(r) for r in p.rotation],
+                }
+                for p in players
+            ],
+        ),
+        "overview": _overview(state, common),
+        "group_warnings": part(
+            "group_warnings",
+            (players,),
+            lambda: [
+                {"role": w.role.value, "members": w.members, "kind": w.kind}
+                for w in group_warnings(state)
+            ],
+        ),
+        "cards": _console_cards(common),
+        "rotation_issues": part(
+            "rotation_issues",
+            (issues,),
+            lambda: [
+                {
+                    "kind": i.kind,
+                    "round": i.round,
+                    "player_id": i.player_id,
+                    "counts": dict(i.counts),
+                    "roles": list(i.roles),
+                    "fixable": i.fixable,
+                }
+                for i in issues
+            ],
+        ),
+        # The console offers "Verdeel de rollen opnieuw" only when it solves a problem.
+        "can_rebalance": any(i.fixable for i in issues),
+        "common_ground": _common_ground_cards(common),
+        "reflections_shared": part(
+            "reflections_shared",
+            (state.reflections, players),
+            lambda: shared_reflections(state),
+        ),
+        "reflections_count": part(
+            "reflections_count",
+            (state.reflections,),
+            lambda: {
+                str(r): sum(1 for x in state.reflections if x.round == r) for r in (1, 2, 3, 4)
+            },
+        ),
+        "ranking": _ranking_part(state, common),
+        # Every vote, without who cast it: the console shows counts and reasons, never a
+        # person's choice.
+        "votes": part(
+            "votes",
+            (counted,),
+            lambda: [
+                {"ballot": number, "choice": v.choice.value, "reason": v.reason, "needed": v.needed}
+                for number, votes in counted
+                for v in votes
+            ],
+        ),
+        "objections": part(
+            "objections",
+            (counted,),
+            lambda: [
+                {"ballot": number, **objection}
+                for number, votes in counted
+                for objection in _objections(votes)
+            ],
+        ),
+        "reservations": part(
+            "reservations",
+            (counted,),
+            lambda: [
+                {"ballot": number, "text": text}
+                for number, votes in counted
+                for text in _reservations(votes)
+            ],
+        ),
+        "results": part(
+            "results",
+            (ballots, players, scenario),
+            lambda: [result_view(decide(state, b)) for b in ballots],
+        ),
+    }
+
+
+def _all_secrets(state: RoomState) -> list[JSON]:
     dealt_to: dict[str, list[str]] = {}
     for d in state.dealt:
         dealt_to.setdefault(d.secret_id, []).append(d.player_id)
-    counted = [(b.number, _counted_votes(state, b)) for b in state.ballots]
-    return {
-        "roles": {
-            role.value: _role_card(card, card.secrets)
-            for role, card in state.scenario.roles.items()
-        },
-        # Every secret, with its round and who was dealt it.
-        "secrets": [
-            {
-                **_secret(secret),
-                "role": role.value,
-                "revealed_at_debrief": secret.revealed_at_debrief,
-                "dealt_to": dealt_to.get(secret.id, []),
-            }
-            for role, card in state.scenario.roles.items()
-            for secret in sorted(card.secrets, key=lambda s: s.round)
-        ],
-        "players": [
-            {
-                **_player(state, p),
-                "active": p.active,
-                "left_reason": p.left_reason,
-                "rotation": [_value(r) for r in p.rotation],
-            }
-            for p in state.players
-        ],
-        "overview": _overview(state),
-        "group_warnings": [
-            {"role": w.role.value, "members": w.members, "kind": w.kind}
-            for w in group_warnings(state)
-        ],
-        "cards": [
-            card_views.get(state, c, facts[c.id], console=True)
-            for c in state.cards
-            if not c.withdrawn
-        ],
-        "rotation_issues": [
-            {
-                "kind": i.kind,
-                "round": i.round,
-                "player_id": i.player_id,
-                "counts": dict(i.counts),
-                "roles": list(i.roles),
-                "fixable": i.fixable,
-            }
-            for i in issues
-        ],
-        # The console offers "Verdeel de rollen opnieuw" only when it solves a problem.
-        "can_rebalance": any(i.fixable for i in issues),
-        "common_ground": [
-            {
-                "card_id": c.id,
-                "supporters": {k.value: v for k, v in facts[c.id].supporters.items()},
-            }
-            for c in state.live_cards()
-            if facts[c.id].common_ground
-        ],
-        "reflections_shared": shared_reflections(state),
-        "reflections_count": {
-            str(r): sum(1 for x in state.reflections if x.round == r) for r in (1, 2, 3, 4)
-        },
-        "ranking": _ranking(state),
-        # Every vote, without who cast it: the console shows counts and reasons, never a
-        # person's choice.
-        "votes": [
-            {"ballot": number, "choice": v.choice.value, "reason": v.reason, "needed": v.needed}
-            for number, votes in counted
-            for v in votes
-        ],
-        "objections": [
-            {"ballot": number, **objection}
-            for number, votes in counted
-            for objection in _objections(votes)
-        ],
-        "reservations": [
-            {"ballot": number, "text": text}
-            for number, votes in counted
-            for text in _reservations(votes)
-        ],
-        "results": [result_view(decide(state, b)) for b in state.ballots],
-    }
+    return [
+        {
+            **_secret(secret),
+            "role": role.value,
+            "revealed_at_debrief": secret.revealed_at_debrief,
+            "dealt_to": dealt_to.get(secret.id, []),
+        }
+        for role, card in state.scenario.roles.items()
+        for secret in sorted(card.secrets, key=lambda s: s.round)
+    ]
 
 
 # The timeline: only facts anyone may know, never what people typed in private (nor which

@@ -1,0 +1,141 @@
+"""Taking over what the views made for an earlier version of a room, so that making the views
+of a new version costs what the step changed, not what the room holds.
+
+A step leaves most of a state's tuples the same objects (`replay` builds a new tuple only
+for what an event changed, and keeps the items it did not touch), so what changed is found
+by comparing the two states: `changed_span` finds the part of a tuple that differs with a
+few comparisons made in C (identity first, then `==`), `Grouped` keeps a tuple's items per
+key and rebuilds only the groups the span touched, and `Parts` takes over a part of a view
+whose inputs are the same as before. Views are never changed in place, so a part taken over
+serves both versions, and a diff of the two versions skips it as one object.
+"""
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def _prefix(old: Sequence[Any], new: Sequence[Any], limit: int) -> int:
+    """How many items at the start of both are equal, at most `limit`."""
+    if old[:limit] == new[:limit]:
+        return limit
+    low, high = 0, limit  # old[:low] == new[:low], and the first difference is before high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _suffix(old: Sequence[Any], new: Sequence[Any], limit: int) -> int:
+    """How many items at the end of both are equal, at most `limit`."""
+    n, m = len(old), len(new)
+    if old[n - limit :] == new[m - limit :]:
+        return limit
+    low, high = 0, limit
+    while high - low > 1:
+        middle = (low + high) // 2
+        if old[n - middle : n - low] == new[m - middle : m - low]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def changed_span(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int, int]:
+    """(start, old_stop, new_stop): `old[start:old_stop]` became `new[start:new_stop]`, and
+    the items before and after those are equal in both. An empty span: nothing changed."""
+    if old is new:
+        return len(old), len(old), len(new)
+    limit = min(len(old), len(new))
+    start = _prefix(old, new, limit)
+    end = _suffix(old, new, limit - start)
+    return start, len(old) - end, len(new) - end
+
+
+def same(old: Sequence[Any], new: Sequence[Any]) -> bool:
+    """Whether two tuples of inputs are equal, each pair compared by identity first."""
+    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
+
+
+class Grouped(Generic[T]):
+    """The items of a tuple grouped by one attribute (by player, by card), each group a tuple
+    in the order of the tuple. Made again for a later version of the tuple (`after`), only
+    the groups the change touched are new objects; `touched` names them."""
+
+    def __init__(self, attribute: str, items: Sequence[T]) -> None:
+        self._key = attrgetter(attribute)
+        self._items = items
+        groups: dict[Hashable, list[T]] = {}
+        for item in items:
+            groups.setdefault(self._key(item), []).append(item)
+        self.groups: Mapping[Any, tuple[T, ...]] = {k: tuple(v) for k, v in groups.items()}
+        self.touched: frozenset[Any] | None = None  # None: made from scratch
+
+    def get(self, key: Hashable) -> tuple[T, ...]:
+        return self.groups.get(key, ())
+
+    def after(self, items: Sequence[T]) -> "Grouped[T]":
+        """The groups of a later version of the tuple, taking over the untouched groups."""
+        old = self._items
+        start, old_stop, new_stop = changed_span(old, items)
+        made = object.__new__(Grouped)
+        made._key, made._items = self._key, items
+        if start == old_stop == new_stop:
+            made.groups, made.touched = self.groups, frozenset()
+            return made
+        key = self._key
+        gone, came = old[start:old_stop], items[start:new_stop]
+        touched = frozenset(map(key, gone)) | frozenset(map(key, came))
+        groups = dict(self.groups)
+        for k in touched:
+            group = groups.get(k, ())
+            removed = list(map(key, gone)).count(k)
+            # Where the change sits in this group: count its items on the shorter side.
+            if len(old) - old_stop < start:
+                before = len(group) - removed - list(map(key, old[old_stop:])).count(k)
+            else:
+                before = list(map(key, old[:start])).count(k)
+            added = tuple(item for item in came if key(item) == k)
+            rebuilt = group[:before] + added + group[before + removed :]
+            if rebuilt:
+                groups[k] = rebuilt
+            else:
+                groups.pop(k, None)
+        made.groups, made.touched = groups, touched
+        return made
+
+
+class Parts:
+    """Parts of the views of one version, each kept with the inputs it was made from. The
+    next version's `Parts` takes a part over when its inputs are the same (`same`); only the
+    previous version's parts are kept, never a chain of older ones."""
+
+    def __init__(self, previous: "Parts | None" = None) -> None:
+        self._before: dict[Hashable, tuple[tuple[Any, ...], Any]] = (
+            previous._made if previous is not None else {}
+        )
+        self._made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+
+    def get(self, name: Hashable, inputs: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """The part `name` made from `inputs`: taken over, or made now."""
+        found = self._made.get(name) or self._before.get(name)
+        if found is not None and same(found[0], inputs):
+            value: T = found[1]
+        else:
+            value = make()
+        self._made[name] = (inputs, value)
+        return value
+
+    def before(self, name: Hashable) -> tuple[tuple[Any, ...], Any] | None:
+        """The inputs and value of a part of the previous version, if it was made."""
+        return self._before.get(name)
+
+    def keep(self, name: Hashable, inputs: tuple[Any, ...], value: T) -> T:
+        """Keep a part made elsewhere, for the next version to take over."""
+        self._made[name] = (inputs, value)
+        return value
