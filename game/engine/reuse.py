@@ -57,11 +57,6 @@ def changed_span(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int, int]
     return start, len(old) - end, len(new) - end
 
 
-def same(old: Sequence[Any], new: Sequence[Any]) -> bool:
-    """Whether two tuples of inputs are equal, each pair compared by identity first."""
-    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
-
-
 class Grouped(Generic[T]):
     """The items of a tuple grouped by one attribute (by player, by card), each group a tuple
     in the order of the tuple. Made again for a later version of the tuple (`after`), only
@@ -111,31 +106,32 @@ class Grouped(Generic[T]):
 
 
 class Parts:
-    """Parts of the views of one version, each kept with the inputs it was made from. The
-    next version's `Parts` takes a part over when its inputs are the same (`same`); only the
-    previous version's parts are kept, never a chain of older ones."""
+    """The newest value of each part of the views, kept with the inputs it was made from and
+    handed from version to version: a version takes a part over when its inputs are equal,
+    and otherwise makes it and keeps the new one. Each version has its own copy of the
+    table, so an older version's parts stay as they were."""
 
     def __init__(self, previous: "Parts | None" = None) -> None:
-        self._before: dict[Hashable, tuple[tuple[Any, ...], Any]] = (
-            previous._made if previous is not None else {}
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = (
+            dict(previous._kept) if previous is not None else {}
         )
-        self._made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
 
     def get(self, name: Hashable, inputs: tuple[Any, ...], make: Callable[[], T]) -> T:
         """The part `name` made from `inputs`: taken over, or made now."""
-        found = self._made.get(name) or self._before.get(name)
-        if found is not None and same(found[0], inputs):
+        found = self._kept.get(name)
+        # Tuples compare in C, each pair by identity first: the usual match costs no __eq__.
+        if found is not None and found[0] == inputs:
             value: T = found[1]
-        else:
-            value = make()
-        self._made[name] = (inputs, value)
+            return value
+        value = make()
+        self._kept[name] = (inputs, value)
         return value
 
-    def before(self, name: Hashable) -> tuple[tuple[Any, ...], Any] | None:
-        """The inputs and value of a part of the previous version, if it was made."""
-        return self._before.get(name)
+    def found(self, name: Hashable) -> tuple[tuple[Any, ...], Any] | None:
+        """The inputs and value of the newest part `name`, from this version or an earlier one."""
+        return self._kept.get(name)
 
     def keep(self, name: Hashable, inputs: tuple[Any, ...], value: T) -> T:
-        """Keep a part made elsewhere, for the next version to take over."""
-        self._made[name] = (inputs, value)
+        """Keep a part made elsewhere, for the next versions to take over."""
+        self._kept[name] = (inputs, value)
         return value

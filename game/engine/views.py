@@ -25,7 +25,7 @@ from game.engine.decision import (
     rank_options,
 )
 from game.engine.plans import PLANS
-from game.engine.reuse import Grouped, Parts, changed_span, same
+from game.engine.reuse import Grouped, Parts, changed_span
 from game.engine.roles import Role
 from game.engine.state import (
     Ballot,
@@ -149,15 +149,16 @@ class Board:
     by_card: Grouped[Reaction]  # the reactions on each card
     index: Mapping[str, int]  # each card's place in state.cards
     facts: Mapping[str, CardFacts]
-    change: CardChange | None  # against the version before; None: every card is new
+    change: CardChange | None  # against the board before; None: every card is new
+    serial: int  # one more than the board before (a column says which board it follows)
 
 
-def _board(state: RoomState) -> Board:
+def _board(state: RoomState, serial: int = 0) -> Board:
     homes = home_roles(state)
     by_card = Grouped("card_id", state.reactions)
     facts = {c.id: facts_of(c, by_card.get(c.id), homes) for c in state.cards}
     index = {c.id: n for n, c in enumerate(state.cards)}
-    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=None)
+    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=None, serial=serial)
 
 
 def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
@@ -172,7 +173,7 @@ def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
         a.id == b.id for a, b in zip(before.cards[start:stop], state.cards[start:stop], strict=True)
     )
     if homes != board.homes or not (appended or replaced):
-        return _board(state)
+        return _board(state, board.serial + 1)
     by_card = board.by_card.after(state.reactions)
     index = board.index
     if appended and stop > start:
@@ -187,7 +188,14 @@ def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
             counted[card_id] = facts_of(card, by_card.get(card_id), homes)
         facts = counted
     change = CardChange(start, old_stop, stop, frozenset(touched))
-    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=change)
+    return Board(
+        homes=homes,
+        by_card=by_card,
+        index=index,
+        facts=facts,
+        change=change,
+        serial=board.serial + 1,
+    )
 
 
 class Shared:
@@ -206,6 +214,7 @@ class Shared:
             self.own = own_things(state, (previous.state, previous.own))
             self.board = _board_after(state, previous.state, previous.board)
         self.facts = self.board.facts
+        self.inputs: dict[str, tuple[object, ...]] = {}  # participant_inputs, per player
         self.public = _public(state, self)
 
 
@@ -241,33 +250,38 @@ def _cards(
     make: Callable[[Card, CardFacts], JSON | None],
 ) -> list[JSON]:
     """The list of card views one part shows, in the order of state.cards: `make` gives a
-    card's view, or None for a card the list leaves out. Kept per version as a column with
-    one entry per card, so a later version makes only the cards its step touched (as long
-    as `context`, whatever else `make` reads, is the same)."""
-    state, facts, change = common.state, common.facts, common.board.change
-    found = common.parts.before(name)
-    if found is not None and change is not None and same(found[0], context):
-        column: list[JSON | None]
-        listed: list[JSON]
-        column, listed = found[1]
-        redo = [
-            n
-            for n in (common.board.index[card_id] for card_id in change.touched)
-            if not change.start <= n < change.stop
-        ]
-        if change.start < change.stop or change.start < change.old_stop or redo:
-            column = list(column)
-            column[change.start : change.old_stop] = [
-                make(c, facts[c.id]) for c in state.cards[change.start : change.stop]
+    card's view, or None for a card the list leaves out. Kept as a column with one entry
+    per card, so the version after makes only the cards its step touched (as long as
+    `context`, whatever else `make` reads, is the same)."""
+    state, facts, board = common.state, common.facts, common.board
+    found = common.parts.found(name)
+    column: list[JSON | None]
+    listed: list[JSON]
+    if found is not None and found[0] == context:
+        serial, column, listed = found[1]
+        if serial == board.serial:
+            return listed  # made for this version already
+        change = board.change
+        if serial == board.serial - 1 and change is not None:
+            redo = [
+                n
+                for n in (board.index[card_id] for card_id in change.touched)
+                if not change.start <= n < change.stop
             ]
-            for n in redo:
-                card = state.cards[n]
-                column[n] = make(card, facts[card.id])
-            listed = [view for view in column if view is not None]
-    else:
-        column = [make(c, facts[c.id]) for c in state.cards]
-        listed = [view for view in column if view is not None]
-    common.parts.keep(name, context, (column, listed))
+            if change.start < change.stop or change.start < change.old_stop or redo:
+                column = list(column)
+                column[change.start : change.old_stop] = [
+                    make(c, facts[c.id]) for c in state.cards[change.start : change.stop]
+                ]
+                for n in redo:
+                    card = state.cards[n]
+                    column[n] = make(card, facts[card.id])
+                listed = list(filter(None, column))  # in C; a card's view is never empty
+            common.parts.keep(name, context, (board.serial, column, listed))
+            return listed
+    column = [make(c, facts[c.id]) for c in state.cards]
+    listed = list(filter(None, column))
+    common.parts.keep(name, context, (board.serial, column, listed))
     return listed
 
 
@@ -642,8 +656,11 @@ def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tupl
     """Everything a participant's own parts (`role` and `me`, from `_role` and `_personal`)
     are made of. Two versions of a room with equal inputs give that participant equal parts,
     so a broadcaster may skip making and comparing them."""
+    found = common.inputs.get(player_id)
+    if found is not None:
+        return found
     own = common.own
-    return (
+    common.inputs[player_id] = found = (
         own.players.get(player_id),
         state.round,
         own.cards.get(player_id),
@@ -653,6 +670,7 @@ def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tupl
         own.dealt.get(player_id),
         own.votes.get(player_id),
     )
+    return found
 
 
 def personal_view(state: RoomState, player_id: str) -> JSON:
@@ -782,7 +800,11 @@ def _overview(state: RoomState, common: "Shared") -> list[JSON]:
             },
         )
 
-    return [row(p) for p in state.players if p.active]
+    return part(
+        "overview",
+        (state.players, state.round, state.cards, state.reflections, state.scores, state.ballots),
+        lambda: [row(p) for p in state.players if p.active],
+    )
 
 
 def _facilitator(state: RoomState, common: "Shared") -> JSON:
