@@ -679,6 +679,11 @@ def personal_view(state: RoomState, player_id: str) -> JSON:
     return _personal(state, player_id, own_things(state))
 
 
+# A player's list of reactions is made again whenever they react; an enum's `.value` is a
+# slow property lookup, a dict is not.
+_KIND_VALUE = {kind: kind.value for kind in ReactionKind}
+
+
 def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
     player = own.players.get(player_id)
     if player is None:
@@ -698,7 +703,7 @@ def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
         "hidden_cards": [
             {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
         ],
-        "reactions": [[r.card_id, r.kind.value] for r in own.reactions.get(player_id)],
+        "reactions": [[r.card_id, _KIND_VALUE[r.kind]] for r in own.reactions.get(player_id)],
         "reflections": [
             {"round": x.round, "text": x.text, "shared": x.shared}
             for x in own.reflections.get(player_id)
