@@ -231,8 +231,8 @@ def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
         return {
             "viewer": "participant",
             "public": common.public,
-            "role": _role(state, viewer.player_id, common.own),
-            "me": _personal(state, viewer.player_id, common.own),
+            "role": _role(state, viewer.player_id, common),
+            "me": _personal(state, viewer.player_id, common),
         }
     if isinstance(viewer, Facilitator):
         return {
@@ -367,15 +367,19 @@ def _player(state: RoomState, player: Player) -> JSON:
     }
 
 
+# An enum's `.value` is a slow property lookup; these are made for every card view and row.
+_ROLE_VALUE = {role: role.value for role in Role}
+
+
 def _value(role: Role | None) -> str | None:
-    return role.value if role is not None else None
+    return _ROLE_VALUE[role] if role is not None else None
 
 
 def _card(card: Card, facts: CardFacts, author: str | None) -> JSON:
     return {
         "id": card.id,
         "round": card.round,
-        "role": card.role.value,
+        "role": _ROLE_VALUE[card.role],
         "text": card.text,
         "created_at": card.created_at,
         "edited": card.edited_at is not None,
@@ -635,21 +639,25 @@ def _ranking_part(state: RoomState, common: "Shared") -> list[JSON]:
 def role_view(state: RoomState, player_id: str) -> JSON | None:
     """The role card a player holds now, with the secrets of it they were dealt for this
     round (never another round's, never another role's); None without a role."""
-    return _role(state, player_id, own_things(state))
+    return _role(state, player_id, shared(state))
 
 
-def _role(state: RoomState, player_id: str, own: Own) -> JSON | None:
+def _role(state: RoomState, player_id: str, common: Shared) -> JSON | None:
+    own = common.own
     player = own.players.get(player_id)
     role = player.role_in(state.round) if player is not None and player.active else None
     if role is None:
         return None
-    card = state.scenario.roles[role]
-    secrets = [
-        own.secrets[d.secret_id]
-        for d in own.dealt.get(player_id)
-        if d.round == state.round and d.role == role
-    ]
-    return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
+    dealt = own.dealt.get(player_id)
+
+    def make() -> JSON:
+        secrets = [
+            own.secrets[d.secret_id] for d in dealt if d.round == state.round and d.role == role
+        ]
+        card = state.scenario.roles[role]
+        return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
+
+    return common.parts.get(("role", player_id), (role, state.round, dealt, state.scenario), make)
 
 
 def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tuple[object, ...]:
@@ -676,49 +684,78 @@ def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tupl
 def personal_view(state: RoomState, player_id: str) -> JSON:
     """One player's own seat: their cards, reactions, reflections, scores, vote, and every
     secret they were dealt so far."""
-    return _personal(state, player_id, own_things(state))
+    return _personal(state, player_id, shared(state))
 
 
-# A player's list of reactions is made again whenever they react; an enum's `.value` is a
-# slow property lookup, a dict is not.
+# A player's list of reactions is made again whenever they react (see _ROLE_VALUE).
 _KIND_VALUE = {kind: kind.value for kind in ReactionKind}
 
 
-def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
+def _personal(state: RoomState, player_id: str, common: Shared) -> JSON:
+    own = common.own
     player = own.players.get(player_id)
     if player is None:
         return {"id": player_id, "active": False}
+
+    def part(name: str, inputs: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        # Each list is taken over while what it is made of is the same, so a patch of this
+        # player's part walks only what their step changed.
+        return common.parts.get((name, player_id), inputs, make)
+
     mine = own.votes.get(player_id)
-    vote = None
-    if mine is not None:
-        vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
-    own_cards = [c for c in own.cards.get(player_id) if not c.withdrawn]
+    cards, reactions = own.cards.get(player_id), own.reactions.get(player_id)
+    reflections, scores = own.reflections.get(player_id), own.scores.get(player_id)
+    dealt = own.dealt.get(player_id)
     return {
         **_player(state, player),
         "active": player.active,
         "left_reason": player.left_reason,
-        "rotation": [_value(r) for r in player.rotation],
-        "card_ids": [c.id for c in own_cards],
+        "rotation": part("rotation", (player,), lambda: [_value(r) for r in player.rotation]),
+        "card_ids": part("card_ids", (cards,), lambda: [c.id for c in cards if not c.withdrawn]),
         # The facilitator hid these: the author is told, and still reads their own words.
-        "hidden_cards": [
-            {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
-        ],
-        "reactions": [[r.card_id, _KIND_VALUE[r.kind]] for r in own.reactions.get(player_id)],
-        "reflections": [
-            {"round": x.round, "text": x.text, "shared": x.shared}
-            for x in own.reflections.get(player_id)
-        ],
+        "hidden_cards": part(
+            "hidden_cards",
+            (cards,),
+            lambda: [
+                {"id": c.id, "round": c.round, "text": c.text}
+                for c in cards
+                if c.hidden and not c.withdrawn
+            ],
+        ),
+        "reactions": part(
+            "reactions",
+            (reactions,),
+            lambda: [[r.card_id, _KIND_VALUE[r.kind]] for r in reactions],
+        ),
+        "reflections": part(
+            "reflections",
+            (reflections,),
+            lambda: [{"round": x.round, "text": x.text, "shared": x.shared} for x in reflections],
+        ),
         # Which reflection question fits: swap (played another role), own (played their home
         # role) or decision (round 4).
         "reflection_kind": rotation.reflection_kind(player, state.round),
-        "reflection_kinds": {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
-        "scores": {s.option_id: s.score for s in own.scores.get(player_id)},
-        "vote": vote,
+        "reflection_kinds": part(
+            "reflection_kinds",
+            (player,),
+            lambda: {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
+        ),
+        "scores": part("scores", (scores,), lambda: {s.option_id: s.score for s in scores}),
+        "vote": part(
+            "vote",
+            (mine,),
+            lambda: (
+                None
+                if mine is None
+                else {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
+            ),
+        ),
         # "Wat je weet": every secret dealt to this player, kept after the round ends.
-        "known_secrets": [
-            {**_secret(own.secrets[d.secret_id]), "role": d.role.value}
-            for d in own.dealt.get(player_id)
-        ],
+        "known_secrets": part(
+            "known_secrets",
+            (dealt,),
+            lambda: [{**_secret(own.secrets[d.secret_id]), "role": d.role.value} for d in dealt],
+        ),
     }
 
 
