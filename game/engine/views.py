@@ -10,6 +10,8 @@ made once per version (`shared`) and every viewer's view is built on them (`comp
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 from game.engine import events as E
@@ -130,13 +132,11 @@ def _votes_by_player(state: RoomState) -> dict[str, Vote]:
 
 @dataclass(frozen=True)
 class CardChange:
-    """Which cards a version's views must make again, against the version they are taken
-    over from: `state.cards[start:stop]` (new or changed cards) and the cards in `touched`
-    (new facts, after a reaction on them)."""
+    """Which cards a version's views must make again, against the board before: the cards
+    after the first `kept` (new at the end), and those in `touched` (changed in place, new,
+    or with new facts after a reaction on them)."""
 
-    start: int
-    old_stop: int
-    stop: int
+    kept: int
     touched: frozenset[str]
 
 
@@ -164,21 +164,29 @@ def _board(state: RoomState, serial: int = 0) -> Board:
 def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
     """The board of a later version: the facts of the cards the step touched (changed, new,
     or reacted to) counted again, the others taken over; everything counted again when whose
-    support counts changed, or the cards changed other than by new ones at the end or
-    changes in place."""
+    support counts changed, or when a card moved or went (the engine only adds cards at the
+    end and changes them in place)."""
     homes = board.homes if state.players is before.players else home_roles(state)
-    start, old_stop, stop = changed_span(before.cards, state.cards)
-    appended = start == old_stop == len(before.cards)
-    replaced = old_stop == stop and all(
-        a.id == b.id for a, b in zip(before.cards[start:stop], state.cards[start:stop], strict=True)
+    old, new = before.cards, state.cards
+    start, old_stop, stop = changed_span(old, new)
+    added = stop - old_stop  # new cards at the end, after those changed in place
+    # The cards in the span that are other objects than before (found in C): changed in place.
+    changed = (
+        list(
+            compress(range(start, old_stop), map(is_not, old[start:old_stop], new[start:old_stop]))
+        )
+        if added >= 0
+        else []
     )
-    if homes != board.homes or not (appended or replaced):
+    in_place = added >= 0 and all(old[n].id == new[n].id for n in changed)
+    if homes != board.homes or not in_place or (added and old_stop < len(old)):
         return _board(state, board.serial + 1)
     by_card = board.by_card.after(state.reactions)
     index = board.index
-    if appended and stop > start:
-        index = {**index, **{state.cards[n].id: n for n in range(start, stop)}}
-    touched = {c.id for c in state.cards[start:stop]}
+    if added:
+        index = {**index, **{new[n].id: n for n in range(old_stop, stop)}}
+    touched = {new[n].id for n in changed}
+    touched.update(c.id for c in new[old_stop:stop])
     touched.update(k for k in (by_card.touched or ()) if k in index)
     facts = board.facts
     if touched:
@@ -187,7 +195,7 @@ def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
             card = state.cards[index[card_id]]
             counted[card_id] = facts_of(card, by_card.get(card_id), homes)
         facts = counted
-    change = CardChange(start, old_stop, stop, frozenset(touched))
+    change = CardChange(kept=len(old), touched=frozenset(touched))
     return Board(
         homes=homes,
         by_card=by_card,
@@ -263,19 +271,14 @@ def _cards(
             return listed  # made for this version already
         change = board.change
         if serial == board.serial - 1 and change is not None:
-            redo = [
-                n
-                for n in (board.index[card_id] for card_id in change.touched)
-                if not change.start <= n < change.stop
-            ]
-            if change.start < change.stop or change.start < change.old_stop or redo:
+            kept = change.kept
+            redo = [n for n in map(board.index.__getitem__, change.touched) if n < kept]
+            if redo or len(state.cards) > kept:
                 column = list(column)
-                column[change.start : change.old_stop] = [
-                    make(c, facts[c.id]) for c in state.cards[change.start : change.stop]
-                ]
                 for n in redo:
                     card = state.cards[n]
                     column[n] = make(card, facts[card.id])
+                column.extend(make(c, facts[c.id]) for c in state.cards[kept:])
                 listed = list(filter(None, column))  # in C; a card's view is never empty
             common.parts.keep(name, context, (board.serial, column, listed))
             return listed

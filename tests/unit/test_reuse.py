@@ -162,6 +162,20 @@ def test_an_edit_changes_the_view_of_that_card_only() -> None:
     assert new_console[2] is old_console[2]
 
 
+def test_a_step_of_an_edit_and_a_new_card_takes_over_the_other_cards() -> None:
+    """A batch that edits c1 and adds c4 (one step) makes those two again and no other."""
+    state, clock = played()
+    before = views.shared(state)
+    state = do(state, A.EditCard(actor="p1", at=clock(), card_id="c1", text="Anders"))
+    state = do(state, A.PostCard(actor="p4", at=clock(), text="Kaart van p4"))
+    after = made_after(state, before)
+    assert after.board.change is not None  # counted from the board before, not from scratch
+    assert after.facts["c2"] is before.facts["c2"]
+    cards = after.public["cards"]
+    assert [c["id"] for c in cards] == ["c1", "c2", "c3", "c4"]
+    assert cards[0]["text"] == "Anders" and cards[1] is before.public["cards"][1]
+
+
 def test_a_hidden_card_leaves_the_board_but_not_the_console() -> None:
     """Hiding c2 removes it from the public list and marks it hidden on the console."""
     state, clock = played()
