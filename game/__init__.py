@@ -61,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from flask_socketio import SocketIO
 
     from game.codes import ServerCode
-    from game.extension import Rolwissel, install
+    from game.extension import Rolwissel, extension, install
     from game.rooms.broadcast import Broadcaster
     from game.rooms.catalog import Catalog
     from game.rooms.connections import Connections
@@ -136,7 +136,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     connections = Connections(
         presence, action_rate=cfg["ACTION_RATE"], action_burst=cfg["ACTION_BURST"]
     )
-    broadcaster = Broadcaster(socketio.emit, now_ms, connections, shared=shared, crash=crash)
+
+    def members(room: str) -> list[str]:
+        return [sid for sid, _eio_sid in socketio.server.manager.get_participants("/", room)]
+
+    broadcaster = Broadcaster(
+        socketio.emit, now_ms, connections, shared=shared, members=members, crash=crash
+    )
     writer = RoomWriter(
         writer_db,
         Runtime.for_mode(mode),
@@ -193,6 +199,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(paper.bp)
     app.register_blueprint(cases.bp)
     sockets.register(socketio)
+    sockets.register_action(socketio, extension(app))
     _guard(app, socketio, admission, connections)
     return app
 

@@ -243,6 +243,7 @@ def _log_lag(report: LagReport) -> None:
             max_ms=report.max_ms,
             gc_max_ms=gc_ms,
             gc_full=full,
+            **{f"over_{bound}ms": count for bound, count in report.over_ms.items()},
         )
     )
 

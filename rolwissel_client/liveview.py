@@ -3,7 +3,8 @@
 A `state` message replaces the view whole; `patch` messages (docs/protocol.md) are applied
 in version order with the `jsonpatch` library (RFC 6902): a step from `base` to `version` is
 applied once its public patch is here, together with the viewer's private patch of the same
-step when there is one (the server sends that first). A patch whose base is ahead waits for
+step when there is one (the server sends that first), or once its whole-view patch (`part`
+"view": the private and the public ops in one) is here. A patch whose base is ahead waits for
 the gap to close; `gap_seconds()` says for how long one has waited, so the caller can ask for
 the whole view (`resync`) when it does not close.
 
@@ -67,8 +68,10 @@ class LiveView:
     def _drain(self) -> list[Message]:
         reached: list[Message] = []
         while self.view is not None:
+            # The step's public patch, or its whole-view patch ("view": private and public ops
+            # in one, for a viewer whose own part changed).
             public = next(
-                (p for p in self.pending if p["part"] == "public" and p["base"] == self.version),
+                (p for p in self.pending if p["part"] != "private" and p["base"] == self.version),
                 None,
             )
             if public is None:
@@ -76,7 +79,7 @@ class LiveView:
             private = [
                 p
                 for p in self.pending
-                if p["part"] != "public"
+                if p["part"] == "private"
                 and p["base"] == self.version
                 and p["version"] == public["version"]
             ]
@@ -84,13 +87,16 @@ class LiveView:
                 view = self.view
                 for step in private:
                     view = jsonpatch.apply_patch(view, step["ops"])
-                public_part = jsonpatch.apply_patch(view["public"], public["ops"])
+                if public["part"] == "view":
+                    view = jsonpatch.apply_patch(view, public["ops"])
+                else:
+                    view = {**view, "public": jsonpatch.apply_patch(view["public"], public["ops"])}
             except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError):
                 self.failed += 1
                 self.pending = []
                 self._gap_since = time.monotonic() - 3600  # ask for the whole view at once
                 return reached
-            self.view = {**view, "public": public_part}
+            self.view = view
             self.version = int(public["version"])
             self.applied += 1
             self.pending = [p for p in self.pending if int(p["version"]) > self.version]

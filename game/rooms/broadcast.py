@@ -15,6 +15,13 @@ What is sent (docs/protocol.md):
   `facilitator`; paths from the view's root); then, once to the whole game room, the
   patch of the public part (`part` "public"; paths inside `view.public`). A viewer with no
   private patch in a step kept its private part. Each message is encoded once.
+  In one process (no message queue) the broadcaster knows every socket of the room, so a
+  viewer whose private part changed gets one message instead of two: `part` "view", the
+  private ops and the public ops (under `/public`) as one patch of its whole view, and the
+  public patch goes to the room without those sockets. Every socket is sent what it must be
+  sent per step; the sender and the facilitator, who change with most actions, get one
+  message fewer each (each message costs the framework its own trip through the sockets'
+  queues, docs/benchmarks.md).
 
 The base rule: a patch's `base` is the version of the state the writer applied the batch to,
 and both sides of the diff are views of states folded from the log. So any process, also one
@@ -39,11 +46,12 @@ from game.engine import views
 from game.engine.state import RoomState
 from game.rooms.connections import Connections
 from game.rooms.crash import CrashPoints
-from game.rooms.patches import READY, Encoded, diff, encode
+from game.rooms.patches import READY, Encoded, Op, diff, encode
 
 logger = logging.getLogger("rolwissel.broadcast")
 
 Emit = Callable[..., Any]  # socketio.emit(event, data, to=..., skip_sid=...)
+Members = Callable[[str], list[str]]  # the sids in a Socket.IO room, in this process
 
 SCREEN = "screen"
 
@@ -139,6 +147,7 @@ class Broadcaster:
         connections: Connections,
         *,
         shared: bool = False,
+        members: Members | None = None,
         crash: CrashPoints | None = None,
     ) -> None:
         self.emit = emit
@@ -146,6 +155,8 @@ class Broadcaster:
         self.connections = connections
         # With a message queue other processes hold sockets too: emit to every viewer.
         self.shared = shared
+        # Without a queue every socket is here: who gets a whole-view patch is known.
+        self.members = None if shared else members
         self.crash = crash or CrashPoints(None)
         self._views: dict[str, RoomViews] = {}  # per room, its newest version's views
         self._scenarios: dict[str, str] = {}  # a room's scenario text never changes
@@ -209,18 +220,50 @@ class Broadcaster:
         keys = self._viewers(after)
         if not keys:
             return  # nobody watches this room here; its newest views are kept all the same
-        room_id = after.room_id
-        head = {"base": before.version, "version": after.version, "now": self.clock()}
+        private: dict[str, list[Op]] = {}
         for key in keys:
             if key == SCREEN or new.unchanged_since(old, key):
                 continue  # the big screen has only the public part; this one's did not change
             ops = diff(old.private(key), new.private(key))
             if ops:
-                message = encode({**head, "part": "private", "ops": ops})
-                self.emit("patch", message, to=sio_room(room_id, key))
+                private[key] = ops
+        head = {"base": before.version, "version": after.version, "now": self.clock()}
+        public = diff(old.public, new.public)
+        if self.members is None:
+            self._send_in_parts(after.room_id, head, private, public)
+        else:
+            self._send_together(after.room_id, head, private, public, self.members)
+
+    def _send_in_parts(
+        self, room_id: str, head: dict[str, int], private: dict[str, list[Op]], public: list[Op]
+    ) -> None:
+        for key, ops in private.items():
+            message = encode({**head, "part": "private", "ops": ops})
+            self.emit("patch", message, to=sio_room(room_id, key))
         self.crash.reach("mid_broadcast")
-        public = encode({**head, "part": "public", "ops": diff(old.public, new.public)})
-        self.emit("patch", public, to=room_id)
+        self.emit("patch", encode({**head, "part": "public", "ops": public}), to=room_id)
+
+    def _send_together(
+        self,
+        room_id: str,
+        head: dict[str, int],
+        private: dict[str, list[Op]],
+        public: list[Op],
+        members: Members,
+    ) -> None:
+        # Nothing yields between reading a viewer's sockets and the emits, so no socket can
+        # join in between and miss its part.
+        under_public = [{**op, "path": "/public" + op["path"]} for op in public]
+        told: list[str] = []
+        for key, ops in private.items():
+            sids = members(sio_room(room_id, key))
+            if sids:
+                message = encode({**head, "part": "view", "ops": ops + under_public})
+                self.emit("patch", message, to=sio_room(room_id, key))
+                told.extend(sids)
+        self.crash.reach("mid_broadcast")
+        message = encode({**head, "part": "public", "ops": public})
+        self.emit("patch", message, to=room_id, skip_sid=told or None)
 
     def _publish_whole(self, state: RoomState) -> None:
         """No view to patch from: every viewer's room gets the whole view."""

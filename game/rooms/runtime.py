@@ -70,6 +70,9 @@ def call_here(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 LAG_INTERVAL_S = 0.05  # how often the loop-lag watcher asks to be woken up
+# Each report counts the samples later than these, so a reader can add stretches up and
+# know the share of all samples over a bound (the p99 of a run, not of one stretch).
+LAG_BOUNDS_MS = (10, 20, 50, 100)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class LagReport:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    over_ms: dict[int, int]  # per bound of LAG_BOUNDS_MS: the samples later than it
 
     @classmethod
     def of(cls, lags_ms: list[float]) -> LagReport:
@@ -88,7 +92,8 @@ class LagReport:
         def rank(share: float) -> float:
             return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
-        return cls(len(ordered), rank(0.5), rank(0.99), ordered[-1])
+        over = {bound: sum(1 for lag in ordered if lag > bound) for bound in LAG_BOUNDS_MS}
+        return cls(len(ordered), rank(0.5), rank(0.99), ordered[-1], over)
 
 
 def watch_loop_lag(

@@ -138,12 +138,20 @@ class PatchMessage(_Strict):
     first, then the public one, and then holds `version`. A patch whose base is ahead waits;
     when the gap does not close within a second, or a patch does not fit, the client sends
     `resync` and gets the whole `state`. `now` is the server's clock, as in `state`.
+
+    `part` "view" is the private and the public patch of one step in one message, for a
+    viewer whose own part changed: its paths start at the view's root (the public ops under
+    `/public`), and that viewer's sockets do not get the step's public patch. A server of
+    one process sends it instead of the two (it knows every socket of the room, and each
+    message costs a trip through each socket's queue); a server behind a message queue sends
+    the two. A client applies a step when it holds the view at `base` and has either the
+    step's public patch (with the private one first, when there is one) or its "view" patch.
     """
 
     base: int
     version: int
     now: int
-    part: Literal["public", "private"]
+    part: Literal["public", "private", "view"]
     ops: list[dict[str, Any]]
 
 
@@ -269,7 +277,11 @@ CLIENT_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
 )
 SERVER_EVENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("state", StateMessage, "after connect and resync, and when no patch can be made"),
-    ("patch", PatchMessage, "after every committed change: private patches, then the public"),
+    (
+        "patch",
+        PatchMessage,
+        "after every committed change: private (or whole-view) patches, then the public",
+    ),
     ("presence", PresenceMessage, "to the facilitator when a player connects or disconnects"),
     ("links", LinksMessage, "to the facilitator and the big screen after connect"),
     (

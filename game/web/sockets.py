@@ -18,7 +18,7 @@ from flask_socketio import SocketIO
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
 from game.codes import ServerCode
-from game.extension import extension
+from game.extension import Rolwissel, extension
 from game.languages import DEFAULT_LANGUAGE, language
 from game.logfmt import line
 from game.rooms.action_log import log_action
@@ -130,29 +130,6 @@ def register(socketio: SocketIO) -> None:
         extension().admission.key_shown(request.environ)
         _send_links(connected, checked.token)
 
-    @socketio.on("action")
-    def on_action(payload: Any = None, *_extra: Any) -> dict[str, Any]:
-        """Sent by a participant or the facilitator: an intention (ActionMessage). Replied to
-        with Ack after its commit (then every viewer gets `state`) or with a Refusal."""
-        ext = extension()
-        connection = ext.connections.get(_sid())
-        if connection is None:
-            return _reply(Refused(ServerCode.BAD_AUTH), DEFAULT_LANGUAGE)
-        identity, lang = connection.identity, connection.lang
-        if identity.actor is None:
-            return _refused_early(identity, payload, ServerCode.SCREEN_CANNOT_ACT, lang)
-        slow_down = _too_fast(connection)
-        if slow_down is not None:
-            return _refused_early(identity, payload, slow_down.code, lang, slow_down.detail)
-        try:
-            checked = protocol.check_action(payload, ext.max_message_bytes)
-        except ProtocolError as error:
-            return _refused_early(identity, payload, error.code, lang, error.detail)
-        outcome = ext.lifecycle.act(
-            identity.room_id, identity.actor, protocol.action_fields(checked), checked.key
-        )
-        return _reply(outcome, lang)
-
     @socketio.on("set_lang")
     def on_set_lang(payload: Any = None, *_extra: Any) -> dict[str, Any]:
         """Sent by any browser when its person switches language; later sentences follow."""
@@ -205,6 +182,44 @@ def register(socketio: SocketIO) -> None:
         event = getattr(request, "event", None) or {}
         logger.exception(line("event_failed", event=event.get("message")))
         return _reply(Refused(ServerCode.SERVER_ERROR), _lang())
+
+
+def register_action(socketio: SocketIO, ext: Rolwissel) -> None:
+    """Attach the `action` handler straight to python-socketio, without Flask-SocketIO's
+    wrapper: every action would otherwise open a Flask request context and the cookie
+    session (about a tenth of an action's CPU, docs/benchmarks.md), and this handler needs
+    neither: the app's parts come in as `ext`, the socket as `sid`."""
+
+    def on_action(sid: str, payload: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Sent by a participant or the facilitator: an intention (ActionMessage). Replied
+        to with Ack after its commit (then every viewer is told) or with a Refusal."""
+        connection = ext.connections.get(sid)
+        if connection is None:
+            return _reply(Refused(ServerCode.BAD_AUTH), DEFAULT_LANGUAGE)
+        try:
+            return _act(ext, connection, payload)
+        except Exception:  # a bug: the traceback goes to the log, the sender gets an answer
+            logger.exception(line("event_failed", event="action"))
+            return _reply(Refused(ServerCode.SERVER_ERROR), connection.lang)
+
+    socketio.server.on("action", on_action, namespace="/")
+
+
+def _act(ext: Rolwissel, connection: Connection, payload: Any) -> dict[str, Any]:
+    identity, lang = connection.identity, connection.lang
+    if identity.actor is None:
+        return _refused_early(identity, payload, ServerCode.SCREEN_CANNOT_ACT, lang)
+    slow_down = _too_fast(connection)
+    if slow_down is not None:
+        return _refused_early(identity, payload, slow_down.code, lang, slow_down.detail)
+    try:
+        checked = protocol.check_action(payload, ext.max_message_bytes)
+    except ProtocolError as error:
+        return _refused_early(identity, payload, error.code, lang, error.detail)
+    outcome = ext.lifecycle.act(
+        identity.room_id, identity.actor, protocol.action_fields(checked), checked.key
+    )
+    return _reply(outcome, lang)
 
 
 def _too_fast(connection: Connection) -> Refused | None:

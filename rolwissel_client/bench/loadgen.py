@@ -157,12 +157,15 @@ class PublicMirror:
             self.changed = True
             return
         body = event_body(text)
-        if not isinstance(body, dict) or body.get("part") != "public":
+        if not isinstance(body, dict) or body.get("part") not in ("public", "view"):
             return
+        ops = list(body.get("ops") or [])
+        if body["part"] == "view":  # the whole view's patch: only its public ops matter here
+            ops = [public_op(op) for op in ops if str(op.get("path", "")).startswith("/public/")]
         if not self._materialise():
             return
         try:
-            self.public = jsonpatch.apply_patch(self.public, list(body.get("ops") or []), True)
+            self.public = jsonpatch.apply_patch(self.public, ops, True)
             self.changed = True
         except (jsonpatch.JsonPatchException, JsonPointerException, KeyError, TypeError):
             self.public, self.broken = None, True
@@ -185,6 +188,14 @@ class PublicMirror:
             self.changed = False
             self.parsed_at = now
         return self.cards
+
+
+def public_op(op: dict[str, Any]) -> dict[str, Any]:
+    """An op of a whole-view patch with its path inside `view.public`."""
+    moved = {**op, "path": op["path"].removeprefix("/public")}
+    if "from" in op:
+        moved["from"] = op["from"].removeprefix("/public")
+    return moved
 
 
 @dataclass(eq=False)

@@ -108,6 +108,7 @@ def read_log(text: str) -> dict[str, Any]:
     by_type: dict[str, list[float]] = {}
     outcomes: Counter[str] = Counter()
     lags: list[float] = []
+    samples: Counter[str] = Counter()  # the watcher's samples, and those over each bound
     disconnects: Counter[str] = Counter()
     for line in text.splitlines():
         found = ACTION_MS.search(line)
@@ -123,6 +124,9 @@ def read_log(text: str) -> dict[str, Any]:
             value = next((fields[name] for name in LAG_FIELDS if name in fields), None)
             if value is not None:
                 lags.append(float(value))
+            for name, count in fields.items():
+                if name == "samples" or name.startswith("over_"):
+                    samples[name] += int(float(count))
             continue
         gone = DISCONNECT.search(line)
         if gone:
@@ -132,6 +136,8 @@ def read_log(text: str) -> dict[str, Any]:
         "server_action_ms_by_type": {k: summarize(v) for k, v in sorted(by_type.items())},
         "outcomes": dict(outcomes),
         "loop_lag_ms": summarize(lags) if lags else None,  # None: the server does not say
+        # Every sample of the window: how many, and how many were later than 10/20/50/100 ms.
+        "loop_lag_samples": dict(samples) if samples else None,
         "disconnect_reasons": dict(disconnects),
     }
 

@@ -24,7 +24,7 @@ export const GAP_MS = 1000;
 // `patch` messages (docs/protocol.md) change it step by step, in version order: a step from
 // `base` to `version` is applied once its public patch is here, together with this viewer's
 // private patch of the same step when there is one (the server sends that first; no private
-// patch means the private part did not change). A patch whose base is ahead waits; when the
+// patch means the private part did not change), or once its whole-view patch ("view") is. A patch whose base is ahead waits; when the
 // gap does not close within GAP_MS, or a patch does not fit, the page asks for the whole view
 // (`resync`). Patches are applied by copying only what they change (patch.js), so each
 // version is a new object and the parts that did not change are the same objects as before.
@@ -95,14 +95,16 @@ export class LiveView {
   drain() {
     let moved = false;
     for (;;) {
-      const pub = this.pending.find((p) => p.part === "public" && p.base === this.version);
+      const pub = this.pending.find((p) => p.part !== "private" && p.base === this.version);
       if (!pub) break;
-      const mine = this.pending.filter((p) => p.part !== "public" && p.base === pub.base && p.version === pub.version);
+      const mine = this.pending.filter((p) => p.part === "private" && p.base === pub.base && p.version === pub.version);
       try {
         let view = this.view;
         for (const p of mine) view = applyPatch(view, p.ops);
-        view = { ...view, public: { ...applyPatch(view.public, pub.ops), scenario: this.scenario } };
-        this.view = view;
+        // "view": one patch of the whole view (its private and public ops); "public": the
+        // public part's patch, paths inside view.public.
+        const after = pub.part === "view" ? applyPatch(view, pub.ops) : { ...view, public: applyPatch(view.public, pub.ops) };
+        this.view = { ...after, public: { ...after.public, scenario: this.scenario } };
       } catch (error) {
         if (!(error instanceof PatchError)) throw error;
         this.pending = [];

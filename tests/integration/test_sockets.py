@@ -250,3 +250,24 @@ def test_unknown_and_argumentless_events_are_answered(
     assert unknown["message"] == "The server does not know this kind of message. Reload the page."
     assert player.emit("action", callback=True)["code"] == "not_an_object"
     assert player.emit("resync", callback=True)["code"] == "not_an_object"
+
+
+def test_a_bug_behind_an_action_is_answered_server_error_and_logged(
+    app: Flask, client: FlaskClient, sockets: Connect, caplog: Any
+) -> None:
+    """The action handler runs without Flask-SocketIO's wrapper: a handler that raises still
+    answers the sender (server_error, in its language) and leaves the traceback in the log."""
+    room = new_room(client)
+    anna = join(client, room.code, "Anna")
+    player = sockets({"room": room.room_id, "token": anna.token, "lang": "en"})
+    lifecycle = extension(app).lifecycle
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    lifecycle.act = broken  # type: ignore[method-assign]
+    reply = player.emit("action", {"type": "start", "key": "k1"}, callback=True)
+    assert reply["ok"] is False and reply["code"] == "server_error"
+    assert reply["message"] == "Something went wrong on the server. Please try again."
+    failed = [r for r in caplog.records if "event_failed" in r.getMessage()]
+    assert failed and failed[0].exc_info is not None

@@ -12,7 +12,8 @@ import pytest
 
 from rolwissel_client.bench import procs, wire
 from rolwissel_client.bench.cli import parse_levels
-from rolwissel_client.bench.loadgen import summarize
+from rolwissel_client.bench.loadgen import Card, PublicMirror, summarize
+from rolwissel_client.bench.report import late_share
 from rolwissel_client.bench.runner import knees, read_log, real_errors, scaling
 
 
@@ -123,7 +124,8 @@ def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
             "type=post_card ms=7.5 outcome=ok",
             "2026 INFO rolwissel.actions action room=r seq=- actor_role=participant "
             "type=react ms=0.0 outcome=wrong_phase",
-            "2026 INFO rolwissel.lag loop_lag p99_ms=12.5 max_ms=30",
+            "2026 INFO rolwissel.lag loop_lag samples=20 p99_ms=12.5 max_ms=30 over_20ms=1",
+            "2026 INFO rolwissel.lag loop_lag samples=20 p99_ms=2 max_ms=2 over_20ms=0",
             "2026 INFO rolwissel.sockets disconnect room=r viewer=participant "
             'reason="ping timeout"',
         ]
@@ -132,6 +134,9 @@ def test_server_log_reader_finds_action_times_lag_and_disconnects() -> None:
     assert found["server_action_ms_by_type"]["post_card"]["p99"] == 7.5
     assert found["outcomes"] == {"ok": 1, "wrong_phase": 1}
     assert found["loop_lag_ms"]["max"] == 12.5
+    assert found["loop_lag_samples"] == {"samples": 40, "over_20ms": 1}
+    assert late_share(found["loop_lag_samples"], 20) == 2.5
+    assert late_share(found["loop_lag_samples"], 50) is None
     assert found["disconnect_reasons"] == {"ping timeout": 1}
     assert read_log("nothing")["loop_lag_ms"] is None
 
@@ -228,3 +233,23 @@ def test_player_levels_from_a_list_or_a_range() -> None:
     assert parse_levels("100,300") == (100, 300)
     assert parse_levels("100:100:400") == (100, 200, 300, 400)
     assert json.dumps(parse_levels(None))
+
+
+def test_the_facilitators_mirror_takes_public_and_whole_view_patches() -> None:
+    """The bench's copy of the board follows a public patch and the public ops of a
+    whole-view patch (`part` "view", paths under /public), and ignores a private one."""
+    mirror = PublicMirror()
+    card = {"id": "c1", "round": 1, "text": "Een bankje"}
+    mirror.take("state", '42["state",{"version":1,"view":{"public":{"cards":[]}}}]')
+    mirror.take("patch", _patch("public", [{"op": "add", "path": "/cards/0", "value": card}]))
+    edited = {"op": "replace", "path": "/public/cards/0/text", "value": "Twee bankjes"}
+    mine = {"op": "replace", "path": "/facilitator/x", "value": 1}
+    mirror.take("patch", _patch("view", [mine, edited]))
+    mirror.take("patch", _patch("private", [{"op": "remove", "path": "/cards/0"}]))
+    assert not mirror.broken
+    assert mirror.card_list(0.0, force=True) == [Card("c1", 1, "Twee bankjes")]
+
+
+def _patch(part: str, ops: list[dict[str, object]]) -> str:
+    body = {"base": 1, "version": 2, "part": part, "ops": ops}
+    return f'42["patch",{json.dumps(body)}]'

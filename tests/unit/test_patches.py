@@ -18,10 +18,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant
 from test_game_machine import SECRETS, Game, secrets_in
 
+from factories import T0, do, room_with_players
+from game.engine import actions as A
 from game.engine import views
-from game.engine.state import RoomState
+from game.engine.roles import Role
+from game.engine.state import FACILITATOR, RoomState
 from game.rooms.broadcast import Broadcaster, Step, sio_room
-from game.rooms.connections import Connections
+from game.rooms.connections import Connection, Connections, Identity
 from game.rooms.patches import diff, encode, encoded_text
 from rolwissel_client.liveview import LiveView
 
@@ -84,20 +87,30 @@ class Streamed(Game):
     """The engine's random games, each rule one committed step told through the broadcaster
     to a client-side LiveView per viewer (the facilitator, the big screen, every player)."""
 
+    shared = True  # as with a message queue: private and public patches apart
+
     def __init__(self) -> None:
         super().__init__()
         self.inbox: list[tuple[str, dict[str, Any], str]] = []
-        self.broadcaster = Broadcaster(self._emit, lambda: 0, Connections(), shared=True)
+        self.connections = Connections()
+        self.broadcaster = Broadcaster(
+            self._emit, lambda: 0, self.connections, shared=self.shared, members=self._members
+        )
         self.lives: dict[str, LiveView] = {}
         self.received: dict[str, list[str]] = {}
         self.published: RoomState | None = None
 
-    def _emit(self, event: str, data: Any, *, to: str, skip_sid: str | None = None) -> None:
+    def _emit(self, event: str, data: Any, *, to: str, skip_sid: list[str] | None = None) -> None:
+        # Each viewer has one socket here, whose sid is its viewer key.
         text = encoded_text(data)
         assert text is not None, "every view and patch is encoded once"
-        self.inbox.append((event, json.loads(text), to))
-        for key in self._keys_of(to):
+        keys = [key for key in self._keys_of(to) if key not in (skip_sid or [])]
+        self.inbox.append((event, json.loads(text), ",".join(keys)))
+        for key in keys:
             self.received.setdefault(key, []).append(text)
+
+    def _members(self, room: str) -> list[str]:
+        return self._keys_of(room)
 
     def _keys_of(self, to: str) -> list[str]:
         room = self.state.room_id
@@ -110,8 +123,8 @@ class Streamed(Game):
         state = self.state
         if self.published is not None and state.version != self.published.version:
             self.broadcaster.publish([Step(self.published, state)])
-            for event, message, to in self.inbox:
-                for key in self._keys_of(to):
+            for event, message, keys in self.inbox:
+                for key in filter(None, keys.split(",")):
                     live = self.lives[key]
                     (live.full if event == "state" else live.patch)(message)
         self.inbox.clear()
@@ -119,6 +132,8 @@ class Streamed(Game):
         for key in ["facilitator", "screen", *(f"p:{p.id}" for p in state.players)]:
             if key not in self.lives:
                 self.lives[key] = LiveView()
+                actor = {"facilitator": FACILITATOR, "screen": None}.get(key, key[2:])
+                self.connections.add(Connection(key, Identity(state.room_id, actor), "nl"))
                 message = json.loads(json.dumps(self.broadcaster.message(state, key)))
                 self.lives[key].full(message)
         self.published = state
@@ -153,6 +168,17 @@ TestStreamed = Streamed.TestCase
 TestStreamed.settings = settings(max_examples=60, stateful_step_count=50, deadline=None)
 
 
+class StreamedTogether(Streamed):
+    """The same games in one process: a viewer whose own part changed gets one whole-view
+    patch (`part` "view"), and the room's public patch skips its sockets."""
+
+    shared = False
+
+
+TestStreamedTogether = StreamedTogether.TestCase
+TestStreamedTogether.settings = settings(max_examples=60, stateful_step_count=50, deadline=None)
+
+
 def _patch(base: int, version: int, part: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
     return {"base": base, "version": version, "now": 0, "part": part, "ops": ops}
 
@@ -177,3 +203,46 @@ def test_the_client_applies_steps_in_version_order_and_waits_for_a_gap() -> None
     broken = _patch(3, 4, "public", [{"op": "remove", "path": "/missing"}])
     assert live.patch(broken) == [] and live.failed == 1 and live.gap_seconds() > 1
     assert view == {"viewer": "participant", "public": {"n": 1}, "me": {"k": 0}, "role": None}
+
+
+def test_in_one_process_the_author_and_the_console_get_one_whole_view_patch_each() -> None:
+    """A card posted: its author and the facilitator (whose own parts changed) each get one
+    `view` patch with the public ops under /public; the public patch skips their sockets;
+    another player and the big screen get only the public patch; applied, each view is
+    exactly the engine's view at the new version."""
+    before = room_with_players([Role.INWONER, Role.RAADSLID])
+    after = do(before, A.PostCard(actor="p1", at=T0 + 9_000, text="Een bankje"))
+    sent: list[tuple[str, dict[str, Any], str, list[str]]] = []
+
+    def emit(event: str, data: Any, *, to: str, skip_sid: list[str] | None = None) -> None:
+        sent.append((event, json.loads(encoded_text(data) or "null"), to, skip_sid or []))
+
+    sockets = {"facilitator": "s-f", "screen": "s-s", "p:p1": "s-1", "p:p2": "s-2"}
+    connections = Connections()
+    for key, sid in sockets.items():
+        actor = {"facilitator": FACILITATOR, "screen": None}.get(key, key[2:])
+        connections.add(Connection(sid, Identity(before.room_id, actor), "nl"))
+
+    def members(room: str) -> list[str]:
+        return [sid for key, sid in sockets.items() if sio_room(before.room_id, key) == room]
+
+    broadcaster = Broadcaster(emit, lambda: 0, connections, members=members)
+    lives = {key: LiveView() for key in sockets}
+    for key, live in lives.items():
+        live.full(json.loads(json.dumps(broadcaster.message(before, key))))
+    broadcaster.publish([Step(before, after)])
+
+    assert [(m["part"], to) for _e, m, to, _s in sent] == [
+        ("view", "room-1/facilitator"),
+        ("view", "room-1/p:p1"),
+        ("public", "room-1"),
+    ]
+    assert sorted(sent[-1][3]) == ["s-1", "s-f"]
+    assert any(op["path"].startswith("/public/cards") for op in sent[1][1]["ops"])
+    for key, live in lives.items():
+        sid = sockets[key]
+        for _event, message, to, skip in sent:
+            if sid not in skip and (to == after.room_id or to == sio_room(after.room_id, key)):
+                live.patch(message)
+        expected = json.loads(json.dumps(views.view_for(after, _viewer(key))))
+        assert live.version == after.version and live.view == expected, key
