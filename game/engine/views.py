@@ -651,16 +651,18 @@ def _role(state: RoomState, player_id: str, common: Shared) -> JSON | None:
     role = player.role_in(state.round) if player is not None and player.active else None
     if role is None:
         return None
-    dealt = own.dealt.get(player_id)
+    dealt = tuple(
+        d.secret_id for d in own.dealt.get(player_id) if d.round == state.round and d.role == role
+    )
 
     def make() -> JSON:
-        secrets = [
-            own.secrets[d.secret_id] for d in dealt if d.round == state.round and d.role == role
-        ]
         card = state.scenario.roles[role]
+        secrets = [own.secrets[secret_id] for secret_id in dealt]
         return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
 
-    return common.parts.get(("role", player_id), (role, state.round, dealt, state.scenario), make)
+    # Everyone who holds a role in a round was dealt the same secrets of it: one view serves
+    # them all, and it is made again only when the round or the secrets change.
+    return common.parts.get(("role", role, state.round, dealt), (state.scenario,), make)
 
 
 def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tuple[object, ...]:

@@ -257,3 +257,18 @@ def test_a_diff_skips_a_part_both_versions_share() -> None:
         {"op": "replace", "path": "/n", "value": 2},
         {"op": "replace", "path": "/list/1", "value": 3},
     ]
+
+
+def test_a_role_card_is_made_again_when_the_round_changes() -> None:
+    """Players holding one role in a round share its view; the next round gives a new one."""
+    state, clock = played()
+    common = views.shared(state)
+    role = {
+        pid: views.compose(state, views.Participant(pid), common)["role"] for pid in ("p1", "p4")
+    }
+    assert role["p1"]["role"] == role["p4"]["role"] and role["p1"] is role["p4"]
+    for _ in range(2):  # the reflection of round 1, then round 2's play
+        state = do(state, A.NextPhase(actor=FACILITATOR, at=clock()))
+    later = made_after(state, common)
+    again = views.compose(state, views.Participant("p1"), later)["role"]
+    assert again["round"] == 2 and again is not role["p1"]
