@@ -7,8 +7,9 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_views import Clock
 
-from factories import T0, do, room_with_players
+from factories import do, room_with_players
 from game.engine import actions as A
 from game.engine import views
 from game.engine.reuse import Grouped, Parts, changed_span
@@ -22,15 +23,6 @@ VIEWERS = (
     views.BIG_SCREEN,
     *(views.Participant(f"p{n}") for n in (1, 2, 3, 4)),
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0 + 1_000
-
-    def __call__(self) -> int:
-        self.now += 5_000
-        return self.now
 
 
 def played() -> tuple[RoomState, Clock]:
