@@ -85,16 +85,17 @@ class Grouped(Generic[T]):
             return made
         key = self._key
         gone, came = old[start:old_stop], items[start:new_stop]
-        touched = frozenset(map(key, gone)) | frozenset(map(key, came))
+        gone_keys = list(map(key, gone))
+        touched = frozenset(gone_keys) | frozenset(map(key, came))
+        # Where the change sits in each group: its items before the change, counted on the
+        # shorter side of it.
+        after_side = len(old) - old_stop < start
+        side_keys = list(map(key, old[old_stop:] if after_side else old[:start]))
         groups = dict(self.groups)
         for k in touched:
             group = groups.get(k, ())
-            removed = list(map(key, gone)).count(k)
-            # Where the change sits in this group: count its items on the shorter side.
-            if len(old) - old_stop < start:
-                before = len(group) - removed - list(map(key, old[old_stop:])).count(k)
-            else:
-                before = list(map(key, old[:start])).count(k)
+            removed, side = gone_keys.count(k), side_keys.count(k)
+            before = len(group) - removed - side if after_side else side
             added = tuple(item for item in came if key(item) == k)
             rebuilt = group[:before] + added + group[before + removed :]
             if rebuilt:
