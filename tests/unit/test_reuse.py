@@ -75,8 +75,7 @@ keyed = st.lists(st.sampled_from("abc"), max_size=10)
 def test_groups_after_a_change_equal_groups_made_anew(
     old: list[str], came: list[str], cut: tuple[int, int]
 ) -> None:
-    """Grouped.after gives the groups a fresh grouping gives, and keeps each untouched group
-    as the same object."""
+    """Grouped.after equals a fresh grouping and keeps every untouched group as the same object."""
     items = [Item(k) for k in old]
     start, stop = sorted(min(n, len(items)) for n in cut)
     # As a step does: the items before and after the change are the same objects.
@@ -220,8 +219,7 @@ def test_a_player_who_leaves_counts_every_card_again() -> None:
 
 
 def test_views_made_after_an_older_version_or_a_skipped_one_are_right() -> None:
-    """A card column made two versions back is not patched with one step's change: the
-    console after two reactions, made without the version between, equals view_for."""
+    """A card column two boards old is made again, not patched with one step's change."""
     state, clock = played()
     first = views.shared(state)
     console(first)  # the console's columns, made at this version only
@@ -268,8 +266,7 @@ def test_a_role_card_is_made_again_when_the_round_changes() -> None:
 
 
 def test_views_after_a_room_rebuilt_from_its_log_are_right() -> None:
-    """A state equal to the one before but made of other objects (a room rebuilt from its
-    log) is compared by value: the views after the next step still equal view_for."""
+    """A room rebuilt from its log (equal state, other objects) still gets views like view_for."""
     state, clock = played()
     before = views.shared(state)
     console(before)
