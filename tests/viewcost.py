@@ -1,14 +1,15 @@
 """What the views and patches cost per action, without sockets: a micro-benchmark.
 
-`python -m rolwissel_client.bench.viewcost` plays one room of 10 players (the sweep's room)
+`.venv/bin/python tests/viewcost.py` plays one room of 10 players (the sweep's room)
 with a board of `--cards` cards and `--reactions` reactions, then a fixed mix of the sweep's
 play actions (reactions switched on and off, edits of own cards, new cards), and times
 `Broadcaster.publish` for each step with an emit that does nothing: the views of the new
 version, the diffs and the encoding, for the facilitator, the big screen and every player,
 as a server process does when a message queue makes it emit to every viewer. The figure is
 the mean CPU time per action in ms, the best of `--repeat` runs (so another process's work
-on the machine counts less). Pure Python and deterministic: a steadier measure of this part than a
-load run.
+on the machine counts less). Pure Python and deterministic: a steadier measure of this part
+than a load run. It lives with the tests because it drives the server's own modules, which
+the protocol clients of rolwissel_client/ never import.
 """
 
 from __future__ import annotations
