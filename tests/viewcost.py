@@ -1,21 +1,21 @@
 """What the views and patches cost per action, without sockets: a micro-benchmark.
 
-`.venv/bin/python tests/viewcost.py` plays one room of 10 players (the sweep's room)
-with a board of `--cards` cards and `--reactions` reactions, then a fixed mix of the sweep's
-play actions (reactions switched on and off, edits of own cards, new cards), and times
-`Broadcaster.publish` for each step with an emit that does nothing: the views of the new
-version, the diffs and the encoding, for the facilitator, the big screen and every player,
-as a server process does when a message queue makes it emit to every viewer. The figure is
-the mean CPU time per action in ms, the best of `--repeat` runs (so another process's work
-on the machine counts less). Pure Python and deterministic: a steadier measure of this part
-than a load run. It lives with the tests because it drives the server's own modules, which
-the protocol clients of rolwissel_client/ never import.
+`.venv/bin/python tests/viewcost.py` plays one room of 10 players (the sweep's room), or
+`--rooms` such rooms whose steps take turns, with a board of `--cards` cards and
+`--reactions` reactions, then a fixed mix of the sweep's play actions (reactions switched on
+and off, edits of own cards, new cards), and times `Broadcaster.publish` for each step with
+an emit that does nothing: the views of the new version, the diffs and the encoding, for the
+facilitator, the big screen and every player, as a server process does when a message queue
+makes it emit to every viewer. The figure is the mean CPU time per action in ms, the best of
+`--repeat` runs (so another process's work on the machine counts less). Pure Python and
+deterministic: a steadier measure of this part than a load run. It lives with the tests
+because it drives the server's own modules, which the protocol clients of rolwissel_client/
+never import.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import random
 import time
@@ -36,10 +36,10 @@ KINDS = list(ReactionKind)
 class Play:
     """One room played with valid actions only, each giving a new state."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, room_id: str = "room") -> None:
         scenario = load_scenario(default_folder() / "buurtkamer-bibliotheek.yaml")
         self.clock = 1_000_000
-        self.state: RoomState = rules.create_room("room", scenario, self.clock).state
+        self.state: RoomState = rules.create_room(room_id, scenario, self.clock).state
         self.rng = random.Random(seed)
         self.players = [f"p{n}" for n in range(ROOM_SIZE)]
         self.reactions: set[tuple[str, str, ReactionKind]] = set()
@@ -101,21 +101,26 @@ class Play:
         return self.post(pid)
 
 
-def measure(cards: int, reactions: int, steps: int, seed: int) -> float:
-    """ms per action of `Broadcaster.publish` over `steps` steps of one room."""
-    play = Play(seed)
-    play.setup(cards, reactions)
-    states = [play.state] + [play.step() for _ in range(steps)]
+def measure(cards: int, reactions: int, steps: int, seed: int, rooms: int = 1) -> float:
+    """ms per action of `Broadcaster.publish` over `steps` steps of each of `rooms` rooms,
+    the rooms' steps taken in turn (as a server holding many rooms does)."""
+    played = []
+    for n in range(rooms):
+        play = Play(seed + n, f"room-{n}")
+        play.setup(cards, reactions)
+        played.append([play.state] + [play.step() for _ in range(steps)])
 
     def emit(*_args: Any, **_kwargs: Any) -> None:
         return None
 
     broadcaster = Broadcaster(emit, lambda: 0, Connections(), shared=True)
-    broadcaster.views_at(states[0]).view("facilitator")  # the base, as a running room has it
+    for states in played:  # the base, as a running room has it
+        broadcaster.views_at(states[0]).view("facilitator")
     started = time.process_time()  # CPU time: other work on the machine counts less
-    for before, after in itertools.pairwise(states):
-        broadcaster.publish([Step(before, after)])
-    return (time.process_time() - started) * 1000 / steps
+    for n in range(steps):
+        for states in played:
+            broadcaster.publish([Step(states[n], states[n + 1])])
+    return (time.process_time() - started) * 1000 / (steps * rooms)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -123,12 +128,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cards", type=int, default=150)
     parser.add_argument("--reactions", type=int, default=300)
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--rooms", type=int, default=1, help="rooms whose steps take turns")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    runs = [measure(args.cards, args.reactions, args.steps, args.seed) for _ in range(args.repeat)]
+    runs = [
+        measure(args.cards, args.reactions, args.steps, args.seed, args.rooms)
+        for _ in range(args.repeat)
+    ]
     print(json.dumps({"cards": args.cards, "reactions": args.reactions, "steps": args.steps,
-                      "ms_per_action": round(min(runs), 4),
+                      "rooms": args.rooms, "ms_per_action": round(min(runs), 4),
                       "runs": [round(r, 4) for r in runs]}))  # fmt: skip
 
 
