@@ -7,6 +7,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# PYTEST_WORKERS=2 runs the suite in two pytest-xdist processes, each taking a whole test file
+# at a time (a file's one server and one browser walk stay in one process). Empty (the
+# default, and CI): one process, as the tests that measure latency and time were written for
+# (docs/testing.md, "The suite's time").
+PYTEST_WORKERS ?=
+XDIST := $(if $(PYTEST_WORKERS),--numprocesses=$(PYTEST_WORKERS) --dist=loadfile)
 
 .PHONY: run test lint format protocol-doc screenshots clean
 
@@ -29,7 +35,7 @@ run: $(VENV)/.installed-run
 ## test: set up with the test tools and run the whole test suite
 # pytest exits 5 when it collected no tests: that is a failure, never a quiet success.
 test: $(VENV)/.installed-dev
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; \
 	exit $$status
 

@@ -2,13 +2,13 @@
 groups: pure counting."""
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
 from game.engine.roles import ROLE_ORDER, Role
-from game.engine.state import Ballot, Card, ReactionKind, RoomState, VoteChoice
+from game.engine.state import Ballot, Card, Reaction, ReactionKind, RoomState, VoteChoice
 
 SUPPORTING = frozenset({VoteChoice.EENS, VoteChoice.EENS_MET_BEDENKINGEN})
 
@@ -114,28 +114,43 @@ class CardFacts:
 
 def card_facts(state: RoomState) -> dict[str, CardFacts]:
     """The facts of every card, by card id, counted in one pass over the reactions."""
-    homes = {p.id: p.home_role for p in state.active_players()}
-    present = set(homes.values())
-    kinds: Counter[tuple[str, ReactionKind]] = Counter()
-    groups: Counter[tuple[str, Role]] = Counter()
+    homes = home_roles(state)
+    by_card: dict[str, list[Reaction]] = {}
     for reaction in state.reactions:
-        kinds[reaction.card_id, reaction.kind] += 1
-        home = homes.get(reaction.player_id)
-        if reaction.kind == ReactionKind.SUPPORT and home is not None:
-            groups[reaction.card_id, home] += 1
-    facts = {}
-    for card in state.cards:
-        supports = kinds[card.id, ReactionKind.SUPPORT]
-        supporters = MappingProxyType({role: groups[card.id, role] for role in ROLE_ORDER})
-        facts[card.id] = CardFacts(
-            supports=supports,
-            questions=kinds[card.id, ReactionKind.QUESTION],
-            concerns=kinds[card.id, ReactionKind.CONCERN],
-            strength=card_strength(supports, card.highlighted),
-            common_ground=_common_ground(card, present, supporters),
-            supporters=supporters,
-        )
-    return facts
+        by_card.setdefault(reaction.card_id, []).append(reaction)
+    return {card.id: facts_of(card, by_card.get(card.id, ()), homes) for card in state.cards}
+
+
+def home_roles(state: RoomState) -> dict[str, Role]:
+    """The home role of each player still in the room: whose support counts, and for which
+    group."""
+    return {p.id: p.home_role for p in state.players if p.active}
+
+
+def facts_of(card: Card, reactions: Iterable[Reaction], homes: Mapping[str, Role]) -> CardFacts:
+    """The facts of one card from the reactions on it and the home roles of `home_roles`."""
+    supports = questions = concerns = 0
+    groups: Counter[Role] = Counter()
+    for reaction in reactions:
+        if reaction.kind == ReactionKind.SUPPORT:
+            supports += 1
+            home = homes.get(reaction.player_id)
+            if home is not None:
+                groups[home] += 1
+        elif reaction.kind == ReactionKind.QUESTION:
+            questions += 1
+        else:
+            concerns += 1
+    supporters = MappingProxyType({role: groups[role] for role in ROLE_ORDER})
+    return CardFacts(
+        supports=supports,
+        questions=questions,
+        concerns=concerns,
+        strength=card_strength(supports, card.highlighted),
+        # Without any support there is no common ground: the set of groups is not needed.
+        common_ground=bool(groups) and _common_ground(card, set(homes.values()), supporters),
+        supporters=supporters,
+    )
 
 
 def _common_ground(card: Card, present: set[Role], supporters: Mapping[Role, int]) -> bool:

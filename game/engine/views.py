@@ -8,9 +8,10 @@ by name. Views are plain JSON-ready dicts. The public part and the facts of each
 made once per version (`shared`) and every viewer's view is built on them (`compose`).
 """
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 from game.engine import events as E
@@ -19,12 +20,14 @@ from game.engine.decision import (
     CardFacts,
     DecisionResult,
     GroupSupport,
-    card_facts,
     decide,
+    facts_of,
     group_warnings,
+    home_roles,
     rank_options,
 )
 from game.engine.plans import PLANS
+from game.engine.reuse import Grouped, Parts, changed_span
 from game.engine.roles import Role
 from game.engine.state import (
     Ballot,
@@ -33,8 +36,11 @@ from game.engine.state import (
     DealtSecret,
     Phase,
     Player,
+    Reaction,
     ReactionKind,
+    Reflection,
     RoomState,
+    Score,
     Vote,
     VoteChoice,
 )
@@ -67,109 +73,163 @@ Viewer = Participant | Facilitator | BigScreen
 
 @dataclass(frozen=True)
 class Own:
-    """Each player's own things in one version of a room, gathered in one pass over its
-    lists, so that the views of all players together cost one pass, not one per player."""
+    """Each player's own things in one version of a room, grouped by player in one pass over
+    the room's lists (or, after a step, only the groups the step touched are new), so that
+    the views of all players together cost one pass, not one per player, and an unchanged
+    group is the same object in both versions."""
 
     players: Mapping[str, Player]
-    cards: Mapping[str, list[Card]]  # live cards by author, in posting order
-    reactions: Mapping[str, list[list[str]]]
-    reflections: Mapping[str, list[JSON]]
-    scores: Mapping[str, dict[str, int]]
-    dealt: Mapping[str, list[DealtSecret]]
+    cards: Grouped[Card]  # by author, withdrawn ones too, in posting order
+    reactions: Grouped[Reaction]
+    reflections: Grouped[Reflection]
+    scores: Grouped[Score]
+    dealt: Grouped[DealtSecret]
     votes: Mapping[str, Vote]  # in the current ballot
     secrets: Mapping[str, Secret]
 
 
-def own_things(state: RoomState) -> Own:
-    """What belongs to each player of this version of the room (see `Own`)."""
-    cards: dict[str, list[Card]] = {}
-    for card in state.cards:
-        if not card.withdrawn:
-            cards.setdefault(card.author_id, []).append(card)
-    reactions: dict[str, list[list[str]]] = {}
-    for r in state.reactions:
-        reactions.setdefault(r.player_id, []).append([r.card_id, r.kind.value])
-    reflections: dict[str, list[JSON]] = {}
-    for x in state.reflections:
-        reflections.setdefault(x.player_id, []).append(
-            {"round": x.round, "text": x.text, "shared": x.shared}
+def own_things(state: RoomState, previous: "tuple[RoomState, Own] | None" = None) -> Own:
+    """What belongs to each player of this version of the room (see `Own`); given an earlier
+    version and its own things, the groups it did not touch are taken over."""
+    if previous is None:
+        return Own(
+            players=_players_by_id(state),
+            cards=Grouped("author_id", state.cards),
+            reactions=Grouped("player_id", state.reactions),
+            reflections=Grouped("player_id", state.reflections),
+            scores=Grouped("player_id", state.scores),
+            dealt=Grouped("player_id", state.dealt),
+            votes=_votes_by_player(state),
+            secrets=_secrets_by_id(state.scenario),
         )
-    scores: dict[str, dict[str, int]] = {}
-    for score in state.scores:
-        scores.setdefault(score.player_id, {})[score.option_id] = score.score
-    dealt: dict[str, list[DealtSecret]] = {}
-    for d in state.dealt:
-        dealt.setdefault(d.player_id, []).append(d)
+    before, own = previous
+    return Own(
+        players=own.players if state.players is before.players else _players_by_id(state),
+        cards=own.cards.after(state.cards),
+        reactions=own.reactions.after(state.reactions),
+        reflections=own.reflections.after(state.reflections),
+        scores=own.scores.after(state.scores),
+        dealt=own.dealt.after(state.dealt),
+        votes=own.votes if state.ballots is before.ballots else _votes_by_player(state),
+        secrets=own.secrets
+        if state.scenario is before.scenario
+        else _secrets_by_id(state.scenario),
+    )
+
+
+def _players_by_id(state: RoomState) -> dict[str, Player]:
+    return {p.id: p for p in reversed(state.players)}  # the first, as a search would find
+
+
+def _votes_by_player(state: RoomState) -> dict[str, Vote]:
     ballot = state.current_ballot()
     votes: dict[str, Vote] = {}
     if ballot is not None:
         for vote in ballot.votes:
             votes.setdefault(vote.player_id, vote)  # the first, as a search would find
-    return Own(
-        players={p.id: p for p in reversed(state.players)},
-        cards=cards,
-        reactions=reactions,
-        reflections=reflections,
-        scores=scores,
-        dealt=dealt,
-        votes=votes,
-        secrets=_secrets_by_id(state.scenario),
-    )
-
-
-class CardViews:
-    """The JSON of each card in one version of a room, taken over from the version before
-    when neither the card, nor its facts, nor its author's name changed. Views are never
-    changed in place, so the same dict may serve both versions: in a room of 300 cards a
-    reaction makes one new card view, not 300."""
-
-    def __init__(self, own: Own, previous: "CardViews | None" = None) -> None:
-        self._own = own
-        self._before = previous._made if previous is not None else {}
-        self._made: dict[tuple[str, bool, bool], tuple[Card, CardFacts, str | None, JSON]] = {}
-
-    def get(self, state: RoomState, card: Card, facts: CardFacts, *, console: bool) -> JSON:
-        """The card as the public board shows it, or (`console`) as the facilitator's
-        console does: always with its author, and whether it is hidden."""
-        author = self._own.players.get(card.author_id)
-        name = author.name if author is not None else None
-        with_author = console or state.settings.show_author_names
-        key = (card.id, console, with_author)
-        found = self._made.get(key) or self._before.get(key)
-        if (
-            found is not None
-            and (found[0] is card or found[0] == card)
-            and found[1] == facts
-            and found[2] == name
-        ):
-            made = found[3]
-        else:
-            made = _card(state, card, facts, with_author=with_author)
-            if console:
-                made = {**made, "hidden": card.hidden}
-        self._made[key] = (card, facts, name, made)
-        return made
+    return votes
 
 
 @dataclass(frozen=True)
+class CardChange:
+    """Which cards a version's views must make again, against the board before: the cards
+    after the first `kept` (new at the end), and those in `touched` (changed in place, new,
+    or with new facts after a reaction on them)."""
+
+    kept: int
+    touched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Board:
+    """The facts of every card of one version, with what a later version needs to count
+    only the cards its step touched."""
+
+    homes: Mapping[str, Role]  # whose support counts, for which group (`home_roles`)
+    by_card: Grouped[Reaction]  # the reactions on each card
+    index: Mapping[str, int]  # each card's place in state.cards
+    facts: Mapping[str, CardFacts]
+    change: CardChange | None  # against the board before; None: every card is new
+    serial: int  # one more than the board before (a column says which board it follows)
+
+
+def _board(state: RoomState, serial: int = 0) -> Board:
+    homes = home_roles(state)
+    by_card = Grouped("card_id", state.reactions)
+    facts = {c.id: facts_of(c, by_card.get(c.id), homes) for c in state.cards}
+    index = {c.id: n for n, c in enumerate(state.cards)}
+    return Board(homes=homes, by_card=by_card, index=index, facts=facts, change=None, serial=serial)
+
+
+def _board_after(state: RoomState, before: RoomState, board: Board) -> Board:
+    """The board of a later version: the facts of the cards the step touched (changed, new,
+    or reacted to) counted again, the others taken over; everything counted again when whose
+    support counts changed, or when a card moved or went (the engine only adds cards at the
+    end and changes them in place)."""
+    homes = board.homes if state.players is before.players else home_roles(state)
+    old, new = before.cards, state.cards
+    start, old_stop, stop = changed_span(old, new)
+    added = stop - old_stop  # new cards at the end, after those changed in place
+    # The cards in the span that are other objects than before (found in C): changed in place.
+    changed = (
+        list(
+            compress(range(start, old_stop), map(is_not, old[start:old_stop], new[start:old_stop]))
+        )
+        if added >= 0
+        else []
+    )
+    in_place = added >= 0 and all(old[n].id == new[n].id for n in changed)
+    if homes != board.homes or not in_place or (added and old_stop < len(old)):
+        return _board(state, board.serial + 1)
+    by_card = board.by_card.after(state.reactions)
+    index = board.index
+    if added:
+        index = {**index, **{new[n].id: n for n in range(old_stop, stop)}}
+    touched = {new[n].id for n in changed}
+    touched.update(c.id for c in new[old_stop:stop])
+    touched.update(k for k in (by_card.touched or ()) if k in index)
+    facts = board.facts
+    if touched:
+        counted = dict(facts)
+        for card_id in touched:
+            card = state.cards[index[card_id]]
+            counted[card_id] = facts_of(card, by_card.get(card_id), homes)
+        facts = counted
+    change = CardChange(kept=len(old), touched=frozenset(touched))
+    return Board(
+        homes=homes,
+        by_card=by_card,
+        index=index,
+        facts=facts,
+        change=change,
+        serial=board.serial + 1,
+    )
+
+
 class Shared:
     """The part of one version of a room that every viewer shares: the facts of each card
-    (counted once), the public view, each player's own things and the cards' views. Made
-    once per version; each viewer's view is built on it with `compose`."""
+    (counted once), the public view, each player's own things, and the parts of the views
+    kept for the next version. Made once per version; each viewer's view is built on it with
+    `compose`. Made after an earlier version, what the step did not touch is taken over."""
 
-    facts: Mapping[str, CardFacts]
-    public: JSON
-    own: Own
-    cards: CardViews
+    def __init__(self, state: RoomState, previous: "Shared | None") -> None:
+        self.state = state
+        self.parts: Parts = Parts(previous.parts if previous is not None else None)
+        if previous is None:
+            self.own = own_things(state)
+            self.board = _board(state)
+        else:
+            self.own = own_things(state, (previous.state, previous.own))
+            self.board = _board_after(state, previous.state, previous.board)
+        self.facts = self.board.facts
+        self.inputs: dict[str, tuple[object, ...]] = {}  # participant_inputs, per player
+        self.public = _public(state, self)
 
 
 def shared(state: RoomState, previous: Shared | None = None) -> Shared:
     """The shared part of this version of the room; given the shared part of an earlier
-    version of the same room, the cards' views that did not change are taken over from it."""
-    facts = card_facts(state)
-    own = own_things(state)
-    cards = CardViews(own, previous.cards if previous is not None else None)
-    return Shared(facts=facts, public=_public(state, facts, cards), own=own, cards=cards)
+    version of the same room, what the step did not touch is taken over from it."""
+    return Shared(state, previous)
 
 
 def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
@@ -179,16 +239,53 @@ def compose(state: RoomState, viewer: Viewer, common: Shared) -> JSON:
         return {
             "viewer": "participant",
             "public": common.public,
-            "role": _role(state, viewer.player_id, common.own),
-            "me": _personal(state, viewer.player_id, common.own),
+            "role": _role(state, viewer.player_id, common),
+            "me": _personal(state, viewer.player_id, common),
         }
     if isinstance(viewer, Facilitator):
         return {
             "viewer": "facilitator",
             "public": common.public,
-            "facilitator": _facilitator(state, common.facts, common.cards),
+            "facilitator": _facilitator(state, common),
         }
     return {"viewer": "screen", "public": common.public}
+
+
+def _cards(
+    common: Shared,
+    name: str,
+    context: tuple[object, ...],
+    make: Callable[[Card, CardFacts], JSON | None],
+) -> list[JSON]:
+    """The list of card views one part shows, in the order of state.cards: `make` gives a
+    card's view, or None for a card the list leaves out. Kept as a column with one entry
+    per card, so the version after makes only the cards its step touched (as long as
+    `context`, whatever else `make` reads, is the same)."""
+    state, facts, board = common.state, common.facts, common.board
+    found = common.parts.found(name)
+    column: list[JSON | None]
+    listed: list[JSON]
+    if found is not None and found[0] == context:
+        serial, column, listed = found[1]
+        if serial == board.serial:
+            return listed  # made for this version already
+        change = board.change
+        if serial == board.serial - 1 and change is not None:
+            kept = change.kept
+            redo = [n for n in map(board.index.__getitem__, change.touched) if n < kept]
+            if redo or len(state.cards) > kept:
+                column = list(column)
+                for n in redo:
+                    card = state.cards[n]
+                    column[n] = make(card, facts[card.id])
+                column.extend(make(c, facts[c.id]) for c in state.cards[kept:])
+                listed = list(filter(None, column))  # in C; a card's view is never empty
+            common.parts.keep(name, context, (board.serial, column, listed))
+            return listed
+    column = [make(c, facts[c.id]) for c in state.cards]
+    listed = list(filter(None, column))
+    common.parts.keep(name, context, (board.serial, column, listed))
+    return listed
 
 
 def view_for(state: RoomState, viewer: Viewer) -> JSON:
@@ -273,16 +370,19 @@ def _player(state: RoomState, player: Player) -> JSON:
     }
 
 
+# An enum's `.value` is a slow property lookup; these are made for every card view and row.
+_ROLE_VALUE = {role: role.value for role in Role}
+
+
 def _value(role: Role | None) -> str | None:
-    return role.value if role is not None else None
+    return _ROLE_VALUE[role] if role is not None else None
 
 
-def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) -> JSON:
-    author = state.player(card.author_id)
+def _card(card: Card, facts: CardFacts, author: str | None) -> JSON:
     return {
         "id": card.id,
         "round": card.round,
-        "role": card.role.value,
+        "role": _ROLE_VALUE[card.role],
         "text": card.text,
         "created_at": card.created_at,
         "edited": card.edited_at is not None,
@@ -295,9 +395,52 @@ def _card(state: RoomState, card: Card, facts: CardFacts, *, with_author: bool) 
         },
         "common_ground": facts.common_ground,
         "strength": facts.strength,
-        "author": author.name if with_author and author is not None else None,
+        "author": author,
         "via_facilitator": card.via_facilitator,
     }
+
+
+def _names(common: "Shared") -> dict[str, str]:
+    """Each player's name, by id: what the card views with an author read."""
+    players = common.own.players
+    return common.parts.get(
+        "names", (common.state.players,), lambda: {pid: p.name for pid, p in players.items()}
+    )
+
+
+def _public_cards(common: "Shared") -> list[JSON]:
+    """The board's cards: neither withdrawn nor hidden, with their author's name only when
+    the facilitator shows names."""
+    show = common.state.settings.show_author_names
+    names = _names(common) if show else {}
+
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn or card.hidden:
+            return None
+        return _card(card, facts, names.get(card.author_id) if show else None)
+
+    return _cards(common, "public.cards", (show, names), make)
+
+
+def _console_cards(common: "Shared") -> list[JSON]:
+    """The console's cards: every one not withdrawn, with its author and whether it is hidden."""
+    names = _names(common)
+
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn:
+            return None
+        return {**_card(card, facts, names.get(card.author_id)), "hidden": card.hidden}
+
+    return _cards(common, "console.cards", (names,), make)
+
+
+def _common_ground_cards(common: "Shared") -> list[JSON]:
+    def make(card: Card, facts: CardFacts) -> JSON | None:
+        if card.withdrawn or not facts.common_ground:
+            return None
+        return {"card_id": card.id, "supporters": {k.value: v for k, v in facts.supporters.items()}}
+
+    return _cards(common, "console.common_ground", (), make)
 
 
 def group_view(group: GroupSupport) -> JSON:
@@ -420,14 +563,11 @@ def public_view(state: RoomState) -> JSON:
     return shared(state).public
 
 
-def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
-    show_authors = state.settings.show_author_names
-    cards = [
-        card_views.get(state, c, facts[c.id], console=False)
-        for c in state.cards
-        if not c.withdrawn and not c.hidden
-    ]
+def _public(state: RoomState, common: "Shared") -> JSON:
+    # Each part is taken over from the version before when what it is made of is the same.
+    part = common.parts.get
     scoring = state.phase == Phase.SCORING
+    players, scenario = state.players, state.scenario
     return {
         "room_id": state.room_id,
         "version": state.version,
@@ -438,62 +578,102 @@ def _public(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardVi
         # When the step last changed: a console asks before moving on again within
         # STEP_GUARD_MS (the engine refuses with step_too_soon unless it confirms).
         "step_changed_at": state.step_changed_at,
-        "timer": _timer(state),
-        "settings": {"show_author_names": show_authors, "chime": state.settings.chime},
+        "timer": part("timer", (state.timer,), lambda: _timer(state)),
+        "settings": part(
+            "settings",
+            (state.settings,),
+            lambda: {
+                "show_author_names": state.settings.show_author_names,
+                "chime": state.settings.chime,
+            },
+        ),
         # The session plan: its length and the suggested timer per step.
-        "plan": _plan(state),
+        "plan": part("plan", (state.settings, scenario), lambda: _plan(state)),
         # The scenario's own text never changes in a room: it goes once per connection
         # (scenario_public), not with every change of the board.
-        "scenario_id": state.scenario.id,
-        "players": [_player(state, p) for p in state.active_players()],
-        "spread": _spread(state),
-        "cards": cards,
-        "draft": {
-            "text": state.draft.text,
-            "conditions": [_condition(c) for c in state.draft.conditions],
-        },
-        "versions": [
-            {
-                "number": v.number,
-                "text": v.text,
-                "conditions": [_condition(c) for c in v.conditions],
-                "created_at": v.created_at,
-            }
-            for v in state.versions
-        ],
-        "ballots": [_ballot(state, b) for b in state.ballots],
+        "scenario_id": scenario.id,
+        "players": part(
+            "players",
+            (players, state.round),
+            lambda: [_player(state, p) for p in state.active_players()],
+        ),
+        "spread": part("spread", (players,), lambda: _spread(state)),
+        "cards": _public_cards(common),
+        "draft": part(
+            "draft",
+            (state.draft,),
+            lambda: {
+                "text": state.draft.text,
+                "conditions": [_condition(c) for c in state.draft.conditions],
+            },
+        ),
+        "versions": part(
+            "versions",
+            (state.versions,),
+            lambda: [
+                {
+                    "number": v.number,
+                    "text": v.text,
+                    "conditions": [_condition(c) for c in v.conditions],
+                    "created_at": v.created_at,
+                }
+                for v in state.versions
+            ],
+        ),
+        "ballots": part(
+            "ballots",
+            (state.ballots, players, scenario),
+            lambda: [_ballot(state, b) for b in state.ballots],
+        ),
+        "options_scored": part(
+            "options_scored", (state.scores,), lambda: len({s.player_id for s in state.scores})
+        ),
         # While scoring, only how many scored: the ranking would steer the next scores.
-        "options_scored": len({s.player_id for s in state.scores}),
-        "ranking": [] if scoring else _ranking(state),
+        "ranking": [] if scoring else _ranking_part(state, common),
     }
+
+
+def _ranking_part(state: RoomState, common: "Shared") -> list[JSON]:
+    return common.parts.get(
+        "ranking", (state.scores, state.players, state.scenario), lambda: _ranking(state)
+    )
 
 
 def role_view(state: RoomState, player_id: str) -> JSON | None:
     """The role card a player holds now, with the secrets of it they were dealt for this
     round (never another round's, never another role's); None without a role."""
-    return _role(state, player_id, own_things(state))
+    return _role(state, player_id, shared(state))
 
 
-def _role(state: RoomState, player_id: str, own: Own) -> JSON | None:
+def _role(state: RoomState, player_id: str, common: Shared) -> JSON | None:
+    own = common.own
     player = own.players.get(player_id)
     role = player.role_in(state.round) if player is not None and player.active else None
     if role is None:
         return None
-    card = state.scenario.roles[role]
-    secrets = [
-        own.secrets[d.secret_id]
-        for d in own.dealt.get(player_id, ())
-        if d.round == state.round and d.role == role
-    ]
-    return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
+    dealt = tuple(
+        d.secret_id for d in own.dealt.get(player_id) if d.round == state.round and d.role == role
+    )
+
+    def make() -> JSON:
+        card = state.scenario.roles[role]
+        secrets = [own.secrets[secret_id] for secret_id in dealt]
+        return {"role": role.value, "round": state.round, "card": _role_card(card, secrets)}
+
+    # Everyone who holds a role in a round was dealt the same secrets of it: one view serves
+    # them all, and it is made again only when the round or the secrets change.
+    return common.parts.get(("role", role, state.round, dealt), (state.scenario,), make)
 
 
 def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tuple[object, ...]:
     """Everything a participant's own parts (`role` and `me`, from `_role` and `_personal`)
     are made of. Two versions of a room with equal inputs give that participant equal parts,
     so a broadcaster may skip making and comparing them."""
+    found = common.inputs.get(player_id)
+    if found is not None:
+        return found
     own = common.own
-    return (
+    common.inputs[player_id] = found = (
         own.players.get(player_id),
         state.round,
         own.cards.get(player_id),
@@ -503,46 +683,84 @@ def participant_inputs(state: RoomState, player_id: str, common: Shared) -> tupl
         own.dealt.get(player_id),
         own.votes.get(player_id),
     )
+    return found
 
 
 def personal_view(state: RoomState, player_id: str) -> JSON:
     """One player's own seat: their cards, reactions, reflections, scores, vote, and every
     secret they were dealt so far."""
-    return _personal(state, player_id, own_things(state))
+    return _personal(state, player_id, shared(state))
 
 
-def _personal(state: RoomState, player_id: str, own: Own) -> JSON:
+# A player's list of reactions is made again whenever they react (see _ROLE_VALUE).
+_KIND_VALUE = {kind: kind.value for kind in ReactionKind}
+
+
+def _personal(state: RoomState, player_id: str, common: Shared) -> JSON:
+    own = common.own
     player = own.players.get(player_id)
     if player is None:
         return {"id": player_id, "active": False}
+
+    def part(name: str, inputs: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        # Each list is taken over while what it is made of is the same, so a patch of this
+        # player's part walks only what their step changed.
+        return common.parts.get((name, player_id), inputs, make)
+
     mine = own.votes.get(player_id)
-    vote = None
-    if mine is not None:
-        vote = {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
-    own_cards = own.cards.get(player_id, [])
+    cards, reactions = own.cards.get(player_id), own.reactions.get(player_id)
+    reflections, scores = own.reflections.get(player_id), own.scores.get(player_id)
+    dealt = own.dealt.get(player_id)
     return {
         **_player(state, player),
         "active": player.active,
         "left_reason": player.left_reason,
-        "rotation": [_value(r) for r in player.rotation],
-        "card_ids": [c.id for c in own_cards],
+        "rotation": part("rotation", (player,), lambda: [_value(r) for r in player.rotation]),
+        "card_ids": part("card_ids", (cards,), lambda: [c.id for c in cards if not c.withdrawn]),
         # The facilitator hid these: the author is told, and still reads their own words.
-        "hidden_cards": [
-            {"id": c.id, "round": c.round, "text": c.text} for c in own_cards if c.hidden
-        ],
-        "reactions": list(own.reactions.get(player_id, [])),
-        "reflections": list(own.reflections.get(player_id, [])),
+        "hidden_cards": part(
+            "hidden_cards",
+            (cards,),
+            lambda: [
+                {"id": c.id, "round": c.round, "text": c.text}
+                for c in cards
+                if c.hidden and not c.withdrawn
+            ],
+        ),
+        "reactions": part(
+            "reactions",
+            (reactions,),
+            lambda: [[r.card_id, _KIND_VALUE[r.kind]] for r in reactions],
+        ),
+        "reflections": part(
+            "reflections",
+            (reflections,),
+            lambda: [{"round": x.round, "text": x.text, "shared": x.shared} for x in reflections],
+        ),
         # Which reflection question fits: swap (played another role), own (played their home
         # role) or decision (round 4).
         "reflection_kind": rotation.reflection_kind(player, state.round),
-        "reflection_kinds": {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
-        "scores": dict(own.scores.get(player_id, {})),
-        "vote": vote,
+        "reflection_kinds": part(
+            "reflection_kinds",
+            (player,),
+            lambda: {str(r): rotation.reflection_kind(player, r) for r in (1, 2, 3, 4)},
+        ),
+        "scores": part("scores", (scores,), lambda: {s.option_id: s.score for s in scores}),
+        "vote": part(
+            "vote",
+            (mine,),
+            lambda: (
+                None
+                if mine is None
+                else {"choice": mine.choice.value, "reason": mine.reason, "needed": mine.needed}
+            ),
+        ),
         # "Wat je weet": every secret dealt to this player, kept after the round ends.
-        "known_secrets": [
-            {**_secret(own.secrets[d.secret_id]), "role": d.role.value}
-            for d in own.dealt.get(player_id, ())
-        ],
+        "known_secrets": part(
+            "known_secrets",
+            (dealt,),
+            lambda: [{**_secret(own.secrets[d.secret_id]), "role": d.role.value} for d in dealt],
+        ),
     }
 
 
@@ -600,119 +818,167 @@ def shared_reflections(state: RoomState) -> list[JSON]:
 def facilitator_view(state: RoomState) -> JSON:
     """Everything the facilitator steers with: all secrets, but no unshared reflection and
     no one's vote by name."""
-    common = shared(state)
-    return _facilitator(state, common.facts, common.cards)
+    return _facilitator(state, shared(state))
 
 
-def _overview(state: RoomState) -> list[JSON]:
+def _overview(state: RoomState, common: "Shared") -> list[JSON]:
     """Per active player, for the current step: whether they did what it asks (never how
-    they voted or what they wrote)."""
-    ballot = state.current_ballot()
-    voted = {v.player_id for v in ballot.votes} if ballot is not None else set()
-    cards = Counter(c.author_id for c in state.live_cards() if c.round == state.round)
-    reflected = {r.player_id for r in state.reflections if r.round == state.round}
-    scored = Counter(s.player_id for s in state.scores)
-    return [
-        {
-            "player_id": p.id,
-            "name": p.name,
-            "role": _value(p.role_in(state.round)),
-            "cards": cards[p.id],
-            "reflected": p.id in reflected,
-            "scored": scored[p.id],
-            "voted": p.id in voted,
-            "on_paper": p.on_paper,
-        }
-        for p in state.active_players()
-    ]
+    they voted or what they wrote). A player's row is taken over while their things stay
+    the same."""
+    own, part = common.own, common.parts.get
+
+    def row(p: Player) -> JSON:
+        cards = own.cards.get(p.id)
+        reflections = own.reflections.get(p.id)
+        scores = own.scores.get(p.id)
+        voted = p.id in own.votes
+        return part(
+            ("overview", p.id),
+            (p, state.round, cards, reflections, scores, voted),
+            lambda: {
+                "player_id": p.id,
+                "name": p.name,
+                "role": _value(p.role_in(state.round)),
+                "cards": sum(1 for c in cards if c.round == state.round and not c.withdrawn),
+                "reflected": any(r.round == state.round for r in reflections),
+                "scored": len(scores),
+                "voted": voted,
+                "on_paper": p.on_paper,
+            },
+        )
+
+    return part(
+        "overview",
+        (state.players, state.round, state.cards, state.reflections, state.scores, state.ballots),
+        lambda: [row(p) for p in state.players if p.active],
+    )
 
 
-def _facilitator(state: RoomState, facts: Mapping[str, CardFacts], card_views: CardViews) -> JSON:
-    issues = rotation.report(state)
+def _facilitator(state: RoomState, common: "Shared") -> JSON:
+    # Each part is taken over from the version before when what it is made of is the same.
+    part = common.parts.get
+    players, scenario, ballots = state.players, state.scenario, state.ballots
+    issues = part("rotation", (players, state.round), lambda: rotation.report(state))
+    counted = part(
+        "counted",
+        (ballots, players),
+        lambda: [(b.number, _counted_votes(state, b)) for b in ballots],
+    )
+    return {
+        "roles": part(
+            "roles",
+            (scenario,),
+            lambda: {
+                role.value: _role_card(card, card.secrets) for role, card in scenario.roles.items()
+            },
+        ),
+        # Every secret, with its round and who was dealt it.
+        "secrets": part("secrets", (scenario, state.dealt), lambda: _all_secrets(state)),
+        "players": part(
+            "console.players",
+            (players, state.round),
+            lambda: [
+                {
+                    **_player(state, p),
+                    "active": p.active,
+                    "left_reason": p.left_reason,
+                    "rotation": [_value(r) for r in p.rotation],
+                }
+                for p in players
+            ],
+        ),
+        "overview": _overview(state, common),
+        "group_warnings": part(
+            "group_warnings",
+            (players,),
+            lambda: [
+                {"role": w.role.value, "members": w.members, "kind": w.kind}
+                for w in group_warnings(state)
+            ],
+        ),
+        "cards": _console_cards(common),
+        "rotation_issues": part(
+            "rotation_issues",
+            (issues,),
+            lambda: [
+                {
+                    "kind": i.kind,
+                    "round": i.round,
+                    "player_id": i.player_id,
+                    "counts": dict(i.counts),
+                    "roles": list(i.roles),
+                    "fixable": i.fixable,
+                }
+                for i in issues
+            ],
+        ),
+        # The console offers "Verdeel de rollen opnieuw" only when it solves a problem.
+        "can_rebalance": any(i.fixable for i in issues),
+        "common_ground": _common_ground_cards(common),
+        "reflections_shared": part(
+            "reflections_shared",
+            (state.reflections, players),
+            lambda: shared_reflections(state),
+        ),
+        "reflections_count": part(
+            "reflections_count",
+            (state.reflections,),
+            lambda: {
+                str(r): sum(1 for x in state.reflections if x.round == r) for r in (1, 2, 3, 4)
+            },
+        ),
+        "ranking": _ranking_part(state, common),
+        # Every vote, without who cast it: the console shows counts and reasons, never a
+        # person's choice.
+        "votes": part(
+            "votes",
+            (counted,),
+            lambda: [
+                {"ballot": number, "choice": v.choice.value, "reason": v.reason, "needed": v.needed}
+                for number, votes in counted
+                for v in votes
+            ],
+        ),
+        "objections": part(
+            "objections",
+            (counted,),
+            lambda: [
+                {"ballot": number, **objection}
+                for number, votes in counted
+                for objection in _objections(votes)
+            ],
+        ),
+        "reservations": part(
+            "reservations",
+            (counted,),
+            lambda: [
+                {"ballot": number, "text": text}
+                for number, votes in counted
+                for text in _reservations(votes)
+            ],
+        ),
+        "results": part(
+            "results",
+            (ballots, players, scenario),
+            lambda: [result_view(decide(state, b)) for b in ballots],
+        ),
+    }
+
+
+def _all_secrets(state: RoomState) -> list[JSON]:
     dealt_to: dict[str, list[str]] = {}
     for d in state.dealt:
         dealt_to.setdefault(d.secret_id, []).append(d.player_id)
-    counted = [(b.number, _counted_votes(state, b)) for b in state.ballots]
-    return {
-        "roles": {
-            role.value: _role_card(card, card.secrets)
-            for role, card in state.scenario.roles.items()
-        },
-        # Every secret, with its round and who was dealt it.
-        "secrets": [
-            {
-                **_secret(secret),
-                "role": role.value,
-                "revealed_at_debrief": secret.revealed_at_debrief,
-                "dealt_to": dealt_to.get(secret.id, []),
-            }
-            for role, card in state.scenario.roles.items()
-            for secret in sorted(card.secrets, key=lambda s: s.round)
-        ],
-        "players": [
-            {
-                **_player(state, p),
-                "active": p.active,
-                "left_reason": p.left_reason,
-                "rotation": [_value(r) for r in p.rotation],
-            }
-            for p in state.players
-        ],
-        "overview": _overview(state),
-        "group_warnings": [
-            {"role": w.role.value, "members": w.members, "kind": w.kind}
-            for w in group_warnings(state)
-        ],
-        "cards": [
-            card_views.get(state, c, facts[c.id], console=True)
-            for c in state.cards
-            if not c.withdrawn
-        ],
-        "rotation_issues": [
-            {
-                "kind": i.kind,
-                "round": i.round,
-                "player_id": i.player_id,
-                "counts": dict(i.counts),
-                "roles": list(i.roles),
-                "fixable": i.fixable,
-            }
-            for i in issues
-        ],
-        # The console offers "Verdeel de rollen opnieuw" only when it solves a problem.
-        "can_rebalance": any(i.fixable for i in issues),
-        "common_ground": [
-            {
-                "card_id": c.id,
-                "supporters": {k.value: v for k, v in facts[c.id].supporters.items()},
-            }
-            for c in state.live_cards()
-            if facts[c.id].common_ground
-        ],
-        "reflections_shared": shared_reflections(state),
-        "reflections_count": {
-            str(r): sum(1 for x in state.reflections if x.round == r) for r in (1, 2, 3, 4)
-        },
-        "ranking": _ranking(state),
-        # Every vote, without who cast it: the console shows counts and reasons, never a
-        # person's choice.
-        "votes": [
-            {"ballot": number, "choice": v.choice.value, "reason": v.reason, "needed": v.needed}
-            for number, votes in counted
-            for v in votes
-        ],
-        "objections": [
-            {"ballot": number, **objection}
-            for number, votes in counted
-            for objection in _objections(votes)
-        ],
-        "reservations": [
-            {"ballot": number, "text": text}
-            for number, votes in counted
-            for text in _reservations(votes)
-        ],
-        "results": [result_view(decide(state, b)) for b in state.ballots],
-    }
+    return [
+        {
+            **_secret(secret),
+            "role": role.value,
+            "revealed_at_debrief": secret.revealed_at_debrief,
+            "dealt_to": dealt_to.get(secret.id, []),
+        }
+        for role, card in state.scenario.roles.items()
+        for secret in sorted(card.secrets, key=lambda s: s.round)
+    ]
 
 
 # The timeline: only facts anyone may know, never what people typed in private (nor which

@@ -87,11 +87,12 @@ class RoomViews:
         self.version = state.version
         self._shared: views.Shared | None = None
         self._private: dict[str, dict[str, Any]] = {}
-        self._before: RoomViews | None = None  # an earlier version, to take card views from
+        self._before: RoomViews | None = None  # an earlier version, to take views over from
 
     def follows(self, older: RoomViews) -> None:
-        """Made after `older` (an earlier version of the room): its unchanged card views are
-        taken over instead of made again."""
+        """Made after `older` (an earlier version of the room): what the step did not touch
+        (card facts and views, players' own things, parts of the views) is taken over from
+        it instead of made again (views.Shared)."""
         if self._shared is None and older.version < self.version:
             self._before = older
 

@@ -605,9 +605,9 @@ class RoomWriter:
                         "summary_key_hash": new.summary_key_hash,
                     }
                     session.execute(insert(Room), [row])
+            log.append(session, {room.state.room_id: room.entries for room in rooms})
             for room in rooms:
                 room_id = room.state.room_id
-                log.append(session, room_id, room.entries)
                 if room.seats:
                     at = room.entries[-1].at
                     rows = [
@@ -621,13 +621,17 @@ class RoomWriter:
                         for seat in room.seats
                     ]
                     session.execute(insert(Seat), rows)
-                log.remember_keys(
-                    session, room_id, ((a, k, v) for (a, k), v in room.new_keys.items())
-                )
                 if room.snapshot is not None:
                     log.save_snapshot(session, room_id, *room.snapshot)
                 if room.state.phase == Phase.CLOSED:
                     session.execute(update(Room).where(Room.id == room_id).values(status="closed"))
+            log.remember_keys(
+                session,
+                {
+                    room.state.room_id: [(a, k, v) for (a, k), v in room.new_keys.items()]
+                    for room in rooms
+                },
+            )
             for room_id, player_id in batch.readmits:
                 session.execute(
                     update(Seat)

@@ -165,6 +165,16 @@ def _any_role() -> Any:
     return re.compile(r"^(inwoner|raadslid|ambtenaar)$")
 
 
+def run_out_ten_seconds(*pages: Page) -> None:
+    """A 10 s timer was just set: once each page counts it down, each browser's clock (installed
+    with `clock.install()` before the page opened) jumps 10 s on, instead of the test waiting
+    the time out. The server keeps the real clock; a page's next message sets it back."""
+    for page in pages:
+        expect(page.get_by_test_id("timer")).to_have_text(re.compile(r"^0:(10|0[1-9])$"))
+    for page in pages:
+        page.clock.fast_forward(10_000)
+
+
 def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not condition():

@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from browser_game import ApiRoom, card, create_game, next_step, wait_until
+from browser_game import (
+    ApiRoom,
+    card,
+    create_game,
+    next_step,
+    run_out_ten_seconds,
+    wait_until,
+)
 from playwright.sync_api import BrowserContext, Page, expect
 from serverproc import Server
 
@@ -20,6 +27,7 @@ pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1280, "height": 800}
 PROJECTORS = ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720})
 OVERTIME = re.compile(r"^\+0:\d\d$")
+PAGE_MS = 12_000  # the big screen turns its board's page this often (static/js/screen.js)
 PEOPLE = (("Anna", "inwoner"), ("Bram", "raadslid"), ("Cem", "ambtenaar"), ("Dewi", "raadslid"))
 
 # A browser voice that only writes down what it is asked to read (headless chromium has none).
@@ -73,18 +81,30 @@ def a_room(live_server: Server, people: tuple[tuple[str, str], ...] = PEOPLE) ->
         room.close()
 
 
-def console(people: Callable[..., BrowserContext], room: Room, **options: object) -> Page:
-    """The facilitator's console in a browser that holds the room's key."""
+def console(
+    people: Callable[..., BrowserContext], room: Room, *, clock: bool = False, **options: object
+) -> Page:
+    """The facilitator's console in a browser that holds the room's key (`clock`: with the
+    page's clock installed, so the test can move the browser's time on; the server keeps the
+    real one)."""
     context = people(viewport=LAPTOP, **options)
     room.api.host_in(context)
+    if clock:
+        context.clock.install()
     page = context.new_page()
     page.goto(f"/room/{room.api.room_id}/host")
     expect(page.get_by_test_id("host-code")).not_to_have_text("…")
     return page
 
 
-def big_screen(people: Callable[..., BrowserContext], room: Room, size: dict[str, int]) -> Page:
-    page = people(viewport=size).new_page()
+def big_screen(
+    people: Callable[..., BrowserContext], room: Room, size: dict[str, int], *, clock: bool = False
+) -> Page:
+    """The big screen at `size` (`clock`: as for the console)."""
+    context = people(viewport=size)
+    if clock:
+        context.clock.install()
+    page = context.new_page()
     page.goto(room.api.screen_url)
     expect(page.get_by_test_id("screen-code")).not_to_have_text("…")
     return page
@@ -373,7 +393,7 @@ def test_the_pages_turn_by_themselves(
 ) -> None:
     """The page indicator moves on without anyone touching the big screen."""
     with a_room(live_server) as room:
-        screen = big_screen(people, room, PROJECTORS[1])
+        screen = big_screen(people, room, PROJECTORS[1], clock=True)
         room.step("play", 1)
         writers = list(room.players.values())
         for n in range(30):
@@ -383,7 +403,10 @@ def test_the_pages_turn_by_themselves(
         expect(indicator).to_have_text(
             re.compile(r"^Pagina 1 van \d+\. De volgende pagina komt vanzelf\.$")
         )
-        expect(indicator).to_have_attribute("data-page", "2", timeout=15_000)
+        # The page's own timer turns the page (PAGE_MS in screen.js); the browser's clock
+        # jumps there instead of the test waiting it out, and nothing else turns it.
+        screen.clock.fast_forward(PAGE_MS)
+        expect(indicator).to_have_attribute("data-page", "2")
 
 
 def test_after_the_close_the_screen_shows_a_qr_code_for_the_summary(
@@ -410,16 +433,17 @@ def test_time_up_chimes_unless_muted_and_the_overtime_counts(
     """At time-up the big screen chimes (once someone clicked it) and counts '+0:0x', as
     does the console; muted from the console, the next time-up is silent."""
     with a_room(live_server, PEOPLE[:3]) as room:
-        host = console(people, room)
-        screen = big_screen(people, room, PROJECTORS[1])
+        host = console(people, room, clock=True)
+        screen = big_screen(people, room, PROJECTORS[1], clock=True)
         hint = screen.get_by_test_id("sound-hint")
         expect(hint).to_contain_text("Klik 1 keer op dit scherm")
         screen.mouse.click(10, 10)  # browsers allow sound only after a touch
         expect(hint).to_be_hidden()
         room.step("play", 1)
         room.fac.act("set_timer", seconds=10)
+        run_out_ten_seconds(host, screen)
         up = screen.get_by_test_id("time-up")
-        expect(up).to_be_visible(timeout=15_000)
+        expect(up).to_be_visible()
         expect(up).to_have_attribute("data-chimed", "true")
         expect(screen.get_by_test_id("timer")).to_have_text(OVERTIME)
         expect(host.get_by_test_id("timer")).to_have_text(OVERTIME)
@@ -430,7 +454,8 @@ def test_time_up_chimes_unless_muted_and_the_overtime_counts(
         wait_until(lambda: room.fac.view["public"]["settings"]["chime"] is False)
         room.fac.act("set_timer", seconds=10)
         expect(up).to_be_hidden()
-        expect(up).to_be_visible(timeout=15_000)
+        run_out_ten_seconds(host, screen)
+        expect(up).to_be_visible()
         expect(up).to_have_attribute("data-chimed", "false")
 
 

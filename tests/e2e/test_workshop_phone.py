@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_game import ROOT, SCENARIO, ApiRoom, Bot, join, my_role, post_card, wait_until
+from browser_game import (
+    ROOT,
+    SCENARIO,
+    ApiRoom,
+    Bot,
+    join,
+    my_role,
+    post_card,
+    run_out_ten_seconds,
+    wait_until,
+)
 from playwright.sync_api import BrowserContext, Page, expect
 from serverproc import Server
 
@@ -66,13 +76,21 @@ Object.defineProperty(navigator, 'vibrate', { configurable: true,
 
 
 def _phone(
-    people: Callable[..., BrowserContext], room: ApiRoom, name: str, role: str, script: str = ""
+    people: Callable[..., BrowserContext],
+    room: ApiRoom,
+    name: str,
+    role: str,
+    script: str = "",
+    clock: bool = False,
 ) -> Page:
-    """A phone with a seat in the room, on its player page."""
+    """A phone with a seat in the room, on its player page (`clock`: with the page's clock
+    installed, so the test can move the browser's time on; the server keeps the real one)."""
     context = people(viewport={"width": 360, "height": 740})
     room.seat_in(context, name, role)
     if script:
         context.add_init_script(script)
+    if clock:
+        context.clock.install()
     page = context.new_page()
     page.goto(f"/room/{room.room_id}/play")
     expect(page.get_by_test_id("my-name")).to_have_text(name)
@@ -107,16 +125,17 @@ STEP_WORDS = {"play": "Kaarten", "reflection": "Reflectie|Terugblik", "decision"
 def table(
     live_server: Server, people: Callable[..., BrowserContext]
 ) -> Iterator[Callable[..., Table]]:
-    """Make a table (`script`: run in Anna's browser before the page's own); all socket
-    clients closed after the test."""
+    """Make a table (`script`: run in Anna's browser before the page's own; `clock`: her
+    page's clock installed); all socket clients closed after the test."""
     made: list[Bot] = []
 
-    def make(script: str = "") -> Table:
+    def make(script: str = "", clock: bool = False) -> Table:
         room = ApiRoom.create(live_server.url)
         host = room.facilitator()
         others = [room.bot("Bram", "raadslid"), room.bot("Cem", "ambtenaar")]
         made.extend([host, *others])
-        return Table(room, host, others, _phone(people, room, "Anna", "inwoner", script))
+        phone = _phone(people, room, "Anna", "inwoner", script, clock)
+        return Table(room, host, others, phone)
 
     yield make
     for bot in made:
@@ -305,12 +324,13 @@ def test_the_join_page_of_a_closed_game_links_to_its_summary(
 
 def test_time_up_chimes_softly_and_vibrates(table: Callable[..., Table]) -> None:
     """When the timer runs out, a phone that was touched plays the chime and vibrates."""
-    game = table(COUNTS_CHIME)
+    game = table(COUNTS_CHIME, clock=True)
     page, host = game.page, game.host
     game.to(1, "play")
     page.get_by_test_id("card-input").click()  # the touch that allows sound
     host.act("set_timer", seconds=10)
-    expect(page.get_by_test_id("time-up")).to_be_visible(timeout=20_000)
+    run_out_ten_seconds(page)
+    expect(page.get_by_test_id("time-up")).to_be_visible()
     wait_until(lambda: page.evaluate("window.__tones") >= 2)
     assert page.evaluate("window.__buzz") == [[200, 100, 200]]
 
@@ -319,13 +339,14 @@ def test_a_muted_chime_stays_silent_but_the_phone_still_buzzes(
     table: Callable[..., Table],
 ) -> None:
     """The console turned the chime off: at time-up no tone, the short buzz still comes."""
-    game = table(COUNTS_CHIME)
+    game = table(COUNTS_CHIME, clock=True)
     page, host = game.page, game.host
     game.to(1, "play")
     host.act("set_setting", name="chime", value=False)
     page.get_by_test_id("card-input").click()  # the touch that would allow sound
     host.act("set_timer", seconds=10)
-    expect(page.get_by_test_id("time-up")).to_be_visible(timeout=20_000)
+    run_out_ten_seconds(page)
+    expect(page.get_by_test_id("time-up")).to_be_visible()
     wait_until(lambda: page.evaluate("window.__buzz") == [[200, 100, 200]])
     assert page.evaluate("window.__tones") == 0
 

@@ -79,9 +79,9 @@ def test_in_memory_sqlite_is_refused() -> None:
 def test_append_then_read_after_returns_the_later_events_in_order(db: Database) -> None:
     """read_after(seq) gives exactly the events after seq, oldest first."""
     with db.sessions.begin() as session:
-        log.append(session, "r1", [entry(1), entry(2), entry(3)])
+        log.append(session, {"r1": [entry(1), entry(2), entry(3)]})
     with db.sessions.begin() as session:
-        log.append(session, "r1", [entry(4)])
+        log.append(session, {"r1": [entry(4)]})
     with db.sessions() as session:
         assert [e.seq for e in log.read_after(session, "r1", 2)] == [3, 4]
         assert [e.seq for e in log.read_after(session, "r1")] == [1, 2, 3, 4]
@@ -93,10 +93,10 @@ def test_append_then_read_after_returns_the_later_events_in_order(db: Database) 
 def test_a_taken_seq_is_refused_and_the_whole_transaction_rolls_back(db: Database) -> None:
     """UNIQUE(room_id, seq): a second writer of seq 2 fails and writes nothing at all."""
     with db.sessions.begin() as session:
-        log.append(session, "r1", [entry(1), entry(2)])
+        log.append(session, {"r1": [entry(1), entry(2)]})
     with pytest.raises(IntegrityError), db.sessions.begin() as session:
-        log.remember_keys(session, "r1", [("p1", "k1", 3)])
-        log.append(session, "r1", [entry(2), entry(3)])
+        log.remember_keys(session, {"r1": [("p1", "k1", 3)]})
+        log.append(session, {"r1": [entry(2), entry(3)]})
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(RoomEvent)) == 2
         assert log.known_keys(session, "r1") == {}
@@ -105,7 +105,7 @@ def test_a_taken_seq_is_refused_and_the_whole_transaction_rolls_back(db: Databas
 def test_keys_are_remembered_per_sender(db: Database) -> None:
     """The same key from two senders are two keys; each keeps its version."""
     with db.sessions.begin() as session:
-        log.remember_keys(session, "r1", [("p1", "k", 5), ("p2", "k", 6)])
+        log.remember_keys(session, {"r1": [("p1", "k", 5), ("p2", "k", 6)]})
     with db.sessions() as session:
         assert log.known_keys(session, "r1") == {("p1", "k"): 5, ("p2", "k"): 6}
 
@@ -138,11 +138,12 @@ def test_snapshot_plus_later_events_rebuilds_the_same_state_as_the_full_log(db: 
                 log.save_snapshot(session, "r1", snapshot_at, codec.state_to_json(state))
         log.append(
             session,
-            "r1",
-            [
-                log.Entry(seq, e.type, codec.event_to_json(e), e.at)
-                for seq, e in enumerate(events, start=1)
-            ],
+            {
+                "r1": [
+                    log.Entry(seq, e.type, codec.event_to_json(e), e.at)
+                    for seq, e in enumerate(events, start=1)
+                ]
+            },
         )
     with db.sessions() as session:
         found = log.latest_snapshot(session, "r1")
@@ -164,8 +165,8 @@ def test_upgrading_from_the_first_schema_keeps_every_row(database_url: str) -> N
         upgrade(database.engine, "0001")
         with database.sessions.begin() as session:
             session.execute(insert(Room), [ROOM_ROW])
-            log.append(session, "r1", [entry(1), entry(2)])
-            log.remember_keys(session, "r1", [("p1", "k1", 2)])
+            log.append(session, {"r1": [entry(1), entry(2)]})
+            log.remember_keys(session, {"r1": [("p1", "k1", 2)]})
         upgrade(database.engine)
         with database.sessions() as session:
             assert [e.seq for e in log.read_after(session, "r1")] == [1, 2]
@@ -207,3 +208,19 @@ def test_processes_migrating_at_once_on_postgresql_all_succeed(
     for database in databases:
         database.close()
     assert errors == []
+
+
+def test_one_call_stores_the_events_and_keys_of_several_rooms(db: Database) -> None:
+    """The writer's batch goes in as one statement per table: every room's events and keys
+    land in their own room's log."""
+    with db.sessions.begin() as session:
+        others = [{**ROOM_ROW, "id": room, "code": f"CODE{room}"} for room in ("r2", "r3")]
+        session.execute(insert(Room), others)
+        log.append(session, {"r1": [entry(1), entry(2)], "r2": [entry(1)], "r3": []})
+        log.remember_keys(session, {"r1": [("p1", "k", 2)], "r2": [("p2", "k", 1)], "r3": []})
+    with db.sessions() as session:
+        assert [e.seq for e in log.read_after(session, "r1")] == [1, 2]
+        assert [e.seq for e in log.read_after(session, "r2")] == [1]
+        assert log.read_after(session, "r3") == []
+        assert log.known_keys(session, "r1") == {("p1", "k"): 2}
+        assert log.known_keys(session, "r2") == {("p2", "k"): 1}
