@@ -322,8 +322,9 @@ class FirstView(_Body):
 def first_view(room_id: str) -> Response | tuple[Response, int]:
     """The view the socket would send first, over HTTP, so a page can show it while its
     socket connects (the socket then continues from its version). Refused with the socket's
-    codes: `bad_token`, `removed_from_game`, `unknown_room`, `no_key`; `too_many_actions`
-    over VIEW_LIMIT per client address (as a socket over its rate)."""
+    codes: `bad_token`, `removed_from_game`, `unknown_room`, `room_damaged`; `bad_request`
+    for a body of another shape; `too_many_actions` over VIEW_LIMIT per client address (as a
+    socket over its rate)."""
     lang = _asked_language()
     if not api_limits().view(client_address()):
         return refusal(ServerCode.TOO_MANY_ACTIONS, lang)

@@ -3,8 +3,10 @@
 Pages are thin shells. The server renders the frame, the texts and the translations the
 page's script needs; everything about the game arrives over the socket as the viewer's
 view and is built into the page with DOM calls (never as HTML). Every response carries a
-Content-Security-Policy that allows only this site's own scripts (game/web/guard.py), so
-even a slip that let typed text into the markup could not run.
+Content-Security-Policy that allows only this site's own scripts (game/web/guard.py): a
+page's script comes inline, bundled at start-up (game/web/bundle.py), and runs by its hash
+in that page's policy, so even a slip that let typed text into the markup could not run.
+The participant's first view comes over HTTP before its socket (api.first_view).
 """
 
 from __future__ import annotations

@@ -53,7 +53,6 @@ class StaticFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._files: dict[str, StaticFile] = {}
-        self._graphs: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
     def get(self, filename: str) -> StaticFile:
