@@ -194,6 +194,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
     app.register_blueprint(pages.bp)
+    pages.prepare()
     app.register_blueprint(summary_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(paper.bp)

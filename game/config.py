@@ -94,6 +94,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "JOIN_GUESS_LIMIT": "50 per 10 minutes",
         # Tables one client address may create (a "new game" with N tables counts N).
         "ROOM_CREATE_LIMIT": "60 per hour",
+        # First views over HTTP (POST /api/rooms/<id>/view) per client address: a venue's
+        # phones behind one address each load the page a few times; over it, a page waits
+        # for its socket's first view instead.
+        "VIEW_LIMIT": "120 per minute",
         # Each connection's messages (actions, resyncs): `ACTION_RATE` per second after a
         # burst of `ACTION_BURST`; more get `too_many_actions` at once (0: no limit).
         "ACTION_RATE": 5.0,
@@ -180,6 +184,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "JOIN_FAIL_LIMIT": str,
     "JOIN_GUESS_LIMIT": str,
     "ROOM_CREATE_LIMIT": str,
+    "VIEW_LIMIT": str,
     "ACTION_RATE": _as_float,
     "ACTION_BURST": _as_int,
     "RETENTION_DAYS": _as_float,

@@ -194,7 +194,12 @@ class Broadcaster:
 
     def send_state(self, sid: str, state: RoomState, viewer_key: str) -> None:
         """The whole view to one socket (after connect or resync), with the scenario text."""
-        self.emit("state", self._with_scenario(state, self.message(state, viewer_key)), to=sid)
+        self.emit("state", self.first_state(state, viewer_key), to=sid)
+
+    def first_state(self, state: RoomState, viewer_key: str) -> Encoded:
+        """The `state` message a viewer gets first: its whole view with the scenario text,
+        encoded (the socket's on connect, and `POST /api/rooms/<id>/view`)."""
+        return self._with_scenario(state, self.message(state, viewer_key))
 
     def _with_scenario(self, state: RoomState, message: dict[str, Any]) -> Encoded:
         # The scenario is the largest part of a first state and the same for every viewer of

@@ -44,12 +44,13 @@ from game.codes import ServerCode
 from game.engine import actions as A
 from game.engine import rules
 from game.engine.roles import Role
-from game.engine.state import FACILITATOR, Phase, Settings
+from game.engine.state import FACILITATOR, Phase, RoomState, Settings
 from game.logfmt import line
 from game.rooms import seats
 from game.rooms.action_log import actor_role
 from game.rooms.broadcast import Broadcaster, Step, sio_room
 from game.rooms.connections import Connection, Identity
+from game.rooms.patches import Encoded
 from game.rooms.queries import RoomInfo
 from game.rooms.service import RoomService
 from game.rooms.writer import Applied, Job, NewRoom, NewSeat, Outcome, Refused
@@ -302,12 +303,10 @@ class RoomLifecycle:
     ) -> Identity | Refused:
         """A socket (re)connects with a token: refused with a code, or it joins its viewer's
         Socket.IO rooms, takes its seat over from older sockets and gets the current state."""
-        identity = self.identify(room_id, token)
-        if isinstance(identity, Refused):
-            return identity
-        state = self.service.current(room_id)
-        if state is None:
-            return Refused(ServerCode.UNKNOWN_ROOM)
+        found = self._viewer_now(room_id, token)
+        if isinstance(found, Refused):
+            return found
+        identity, state = found
         if last_seq > state.version:
             # The browser saw a version the database does not have: must never happen.
             logger.error(
@@ -331,6 +330,26 @@ class RoomLifecycle:
         if identity.is_seat:
             self.broadcaster.publish_presence(identity.room_id, state)
         return identity
+
+    def first_view(self, room_id: str, token: str) -> Encoded | Refused:
+        """The `state` message the socket would send first to whoever holds `token`, without
+        a socket: the same view, hidden the same way (a page shows it before its socket is
+        up). Refused with the codes the socket's connect uses; nothing else changes."""
+        found = self._viewer_now(room_id, token)
+        if isinstance(found, Refused):
+            return found
+        identity, state = found
+        return self.broadcaster.first_state(state, identity.viewer_key)
+
+    def _viewer_now(self, room_id: str, token: str | None) -> tuple[Identity, RoomState] | Refused:
+        """Who holds `token` and the room's current state, or the refusal."""
+        identity = self.identify(room_id, token)
+        if isinstance(identity, Refused):
+            return identity
+        state = self.service.current(room_id)
+        if state is None:
+            return Refused(ServerCode.UNKNOWN_ROOM)
+        return identity, state
 
     def _take_over(self, identity: Identity, sid: str, older: list[str], lang: str) -> None:
         if self.service.shared and identity.is_seat:

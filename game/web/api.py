@@ -25,6 +25,7 @@ from game.languages import DEFAULT_LANGUAGE, language
 from game.logfmt import line
 from game.rooms import seats
 from game.rooms.lifecycle import CreatedRooms
+from game.rooms.patches import READY
 from game.rooms.queries import RoomInfo
 from game.rooms.writer import Applied, Job, Refused
 from game.web import links
@@ -47,6 +48,7 @@ STATUS: dict[str, int] = {
     ServerCode.CASE_ID_TAKEN: 409,
     ServerCode.TOO_MANY_ATTEMPTS: 429,
     ServerCode.TOO_MANY_ROOMS: 429,
+    ServerCode.TOO_MANY_ACTIONS: 429,
     ServerCode.NO_KEY: 401,
     ServerCode.BAD_TOKEN: 403,
     ServerCode.WRONG_KEY: 403,
@@ -176,6 +178,7 @@ def api_limits() -> ApiLimits:
             cfg["ROOM_CREATE_LIMIT"],
             cfg["JOIN_FAIL_LIMIT"],
             cfg["JOIN_GUESS_LIMIT"],
+            cfg["VIEW_LIMIT"],
         )
         current_app.extensions[LIMITS_KEY] = found
     return found
@@ -305,6 +308,37 @@ def join() -> tuple[Response, int]:
             "play_url": url_for("pages.play", room_id=joined.room_id),
         }
     ), 201
+
+
+class FirstView(_Body):
+    """POST /api/rooms/<room_id>/view: the seat token (or another key of the room) in the body,
+    never in the address, where a log or a proxy would keep it."""
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    lang: str = DEFAULT_LANGUAGE
+
+
+@bp.post("/api/rooms/<room_id>/view")
+def first_view(room_id: str) -> Response | tuple[Response, int]:
+    """The view the socket would send first, over HTTP, so a page can show it while its
+    socket connects (the socket then continues from its version). Refused with the socket's
+    codes: `bad_token`, `removed_from_game`, `unknown_room`, `room_damaged`; `bad_request`
+    for a body of another shape; `too_many_actions` over VIEW_LIMIT per client address (as a
+    socket over its rate)."""
+    lang = _asked_language()
+    if not api_limits().view(client_address()):
+        return refusal(ServerCode.TOO_MANY_ACTIONS, lang)
+    checked = _body(FirstView)
+    if checked is None:
+        return refusal(ServerCode.BAD_REQUEST, lang)
+    if not seats.looks_like_id(room_id):
+        return refusal(ServerCode.UNKNOWN_ROOM, lang)
+    found = extension().lifecycle.first_view(room_id, checked.token)
+    if isinstance(found, Refused):
+        return refusal(found.code, lang)
+    return Response(
+        found[READY], mimetype="application/json", headers={"Cache-Control": "no-store"}
+    )
 
 
 @bp.get("/api/events/<event_id>")

@@ -3,8 +3,10 @@
 Pages are thin shells. The server renders the frame, the texts and the translations the
 page's script needs; everything about the game arrives over the socket as the viewer's
 view and is built into the page with DOM calls (never as HTML). Every response carries a
-Content-Security-Policy that allows only this site's own scripts (game/web/guard.py), so
-even a slip that let typed text into the markup could not run.
+Content-Security-Policy that allows only this site's own scripts (game/web/guard.py): a
+page's script comes inline, bundled at start-up (game/web/bundle.py), and runs by its hash
+in that page's policy, so even a slip that let typed text into the markup could not run.
+The participant's first view comes over HTTP before its socket (api.first_view).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from markupsafe import Markup
 
 from game.engine import state
 from game.engine.roles import ROLE_ORDER
@@ -21,12 +24,20 @@ from game.extension import extension, has_extension
 from game.languages import LANGUAGES
 from game.rooms import seats
 from game.web import api
+from game.web.bundle import Bundle, Bundles
+from game.web.guard import content_security_policy
 from game.web.i18n import current_language
-from game.web.statics import StaticFiles
+from game.web.statics import StaticFiles, compressed
 
 ROOT = Path(__file__).resolve().parents[2]
 
 STATIC = StaticFiles(ROOT / "static")
+BUNDLES = Bundles(ROOT / "static")
+# The pages with a script of their own (static/js/<page>.js): bundled when the app is made, so
+# a module the bundler cannot read stops the server at start-up, not a page later.
+SCRIPTED_PAGES = ("start", "join", "play", "host", "screen", "event", "editor", "summary")
+INLINE_FILES = ("js/first_view.js", "css/rolwissel.css")  # inlined as they are (play.html)
+INLINE_HASHES = "rolwissel_inline_hashes"  # on flask.g: the hashes of this page's inline parts
 
 
 class _Pages(Blueprint):
@@ -103,7 +114,9 @@ def _page_context() -> dict[str, object]:
         "roles": ROLES,
         "limits": LIMITS,
         "static_url": static_url,
-        "module_preloads": module_preloads,
+        "page_script": page_script,
+        "inline_script": inline_script,
+        "inline_style": inline_style,
     }
 
 
@@ -112,11 +125,46 @@ def static_url(filename: str) -> str:
     return url_for("pages.static", filename=filename, v=STATIC.version(filename))
 
 
-def module_preloads(page: str) -> list[str]:
-    """The addresses of every module the page's script imports, for `modulepreload`."""
-    return [
-        url_for("pages.static", filename=name) for name in STATIC.module_graph(f"js/{page}.js")[1:]
-    ]
+def _inline(found: Bundle, element: str, attributes: str = "") -> Markup:
+    """An inline script or style element, its hash noted for this response's CSP."""
+    g.setdefault(INLINE_HASHES, {"script": [], "style": []})[element].append(found.csp_hash)
+    # The text is ours (static/), checked to fit in the element (game/web/bundle.py).
+    return Markup(f"<{element}{attributes}>{found.text}</{element}>")
+
+
+def page_script(page: str) -> Markup:
+    """The page's script and every module it imports, inline, as one module
+    (game/web/bundle.py): no request of its own on a slow line."""
+    return _inline(BUNDLES.page(f"js/{page}.js"), "script", ' type="module"')
+
+
+def inline_script(filename: str) -> Markup:
+    """A small classic script inline, run as soon as it is parsed (js/first_view.js)."""
+    return _inline(BUNDLES.file(filename), "script")
+
+
+def inline_style(filename: str) -> Markup:
+    """A style sheet inline: on the participant's page it would cost a request that holds
+    back the page's script (a script waits for the style sheets before it)."""
+    return _inline(BUNDLES.file(filename), "style")
+
+
+def prepare() -> None:
+    """Bundle every page's script now (create_app calls it): a BundleError stops start-up."""
+    for page in SCRIPTED_PAGES:
+        BUNDLES.page(f"js/{page}.js")
+    for filename in INLINE_FILES:
+        BUNDLES.file(filename)
+
+
+@bp.after_app_request
+def _page_headers(response: Response) -> Response:
+    hashes = g.get(INLINE_HASHES)
+    if hashes:
+        # The page's own policy: Guard adds the plain one only where a response has none.
+        policy = content_security_policy(hashes["script"], hashes["style"])
+        response.headers["Content-Security-Policy"] = policy
+    return compressed(response)
 
 
 @bp.app_errorhandler(404)

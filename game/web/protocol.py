@@ -116,6 +116,14 @@ class StateMessage(_Strict):
     state, not game state, so it is never written to the log. `scenario` (the scenario's
     public text, `views.scenario_public`) comes only in the first `state` of a connection and
     after a `resync`: it never changes, so it is not resent with every change.
+
+    The same first `state` (with `scenario`) also comes over HTTP, without a socket:
+    `POST /api/rooms/<room id>/view` with `{"token": ..., "lang": ...}` in the body (never in
+    the address). The participant page asks for it as it loads (static/js/first_view.js) and
+    shows it before its socket is up; the socket then continues from that version. Refused
+    as the socket's connect is (`bad_token`, `removed_from_game`, `unknown_room`,
+    `room_damaged`), `bad_request` for a body of another shape, `too_many_actions` (429) over
+    VIEW_LIMIT per client address. The answer is never cached (`Cache-Control: no-store`).
     """
 
     version: int

@@ -1,5 +1,5 @@
-"""The HTTP API's rate limits: new tables, and failed joins limited so that a venue behind
-one address keeps joining. (Each socket's own limit is its TokenBucket,
+"""The HTTP API's rate limits: new tables, first views over HTTP, and failed joins limited
+so that a venue behind one address keeps joining. (Each socket's own limit is its TokenBucket,
 game/rooms/connections.py.)
 
 New tables are counted per client address (ROOM_CREATE_LIMIT): a "new game" with N tables
@@ -33,7 +33,9 @@ class ApiLimits:
     """The counts of new tables and of failed joins, and the codes known to work from an
     address, in one storage."""
 
-    def __init__(self, storage_uri: str, tables: str, per_code: str, per_address: str) -> None:
+    def __init__(
+        self, storage_uri: str, tables: str, per_code: str, per_address: str, views: str
+    ) -> None:
         found = storage.storage_from_string(storage_uri)
         if not isinstance(found, Storage):
             raise ValueError(f"RATELIMIT_STORAGE_URI {storage_uri!r} is not a synchronous storage")
@@ -42,12 +44,17 @@ class ApiLimits:
         self.tables = parse(tables)
         self.per_code = parse(per_code)
         self.per_address = parse(per_address)
+        self.views = parse(views)
 
     def create(self, address: str, tables: int) -> bool:
         """Count `tables` new tables from `address`, when they fit in its limit."""
         if not self.window.test(self.tables, "tables", address, cost=tables):
             return False
         return self.window.hit(self.tables, "tables", address, cost=tables)
+
+    def view(self, address: str) -> bool:
+        """Count a first view asked for over HTTP by `address`; False when over its limit."""
+        return self.window.hit(self.views, "view", address)
 
     def refused(self, address: str, code: str) -> bool:
         """Whether to refuse this attempt before looking the code up."""

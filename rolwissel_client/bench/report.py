@@ -257,10 +257,17 @@ def markdown(result: dict[str, Any]) -> str:
             f"- the server's own rebuild line: {result.get('server_rebuild_log')}",
         ]
     elif mode == "browser":
-        lines += ["| profile | board shown, median ms | max ms |", "| --- | --- | --- |"]
+        lines += [
+            "| profile | board shown, median ms | max ms | view asked | view arrived "
+            "| DOMContentLoaded |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for profile, figures in result.get("profiles", {}).items():
             lines.append(
                 f"| {profile} | {_cell(figures['board_ms_median'], 0)} "
-                f"| {_cell(figures['board_ms_max'], 0)} |"
+                f"| {_cell(figures['board_ms_max'], 0)} "
+                f"| {_cell(figures.get('view_asked_ms_median'), 0)} "
+                f"| {_cell(figures.get('view_arrived_ms_median'), 0)} "
+                f"| {_cell(figures.get('dom_content_loaded_ms_median'), 0)} |"
             )
     return "\n".join(lines) + "\n"

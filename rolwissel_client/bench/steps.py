@@ -68,6 +68,11 @@ BOARD_TIMING = """
     board_ms: window.__rwBoardShownAt,
     cards: document.querySelectorAll('BOARD_CARD').length,
     response_end_ms: nav ? nav.responseEnd : null,
+    // The first view over HTTP (static/js/first_view.js): asked for, and arrived.
+    view_asked_ms:
+      (performance.getEntriesByName('rolwissel-view-asked')[0] || {}).startTime ?? null,
+    view_arrived_ms: (performance.getEntriesByType('resource')
+      .find((r) => r.name.endsWith('/view')) || {}).responseEnd ?? null,
     dom_content_loaded_ms: nav ? nav.domContentLoadedEventEnd : null,
     load_ms: nav ? nav.loadEventEnd : null,
     transfer_bytes: performance.getEntriesByType('resource')
@@ -369,6 +374,10 @@ def browser(
         profile: {
             "board_ms_median": round(statistics.median(t["board_ms"] for t in timings), 1),
             "board_ms_max": round(max(t["board_ms"] for t in timings), 1),
+            **{
+                f"{moment}_median": _median(t.get(moment) for t in timings)
+                for moment in ("view_asked_ms", "view_arrived_ms", "dom_content_loaded_ms")
+            },
             "runs": timings,
         }
         for profile, timings in profiles.items()
@@ -384,6 +393,12 @@ def browser(
         for profile, figures in summary.items():
             say(f"browser {profile}: board shown after {figures['board_ms_median']} ms (median)")
     return result
+
+
+def _median(values: Any) -> float | None:
+    """The median of the values that are there (a page without a first view has none)."""
+    present = [v for v in values if v is not None]
+    return round(statistics.median(present), 1) if present else None
 
 
 def _page_timing(chromium: Any, url: str, throttled: bool) -> dict[str, Any]:

@@ -680,6 +680,7 @@ if (!mySeat || !mySeat.token) {
       if (settings.chime !== false) chime();
       vibrate();
     },
+    firstView: window.rwFirstView, // asked for by first_view.js while the page loaded
   });
   outbox = new Outbox({
     room,

@@ -167,9 +167,11 @@ function sectionElements() {
 // `onLinks(links)` gets the join code and addresses (console and big screen only);
 // `onTimeUp()` runs once when a running timer runs out (a chime, a vibration).
 // Returns the page: {live, conn, timer, stopped, send, form, hideAll, stop}.
-// `timerOptions` go to the TimerView too (timer.js: `overtime`).
+// `timerOptions` go to the TimerView too (timer.js: `overtime`). `firstView`: a promise of
+// this viewer's first `state` message over HTTP (first_view.js), shown as soon as it comes,
+// before the socket is up; the socket then continues from its version (or sends a newer one).
 export function startPage({ room, token, sections = [], onView = null, onLinks, onNotice, onRefused, onTimeUp = null,
-                            timerOptions = {} }) {
+                            timerOptions = {}, firstView = null }) {
   const { live, conn } = connectLive({ room, token, onLinks, onNotice, onRefused });
   const timerEl = $("#timer");
   const timer = timerEl
@@ -225,5 +227,7 @@ export function startPage({ room, token, sections = [], onView = null, onLinks, 
       if (out !== undefined) render(out, el.querySelector("[data-slot]") || el);
     }
   });
+  // A refusal or a failure brings null: the socket says why, as it always did.
+  if (firstView) firstView.then((message) => { if (message && !page.stopped) live.fullState(message); });
   return page;
 }

@@ -531,8 +531,8 @@ def test_a_loopback_join_address_is_explained_on_console_and_screen(
             expect(warning).to_contain_text("HOST=0.0.0.0")
         flagged = host.evaluate(
             """async () => {
-              const { loopbackHost } = await import(document.querySelector(
-                'link[rel=modulepreload][href*="/game.js"]').href);
+              // The module as the sources serve it (the page runs it bundled, inline).
+              const { loopbackHost } = await import('/static/js/game.js');
               return ['http://127.0.0.1:5000/j/X', 'http://localhost/join', 'http://[::1]:80/',
                       'http://192.168.1.20:5000/j/X', 'https://rolwissel.example/join']
                 .map((u) => loopbackHost(u));
