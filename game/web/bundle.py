@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from werkzeug.security import safe_join
+
 # Where an import or export statement may start: a line's start, or after ; or } (minified).
 _AT = r"(?:^|(?<=[;}]))[ \t]*"
 _NAME = r"[A-Za-z_$][\w$]*"
@@ -213,10 +215,11 @@ class Bundles:
         self._lock = threading.Lock()
 
     def _read(self, name: str) -> str:
-        path = self.folder / name
-        if not path.is_file() or self.folder.resolve() not in path.resolve().parents:
+        # The same containment check as the static files' (game/web/statics.py).
+        path = safe_join(str(self.folder), name)
+        if path is None or not Path(path).is_file():
             raise BundleError(f"no module {name}")
-        return path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
 
     def page(self, entry: str) -> Bundle:
         """The bundle of an entry module ("js/play.js")."""

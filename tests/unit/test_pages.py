@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from modulegraph import module_graph
 
 from game.engine import state
 from game.web.guard import CONTENT_SECURITY_POLICY, content_security_policy
@@ -301,32 +302,11 @@ def test_the_raw_html_ban_catches_each_escape_hatch() -> None:
     assert not _RAW_HTML.search("html`<p>${text}</p>`")
 
 
-# `import ... from "x"` and `export ... from "x"`, also in minified files (`import{a as b}from"x"`).
-_IMPORT = re.compile(
-    r"""(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']""", re.M
-)
-
-
-def _module_graph(entry: Path) -> list[Path]:
-    """The entry module and every module it imports, as the browser loads them."""
-    seen: list[Path] = []
-    todo = [entry]
-    while todo:
-        path = todo.pop().resolve()
-        if path in seen:
-            continue
-        seen.append(path)
-        for target in _IMPORT.findall(path.read_text(encoding="utf-8")):
-            assert target.startswith("."), f"{path.name} imports {target}: only local files"
-            todo.append(path.parent / target)
-    return seen
-
-
 def test_live_pages_load_no_code_that_needs_eval() -> None:
     """Every module a live page loads, the vendored ones included, runs without eval (the CSP
     has no 'unsafe-eval'); the rendering library is among them."""
     for page in ("play", "host", "screen", "event"):
-        modules = _module_graph(STATIC / "js" / f"{page}.js")
+        modules = module_graph(STATIC / "js" / f"{page}.js")
         assert any("lit-html" in str(m) for m in modules), page
         assert any(m.name == "repeat.js" for m in modules), page
         for module in modules:
@@ -385,5 +365,5 @@ def test_a_live_page_carries_every_module_it_imports(client: FlaskClient, room: 
     parser.feed(client.get(f"/room/{room['rooms'][0]['room_id']}/play").get_data(as_text=True))
     module = next(text for text in parser.inline_scripts if "__rwModules" in text)
     bundled = {(STATIC / name).resolve() for name in re.findall(r"^// ---- (\S+)$", module, re.M)}
-    graph = set(_module_graph(STATIC / "js" / "play.js"))
+    graph = set(module_graph(STATIC / "js" / "play.js"))
     assert bundled == graph and any("socket.io" in p.name for p in bundled)
