@@ -24,8 +24,22 @@ from typing import Any, Protocol
 from game.languages import DEFAULT_LANGUAGE
 from rolwissel_client.liveview import follow
 
-# A refusal that means "try again in a moment": the server is stopping (SIGTERM).
-RETRY_CODES = frozenset({"server_restarting"})
+# Answers that are not final: the action was not stored, and the same action (same key) is
+# sent again after a pause, as the browser keeps the key for them (static/js/net.js,
+# KEEP_KEY): a server stopping (SIGTERM), one too busy to take it up, or this connection
+# over its rate (`detail.retry_after_ms` says how long to wait).
+RETRY_CODES = frozenset({"server_restarting", "server_overloaded", "too_many_actions"})
+RETRY_PAUSE_S = 0.2
+
+
+def retry_pause(reply: dict[str, Any]) -> float:
+    """Seconds to wait before sending a refused action again: what the server asked
+    (`detail.retry_after_ms`), else a short pause."""
+    detail = reply.get("detail")
+    asked = detail.get("retry_after_ms") if isinstance(detail, dict) else None
+    if isinstance(asked, int | float) and not isinstance(asked, bool) and asked > 0:
+        return min(float(asked) / 1000, 5.0)
+    return RETRY_PAUSE_S
 
 
 class SimulationError(RuntimeError):
@@ -273,7 +287,12 @@ class Connection:
             if not isinstance(reply, dict):
                 raise SimulationError(f"{self.label}: a strange answer to {payload['type']}")
             if not reply.get("ok") and reply.get("code") in RETRY_CODES:
-                time.sleep(0.2)
+                if time.monotonic() >= deadline:
+                    raise SimulationError(
+                        f"{self.label}: {payload['type']} still refused after"
+                        f" {self.timeout:.0f} s: {reply.get('code')}"
+                    )
+                time.sleep(retry_pause(reply))
                 continue
             self.recorder.record_ack(
                 AckRecord(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import subprocess
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from serverproc import ROLWISSEL, Server, normalised, read_room
+from serverproc import ROLWISSEL, Server, free_port, normalised, read_room, server_env
 
 from game.engine.decision import decide
 from game.engine.state import Phase
@@ -137,3 +138,28 @@ def test_simulate_names_what_went_wrong(server: Server) -> None:
     assert done.returncode == 1
     assert done.stdout == ""
     assert "unknown_scenario" in done.stderr
+
+
+def test_a_scripted_player_over_its_rate_waits_and_sends_the_same_action_again(
+    tmp_path: Path,
+) -> None:
+    """On a server that takes 3 actions a second per connection (burst 2), the scripted
+    players are refused `too_many_actions` and send the same action again after the pause the
+    server asks for, as the browser does: the game still plays out, each action once."""
+    env = server_env(tmp_path / "instance", ACTION_RATE="3", ACTION_BURST="2")
+    server = Server(port=free_port(), env=env)
+    try:
+        server.start()
+        done = simulate(server, "--players", "3", "--seed", "3")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Gedragen"), done.stdout
+        refused = [line for line in server.output if "outcome=too_many_actions" in line]
+        assert refused, "the rate was never reached: the retry was not exercised"
+        room_id = done.stdout.splitlines()[1].split("/room/")[1].split("/")[0]
+        counts = types(read_room(server.database_url, room_id).payloads())
+        # As in the six-player game above: 2 cards in rounds 1-3 and 1 in round 4, a
+        # reflection after each round; none of them twice.
+        assert counts["card_posted"] == 3 * 2 * 3 + 3
+        assert counts["reflection_saved"] == 3 * 4
+    finally:
+        server.close()

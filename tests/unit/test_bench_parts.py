@@ -15,6 +15,7 @@ from rolwissel_client.bench.cli import parse_levels
 from rolwissel_client.bench.loadgen import Card, PublicMirror, summarize
 from rolwissel_client.bench.report import late_share
 from rolwissel_client.bench.runner import knees, read_log, real_errors, scaling
+from rolwissel_client.connection import RETRY_PAUSE_S, retry_pause
 
 
 def server_frame(payload: bytes, opcode: int = wire.OP_TEXT, *, final: bool = True,
@@ -253,3 +254,11 @@ def test_the_facilitators_mirror_takes_public_and_whole_view_patches() -> None:
 def _patch(part: str, ops: list[dict[str, object]]) -> str:
     body = {"base": 1, "version": 2, "part": part, "ops": ops}
     return f'42["patch",{json.dumps(body)}]'
+
+
+def test_a_refused_action_waits_what_the_server_asks_before_it_is_sent_again() -> None:
+    """retry_after_ms from the refusal's detail (capped at 5 s), else a short pause."""
+    assert retry_pause({"code": "too_many_actions", "detail": {"retry_after_ms": 350}}) == 0.35
+    assert retry_pause({"code": "too_many_actions", "detail": {"retry_after_ms": 60_000}}) == 5.0
+    assert retry_pause({"code": "server_overloaded", "detail": {}}) == RETRY_PAUSE_S
+    assert retry_pause({"code": "server_restarting", "detail": {"retry_after_ms": True}}) == 0.2
