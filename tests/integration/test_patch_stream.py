@@ -46,7 +46,14 @@ def test_every_client_follows_a_whole_game_through_patches_and_sees_only_its_own
             viewer = viewer_of(game, conn)
             kinds = [event for event, _message in conn.messages]
             assert kinds[0] == "state" and kinds.count("state") == conn.connects, conn.label
-            assert kinds.count("patch") >= 50, (conn.label, len(kinds))
+            # After its first state, every version it reached came from patches, in order,
+            # up to the room's last version (a count of messages would depend on how the
+            # writer batched the game, and on a viewer getting one message or two per step).
+            reached = [record["version"] for record in conn.states]
+            patched = [record for record in conn.states if record.get("patched")]
+            assert len(patched) == len(conn.states) - conn.connects, conn.label
+            assert reached == sorted(set(reached)) and reached[-1] == final.version, conn.label
+            assert len(patched) >= 20, (conn.label, len(patched))
             assert conn.live.failed == 0 and conn.live.resyncs == 0, conn.label
             for record in conn.states:
                 expected = jsonable(views.view_for(states[record["version"]], viewer))
