@@ -250,7 +250,7 @@ def _(event: E.ReactionAdded, state: RoomState) -> RoomState:
 @_change.register
 def _(event: E.ReactionRemoved, state: RoomState) -> RoomState:
     gone = Reaction(card_id=event.card_id, player_id=event.player_id, kind=event.kind)
-    return replace(state, reactions=tuple(r for r in state.reactions if r != gone))
+    return replace(state, reactions=state.reactions_without(gone))
 
 
 @_change.register

@@ -506,7 +506,7 @@ def _(action: A.React, state: RoomState) -> Decided:
     if card is None or card.withdrawn or card.hidden:
         raise Rejected(ErrorCode.UNKNOWN_CARD)
     reaction = Reaction(card_id=action.card_id, player_id=action.actor, kind=action.kind)
-    present = reaction in state.reactions
+    present = state.has_reaction(reaction)
     if present == action.on:
         return []  # already so: one reaction of each kind per player per card
     event_type = E.ReactionAdded if action.on else E.ReactionRemoved

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import compress
+from operator import attrgetter
 
 from game.engine.roles import Role
 from game.scenarios.schema import Scenario
@@ -102,6 +104,12 @@ class Reaction:
     card_id: str
     player_id: str
     kind: ReactionKind
+
+
+# A reaction's fields as a plain tuple. A board holds a thousand reactions and more; a
+# search compares these tuples in C, where the dataclass's own `==` would call Python once
+# per reaction (a cost that grew with the board in a soak, docs/benchmarks.md).
+_reaction_fields = attrgetter("card_id", "player_id", "kind")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -237,6 +245,16 @@ class RoomState:
     def live_cards(self) -> tuple[Card, ...]:
         """Cards that were not withdrawn by their author."""
         return tuple(c for c in self.cards if not c.withdrawn)
+
+    def has_reaction(self, reaction: Reaction) -> bool:
+        return _reaction_fields(reaction) in map(_reaction_fields, self.reactions)
+
+    def reactions_without(self, reaction: Reaction) -> tuple[Reaction, ...]:
+        """The reactions but this one."""
+        gone = _reaction_fields(reaction)
+        return tuple(
+            compress(self.reactions, map(gone.__ne__, map(_reaction_fields, self.reactions)))
+        )
 
     def current_ballot(self) -> Ballot | None:
         return self.ballots[-1] if self.ballots else None
