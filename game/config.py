@@ -55,12 +55,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBSOCKET_DEFLATE": True,
         "DEFLATE_MIN_BYTES": 2048,
         # The garbage collector's thresholds (gc.set_threshold) after start-up; empty keeps
-        # Python's own (700, 10, 10). A full pass walks every board and view in memory and
-        # holds the hub for 60-200 ms on a busy server; with Python's 10 it came every 10-15
-        # s in a soak, with 1,000 about every 15-20 minutes (docs/benchmarks.md). The rooms'
-        # states and views hold no cycles (reference counting frees them), so waiting costs
-        # no memory measurably. The young generations keep Python's thresholds.
-        "GC_THRESHOLDS": (700, 10, 1000),
+        # Python's own (700, 10, 10). 700,10,1000 (a full pass, 60-200 ms on a busy server,
+        # every 1,000 middle passes instead of 10) kept a soak's p99 flat; not the default
+        # until a crash-test flake seen with it is understood (docs/benchmarks.md).
+        "GC_THRESHOLDS": (),
         # Seconds between two `loop_lag` log lines (how late the event loop wakes up: p50,
         # p99 and the largest, over the samples of that stretch); 0: not measured.
         "LOOP_LAG_REPORT_S": 10.0,
