@@ -29,13 +29,8 @@ def test_the_thresholds_are_set_after_the_start_ups_objects_are_frozen(collector
     assert gc.get_freeze_count() > 0  # the start-up's objects are out of every later pass
 
 
-def test_the_default_keeps_pythons_own(collector: None, tmp_path: Path) -> None:
+def test_the_default_is_empty_and_keeps_pythons_own(collector: None, tmp_path: Path) -> None:
+    assert defaults(str(tmp_path))["GC_THRESHOLDS"] == ()
     gc.set_threshold(700, 10, 10)
     _settle_garbage_collector(defaults(str(tmp_path))["GC_THRESHOLDS"])
-    assert gc.get_threshold() == (700, 10, 10)
-
-
-def test_empty_thresholds_keep_pythons_own(collector: None) -> None:
-    gc.set_threshold(700, 10, 10)
-    _settle_garbage_collector(())
     assert gc.get_threshold() == (700, 10, 10)
