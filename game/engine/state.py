@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, indexOf
 
 from game.engine.roles import Role
 from game.scenarios.schema import Scenario
@@ -250,11 +249,13 @@ class RoomState:
         return _reaction_fields(reaction) in map(_reaction_fields, self.reactions)
 
     def reactions_without(self, reaction: Reaction) -> tuple[Reaction, ...]:
-        """The reactions but this one."""
-        gone = _reaction_fields(reaction)
-        return tuple(
-            compress(self.reactions, map(gone.__ne__, map(_reaction_fields, self.reactions)))
-        )
+        """The reactions but this one (there is at most one of each: `decide` adds a reaction
+        only when it is not there). The search stops where it is found."""
+        try:
+            at = indexOf(map(_reaction_fields, self.reactions), _reaction_fields(reaction))
+        except ValueError:
+            return self.reactions
+        return self.reactions[:at] + self.reactions[at + 1 :]
 
     def current_ballot(self) -> Ballot | None:
         return self.ballots[-1] if self.ballots else None

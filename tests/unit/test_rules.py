@@ -1309,6 +1309,15 @@ def test_taking_back_a_missing_reaction_changes_nothing() -> None:
     assert result.events == () and result.state == state
 
 
+def test_a_logged_removal_of_a_reaction_that_is_not_there_changes_nothing() -> None:
+    """Replay takes a log as it is: removing a reaction nobody gave leaves the others, in order."""
+    state = play1_cards()
+    for card in ("c1", "c2"):
+        state = do(state, A.React(actor="p2", at=LATER, card_id=card, kind=ReactionKind.SUPPORT))
+    gone = E.ReactionRemoved(at=LATER, card_id="c1", player_id="p3", kind=ReactionKind.SUPPORT)
+    assert replay.evolve(state, gone).reactions == state.reactions
+
+
 def test_own_card_can_be_reacted_to_and_reactions_work_in_the_decision() -> None:
     """Reactions are allowed on one's own card and in the round 4 decision phase."""
     accepted(play1_cards(), A.React(actor="p1", at=LATER, card_id="c1", kind=ReactionKind.SUPPORT))
