@@ -210,8 +210,14 @@ def test_a_game_survives_losing_a_process_mid_game(cluster: Cluster) -> None:
         moved = [s.connection for s in game.seats if held & set(s.connection.sids)]
         assert moved  # the kill took players with it
         # The victim's players reconnect through nginx to the other two, into their seats.
+        # Both sides must have seen it: a server logs a connect before its client hears of it.
         survivors = [i for i in range(PROCESSES) if i != doomed]
-        wait(lambda: sum(cluster.participants(game.room_id)[i] for i in survivors) == PLAYERS, 20)
+
+        def all_moved() -> bool:
+            on_survivors = sum(cluster.participants(game.room_id)[i] for i in survivors)
+            return on_survivors == PLAYERS and all(c.sids[-1] not in held for c in moved)
+
+        wait(all_moved, 20)
         for conn in moved:
             assert conn.sids[-1] not in held  # a new socket, on another process
             conn.wait_version(game.version)
