@@ -163,10 +163,12 @@ class RoomQueries:
                 ).all()
             )
 
-    def expired(self, policy: retention.Policy, now_ms: int) -> list[retention.Expired]:
-        """The games past their retention (game/store/retention.py)."""
+    def expired_page(
+        self, policy: retention.Policy, now_ms: int, after: str
+    ) -> tuple[list[retention.Expired], str | None]:
+        """One page of the games past their retention (game/store/retention.py)."""
         with self.reader.sessions() as session:
-            return retention.expired(session, policy, now_ms)
+            return retention.expired_page(session, policy, now_ms, after)
 
     def room_events(self, room_id: str) -> list[AnyEvent]:
         """A room's whole log, in order."""

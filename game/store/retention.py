@@ -42,26 +42,53 @@ class Expired:
     last_at: int
 
 
+# Rooms looked at per query of a purge: the server's purge runs on the event loop and lets
+# other work in between two pages (game/rooms/lifecycle.py).
+PAGE_SIZE = 500
+
+
 def expired(session: Session, policy: Policy, now_ms: int) -> list[Expired]:
-    """The games past their retention at `now_ms`. A closed game's last event is its close
-    (nothing can happen after it), so both rules read the time of the newest event."""
-    last = (
-        select(RoomEvent.room_id, func.max(RoomEvent.at).label("last_at"))
-        .group_by(RoomEvent.room_id)
-        .subquery()
+    """The games past their retention at `now_ms`, all pages at once (`rolwissel purge`)."""
+    found: list[Expired] = []
+    after: str | None = ""
+    while after is not None:
+        page, after = expired_page(session, policy, now_ms, after)
+        found.extend(page)
+    return found
+
+
+def expired_page(
+    session: Session, policy: Policy, now_ms: int, after: str, size: int = PAGE_SIZE
+) -> tuple[list[Expired], str | None]:
+    """The games past their retention among the `size` rooms whose ids follow `after`, and
+    the id to go on after (None: no rooms left).
+
+    A closed game's last event is its close (nothing can happen after it), so both rules
+    read the time of the newest event: the one with the highest seq, found through the log's
+    primary key, one index lookup per room. (A scan of the whole log for each room's latest
+    time held a 400-player server's event loop for half a second.)"""
+    newest_at = (
+        select(RoomEvent.at)
+        .where(RoomEvent.room_id == Room.id)
+        .order_by(RoomEvent.seq.desc())
+        .limit(1)
+        .correlate(Room)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(Room.id, Room.status, func.coalesce(last.c.last_at, Room.created_at))
-        .outerjoin(last, last.c.room_id == Room.id)
+        select(Room.id, Room.status, func.coalesce(newest_at, Room.created_at))
+        .where(Room.id > after)
         .order_by(Room.id)
+        .limit(size)
     ).all()
     closed_before = policy.closed_before(now_ms)
     idle_before = policy.idle_before(now_ms)
-    return [
+    page = [
         Expired(room_id, status, last_at)
         for room_id, status, last_at in rows
         if last_at < (closed_before if status == "closed" else idle_before)
     ]
+    return page, (rows[-1][0] if len(rows) == size else None)
 
 
 def delete_rooms(session: Session, room_ids: Sequence[str]) -> None:

@@ -18,6 +18,7 @@ from game.rooms import seats
 from game.rooms.connections import Identity
 from game.rooms.lifecycle import CreatedRooms, Joined
 from game.rooms.writer import Applied, Refused
+from game.store import retention
 from game.store.models import ActionKey, Room, RoomEvent, Seat, Snapshot
 from game.store.retention import DAY_MS, Policy
 from rooms_stack import Rooms, open_rooms
@@ -363,5 +364,32 @@ def test_purge_deletes_only_games_past_their_retention(database_url: str) -> Non
         assert [e.room_id for e in life.purge(policy)] == [idle]
         assert life.purge(policy) == []  # idempotent
         assert opened.queries.room(fresh) is not None
+    finally:
+        opened.close()
+
+
+def test_the_purge_looks_at_the_rooms_a_page_at_a_time_and_misses_none(
+    database_url: str,
+) -> None:
+    """Page by page (ids in order, each page after the last id of the one before) the purge
+    finds exactly the games a single look at all rooms finds, by their newest event."""
+    now = [1_000]
+    opened = open_rooms(database_url, {"testcasus": make_scenario()}, clock=lambda: now[0])
+    try:
+        ids = sorted(one_room(opened)[0] for _ in range(7))
+        now[0] = 1_000 + 20 * DAY_MS
+        kept = ids[1::3]  # an event now: not idle for long
+        for room_id in kept:
+            assert isinstance(opened.lifecycle.join(room_id, "Anna", Role.INWONER), Joined)
+        policy = Policy(closed_days=10, idle_days=15)
+        with opened.queries.reader.sessions() as session:
+            pages, after = [], ""
+            while after is not None:
+                page, after = retention.expired_page(session, policy, now[0], after, size=3)
+                pages.append([e.room_id for e in page])
+            whole = [e.room_id for e in retention.expired(session, policy, now[0])]
+        assert whole == [room_id for room_id in ids if room_id not in kept]
+        assert pages == [[ids[0], ids[2]], [ids[3], ids[5]], [ids[6]]]
+        assert [e.room_id for e in opened.lifecycle.purge(policy)] == whole
     finally:
         opened.close()
