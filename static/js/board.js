@@ -82,17 +82,32 @@ export function cardView(card, { all = [], hiddenFlag = false, mine = false, edi
 
 // A board rendered into `list`: `card(card, all)` makes each card's template, `empty` shows
 // when there are none. New cards by others (not `mine`) are announced to screen readers, a
-// few at a time; `seen` remembers what was there before.
+// few at a time; `seen` remembers what was there before. With `firstScreen` (the participant's
+// phone) the first render of a longer board shows that many cards, and the rest once those
+// are painted: a slow phone shows the top of the board without first laying out all of it.
 export class Board {
-  constructor(list, { mine = () => false, card = (c, all) => cardView(c, { all }), empty = null } = {}) {
-    Object.assign(this, { list, mine, card, empty });
+  constructor(list, { mine = () => false, card = (c, all) => cardView(c, { all }), empty = null,
+                      firstScreen = 0 } = {}) {
+    Object.assign(this, { list, mine, card, empty, firstScreen });
     this.announcer = new CardAnnouncer({ describe: describeCard });
     this.seen = null;
+    this.rest = null; // the cards of a first render that showed only the first screen
   }
 
   render(cards) {
     const shown = topLevel(cards);
-    render(repeat(shown, (c) => c.id, (c) => this.card(c, cards)), this.list);
+    const partial = this.seen === null && this.firstScreen > 0 && shown.length > this.firstScreen;
+    this.draw(partial ? shown.slice(0, this.firstScreen) : shown, cards);
+    this.rest = partial ? cards : null;
+    if (partial) {
+      // A frame's callback runs before its paint, a task queued there after it. A newer
+      // render in between has drawn the whole board already.
+      requestAnimationFrame(() => setTimeout(() => {
+        if (this.rest !== cards) return;
+        this.rest = null;
+        this.draw(shown, cards);
+      }, 0));
+    }
     show(this.empty, shown.length === 0);
     if (this.seen) {
       for (const card of cards) {
@@ -100,6 +115,10 @@ export class Board {
       }
     }
     this.seen = new Set(cards.map((c) => c.id));
+  }
+
+  draw(shown, cards) {
+    render(repeat(shown, (c) => c.id, (c) => this.card(c, cards)), this.list);
   }
 
   reset() { this.seen = null; }

@@ -382,7 +382,8 @@ function playCard(card, all) {
     <p class="error card-error" role="alert" hidden></p>` });
 }
 
-const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty: $("#board-empty") });
+// A phone shows about four cards at once: the first render of a long board draws eight.
+const board = new Board($("#board-list"), { mine: isMine, card: playCard, empty: $("#board-empty"), firstScreen: 8 });
 
 // Own cards the workshop leader hid: the author is told, and can still read them.
 let hiddenSeen = null;
