@@ -428,12 +428,10 @@ class RoomLifecycle:
         rooms are looked at a page at a time, with other work let in between two pages: the
         purge runs on the event loop, and a large database has many rooms."""
         now = self.service.clock()
-        expired: list[retention.Expired] = []
-        after: str | None = ""
-        while after is not None:
-            page, after = self.queries.expired_page(policy, now, after)
-            expired.extend(page)
-            self.writer.runtime.sleep(0)
+        expired = retention.every_page(
+            lambda after: self.queries.expired_page(policy, now, after),
+            between=lambda: self.writer.runtime.sleep(0),
+        )
         if expired:
             outcomes = self.delete([e.room_id for e in expired])
             expired = [e for e, o in zip(expired, outcomes, strict=True) if isinstance(o, Applied)]

@@ -163,9 +163,7 @@ class RoomQueries:
                 ).all()
             )
 
-    def expired_page(
-        self, policy: retention.Policy, now_ms: int, after: str
-    ) -> tuple[list[retention.Expired], str | None]:
+    def expired_page(self, policy: retention.Policy, now_ms: int, after: str) -> retention.Page:
         """One page of the games past their retention (game/store/retention.py)."""
         with self.reader.sessions() as session:
             return retention.expired_page(session, policy, now_ms, after)

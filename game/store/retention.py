@@ -8,7 +8,7 @@ caller (the room writer, or `rolwissel purge`) decides what goes into one transa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -47,19 +47,31 @@ class Expired:
 PAGE_SIZE = 500
 
 
+Page = tuple[list[Expired], str | None]  # a page's games, and the id to go on after
+
+
 def expired(session: Session, policy: Policy, now_ms: int) -> list[Expired]:
     """The games past their retention at `now_ms`, all pages at once (`rolwissel purge`)."""
+    return every_page(lambda after: expired_page(session, policy, now_ms, after))
+
+
+def every_page(
+    read_page: Callable[[str], Page], between: Callable[[], object] = lambda: None
+) -> list[Expired]:
+    """The games of every page `read_page` gives, from the first room on; `between` runs
+    after each page (the server lets its event loop in there)."""
     found: list[Expired] = []
     after: str | None = ""
     while after is not None:
-        page, after = expired_page(session, policy, now_ms, after)
+        page, after = read_page(after)
         found.extend(page)
+        between()
     return found
 
 
 def expired_page(
     session: Session, policy: Policy, now_ms: int, after: str, size: int = PAGE_SIZE
-) -> tuple[list[Expired], str | None]:
+) -> Page:
     """The games past their retention among the `size` rooms whose ids follow `after`, and
     the id to go on after (None: no rooms left).
 
