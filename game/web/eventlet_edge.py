@@ -14,8 +14,10 @@ Imported only when the async mode is eventlet (it imports eventlet).
   in Python on the hub, and kept whole); a message over it closes the connection with 1009.
   Unmasking is done in C (one big-integer XOR) instead of a Python loop per byte. And a text
   packet python-engineio would raise on closes the connection with 1008.
-* `install(socketio)` makes python-engineio use it; `run_options(...)` are the arguments for
-  `eventlet.wsgi.server`: the pool above the cap, timeouts, and no tracebacks to clients.
+* `DirectSocket`: python-engineio's socket, which writes a message straight to its
+  websocket when nothing is waiting to go out before it (see the class).
+* `install(socketio)` makes python-engineio use them; `run_options(...)` are the arguments
+  for `eventlet.wsgi.server`: the pool above the cap, timeouts, and no tracebacks to clients.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import eventlet
+from engineio import packet as eio_packet  # type: ignore[import-untyped]
+from engineio import socket as eio_socket
 from engineio.async_drivers.eventlet import (  # type: ignore[import-untyped]
     WebSocketWSGI as EngineIOWebSocketWSGI,
 )
 from eventlet import wsgi
+from eventlet.greenio.base import GreenSocket
 from eventlet.websocket import FailedConnectionError, RFC6455WebSocket
 from flask_socketio import SocketIO
 
@@ -103,6 +108,9 @@ class GuardedWebSocket(RFC6455WebSocket):
     message_cap: int
     deflate_from: int = 0
     _plain: bool = False  # this message goes uncompressed
+    # The connection's own non-blocking socket, for `write_now` (None: always through `_send`).
+    _raw: socket.socket | None = None
+    _rest = b""  # the end of a frame `write_now` could not write at once; it goes out first
 
     def _pack_message(self, message: Any, *args: Any, **kwargs: Any) -> Any:
         # RFC 7692 lets each message be compressed or not: a small patch is not worth it.
@@ -114,6 +122,56 @@ class GuardedWebSocket(RFC6455WebSocket):
 
     def _get_permessage_deflate_enc(self) -> Any:
         return None if self._plain else super()._get_permessage_deflate_enc()
+
+    def write_now(self, pkt: eio_packet.Packet) -> bool:
+        """Write an Engine.IO packet's frame to the connection at once, from the calling
+        greenlet, if it can go out without waiting; False leaves it to the writer greenlet.
+
+        The caller makes sure nothing is queued before it (DirectSocket). Nothing is written
+        while `_send` holds the lock (it may be waiting for the connection to drain), nor
+        while the end of an earlier frame is still to go out, so frames never interleave.
+        An uncompressed frame is the same bytes for every socket: it is made once per packet.
+        """
+        if self._raw is None or self._rest or self._sendlock.locked() or self.websocket_closed:
+            return False
+        text = pkt.encode()
+        if not isinstance(text, str):
+            return False
+        if len(text) >= self.deflate_from and "permessage-deflate" in self.extensions:
+            return False  # compressed per socket: the writer greenlet does that
+        frame: bytes | None = getattr(pkt, "plain_frame", None)
+        if frame is None:
+            self._plain = True
+            try:
+                frame = RFC6455WebSocket._pack_message(self, text)
+            finally:
+                self._plain = False
+            pkt.plain_frame = frame
+        try:
+            sent = self._raw.send(frame)
+        except OSError:  # full (BlockingIOError) or broken: the writer greenlet finds out
+            return False
+        if sent < len(frame):
+            self._rest = frame[sent:]
+            eventlet.spawn_n(self._send_rest)
+        return True
+
+    def _send_rest(self) -> None:
+        # A broken connection is the reader's and the writer greenlet's to find out.
+        with contextlib.suppress(OSError):
+            self._send(b"")
+
+    def _send(self, frame: bytes) -> None:
+        # Every frame the writer greenlet sends (and a close) goes after what `write_now` left.
+        self._sendlock.acquire()
+        try:
+            rest, self._rest = self._rest, b""
+            if rest:
+                self.socket.sendall(rest)
+            if frame:
+                self.socket.sendall(frame)
+        finally:
+            self._sendlock.release()
 
     def _recv_frame(self, message: Any = None) -> Any:
         received = sum(map(len, message.data)) if message is not None else 0
@@ -156,6 +214,36 @@ class GuardedWebSocket(RFC6455WebSocket):
         logger.info(line("websocket_closed", reason=reason, client=address))
 
 
+class DirectSocket(eio_socket.Socket):
+    """python-engineio's socket, writing a message straight to its websocket when nothing is
+    queued before it.
+
+    python-engineio puts every packet in the socket's queue, and a writer greenlet per socket
+    takes it out and writes it: for a broadcast to a room, one wake-up of a greenlet (two
+    timers, two switches) and one websocket frame per socket. Most of the time that writer is
+    idle, so the broadcasting greenlet writes the frame itself (GuardedWebSocket.write_now).
+    Anything else (pings, a close, a socket still upgrading, a full connection) goes through
+    the queue as before, and once something is queued everything after it is queued too.
+    """
+
+    websocket: GuardedWebSocket | None = None
+
+    def send(self, pkt: eio_packet.Packet) -> None:
+        websocket = self.websocket
+        if (
+            websocket is None
+            or pkt.packet_type != eio_packet.MESSAGE
+            or not self.upgraded
+            or self.upgrading
+            or self.closing
+            or self.closed
+            or self.queue.qsize()
+        ):
+            super().send(pkt)
+        elif self.check_ping_timeout() and not websocket.write_now(pkt):
+            self.queue.put(pkt)
+
+
 class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
     """python-engineio's websocket application, making GuardedWebSockets.
 
@@ -187,6 +275,12 @@ class GuardedWebSocketWSGI(EngineIOWebSocketWSGI):
         websocket.__class__ = GuardedWebSocket
         websocket.message_cap = self.message_cap
         websocket.deflate_from = self.deflate or 0
+        engineio_socket = getattr(self.handler, "__self__", None)
+        # Only a plain connection: on a TLS socket the raw one would bypass the encryption.
+        if type(websocket.socket) is GreenSocket and isinstance(engineio_socket, eio_socket.Socket):
+            websocket._raw = websocket.socket.fd
+            engineio_socket.__class__ = DirectSocket
+            engineio_socket.websocket = websocket
         return websocket
 
 
