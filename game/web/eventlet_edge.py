@@ -112,9 +112,12 @@ class GuardedWebSocket(RFC6455WebSocket):
     _raw: socket.socket | None = None
     _rest = b""  # the end of a frame `write_now` could not write at once; it goes out first
 
-    def _pack_message(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+    def _deflates(self, message: Any) -> bool:
         # RFC 7692 lets each message be compressed or not: a small patch is not worth it.
-        self._plain = len(message) < self.deflate_from
+        return len(message) >= self.deflate_from and "permessage-deflate" in self.extensions
+
+    def _pack_message(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+        self._plain = not self._deflates(message)
         try:
             return super()._pack_message(message, *args, **kwargs)
         finally:
@@ -137,15 +140,11 @@ class GuardedWebSocket(RFC6455WebSocket):
         text = pkt.encode()
         if not isinstance(text, str):
             return False
-        if len(text) >= self.deflate_from and "permessage-deflate" in self.extensions:
+        if self._deflates(text):
             return False  # compressed per socket: the writer greenlet does that
         frame: bytes | None = getattr(pkt, "plain_frame", None)
         if frame is None:
-            self._plain = True
-            try:
-                frame = RFC6455WebSocket._pack_message(self, text)
-            finally:
-                self._plain = False
+            frame = self._pack_message(text)
             pkt.plain_frame = frame
         try:
             sent = self._raw.send(frame)
